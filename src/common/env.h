@@ -1,0 +1,93 @@
+// Env: every disk access the servers make goes through this interface, so
+// tests can substitute a FaultInjectionEnv (disk full, EIO, fsync failure).
+//
+// Env::Default() returns the process-wide POSIX implementation, which has no
+// state of its own and is safe to use from any thread. A file object is used
+// by one thread at a time.
+#ifndef NIMBUS_COMMON_ENV_H_
+#define NIMBUS_COMMON_ENV_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+
+namespace nimbus {
+
+// A file open for writing at its end.
+class WritableFile {
+ public:
+  virtual ~WritableFile() = default;
+  virtual Status Append(std::string_view data) = 0;
+  // Durably writes file data (fdatasync).
+  virtual Status Sync() = 0;
+  virtual Status Close() = 0;
+  // Bytes in the file now (size at open plus what was appended).
+  virtual uint64_t Size() const = 0;
+};
+
+// A file open for positional reads and writes.
+class RandomRWFile {
+ public:
+  virtual ~RandomRWFile() = default;
+  // Reads up to `n` bytes at `offset` into `scratch`; returns the count read
+  // (fewer only at end of file).
+  virtual Result<size_t> Read(uint64_t offset, size_t n,
+                              char* scratch) const = 0;
+  virtual Status Write(uint64_t offset, std::string_view data) = 0;
+  virtual Status Truncate(uint64_t size) = 0;
+  virtual Status Sync() = 0;
+  virtual Result<uint64_t> Size() const = 0;
+};
+
+struct DiskSpace {
+  int64_t total_mb = 0;
+  int64_t free_mb = 0;  // available to unprivileged writers
+};
+
+struct FileStat {
+  uint64_t size = 0;
+  int64_t mtime = 0;
+};
+
+class Env {
+ public:
+  virtual ~Env() = default;
+  static Env* Default();
+
+  // Creates a new file; fails with AlreadyExists if it is there.
+  virtual Result<std::unique_ptr<WritableFile>> NewWritableFile(
+      const std::string& path) = 0;
+  // Opens an existing file for appending.
+  virtual Result<std::unique_ptr<WritableFile>> NewAppendableFile(
+      const std::string& path) = 0;
+  // Opens an existing file for reading, and for writing when `writable`.
+  virtual Result<std::unique_ptr<RandomRWFile>> OpenRandomRWFile(
+      const std::string& path, bool writable) = 0;
+
+  virtual Result<FileStat> Stat(const std::string& path) = 0;
+  virtual bool FileExists(const std::string& path) = 0;
+  // rename(2): atomic replacement of `to`.
+  virtual Status RenameFile(const std::string& from, const std::string& to) = 0;
+  // link(2) then unlink: moves `from` to `to` only if `to` does not exist.
+  virtual Status RenameNoReplace(const std::string& from,
+                                 const std::string& to) = 0;
+  virtual Status RemoveFile(const std::string& path) = 0;
+  virtual Status CreateDirIfMissing(const std::string& path) = 0;
+  virtual Result<std::vector<std::string>> GetChildren(
+      const std::string& dir) = 0;
+  virtual Result<DiskSpace> GetDiskSpace(const std::string& path) = 0;
+  // Writes `data` to `path` atomically (temp file, fsync, rename).
+  virtual Status WriteFileAtomic(const std::string& path,
+                                 std::string_view data) = 0;
+  // Reads a whole file of at most `max_bytes`.
+  virtual Result<std::string> ReadSmallFile(const std::string& path,
+                                            size_t max_bytes) = 0;
+};
+
+}  // namespace nimbus
+
+#endif  // NIMBUS_COMMON_ENV_H_

@@ -1,0 +1,276 @@
+// The POSIX Env. Errors carry errno through Status::FromErrno so that a full
+// disk becomes NoSpace and a missing file NotFound all the way to the wire.
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "common/env.h"
+
+namespace nimbus {
+namespace {
+
+Status PosixError(const std::string& context, int err) {
+  return Status::FromErrno(err,
+                           fmt::format("{}: {}", context, std::strerror(err)));
+}
+
+Status WriteAll(int fd, std::string_view data, const std::string& path) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return PosixError("write " + path, errno);
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return Status::OK();
+}
+
+class PosixWritableFile final : public WritableFile {
+ public:
+  PosixWritableFile(std::string path, int fd, uint64_t size)
+      : path_(std::move(path)), fd_(fd), size_(size) {}
+  ~PosixWritableFile() override {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Status Append(std::string_view data) override {
+    Status s = WriteAll(fd_, data, path_);
+    if (s.ok()) size_ += data.size();
+    return s;
+  }
+  Status Sync() override {
+    if (::fdatasync(fd_) != 0) return PosixError("fdatasync " + path_, errno);
+    return Status::OK();
+  }
+  Status Close() override {
+    int fd = fd_;
+    fd_ = -1;
+    if (fd >= 0 && ::close(fd) != 0) return PosixError("close " + path_, errno);
+    return Status::OK();
+  }
+  uint64_t Size() const override { return size_; }
+
+ private:
+  std::string path_;
+  int fd_;
+  uint64_t size_;
+};
+
+class PosixRandomRWFile final : public RandomRWFile {
+ public:
+  PosixRandomRWFile(std::string path, int fd)
+      : path_(std::move(path)), fd_(fd) {}
+  ~PosixRandomRWFile() override { ::close(fd_); }
+  Result<size_t> Read(uint64_t offset, size_t n, char* scratch) const override {
+    size_t got = 0;
+    while (got < n) {
+      ssize_t r = ::pread(fd_, scratch + got, n - got,
+                          static_cast<off_t>(offset + got));
+      if (r < 0) {
+        if (errno == EINTR) continue;
+        return PosixError("pread " + path_, errno);
+      }
+      if (r == 0) break;
+      got += static_cast<size_t>(r);
+    }
+    return got;
+  }
+  Status Write(uint64_t offset, std::string_view data) override {
+    while (!data.empty()) {
+      ssize_t r = ::pwrite(fd_, data.data(), data.size(),
+                           static_cast<off_t>(offset));
+      if (r < 0) {
+        if (errno == EINTR) continue;
+        return PosixError("pwrite " + path_, errno);
+      }
+      data.remove_prefix(static_cast<size_t>(r));
+      offset += static_cast<uint64_t>(r);
+    }
+    return Status::OK();
+  }
+  Status Truncate(uint64_t size) override {
+    if (::ftruncate(fd_, static_cast<off_t>(size)) != 0) {
+      return PosixError("ftruncate " + path_, errno);
+    }
+    return Status::OK();
+  }
+  Status Sync() override {
+    if (::fdatasync(fd_) != 0) return PosixError("fdatasync " + path_, errno);
+    return Status::OK();
+  }
+  Result<uint64_t> Size() const override {
+    struct stat st;
+    if (::fstat(fd_, &st) != 0) return PosixError("fstat " + path_, errno);
+    return static_cast<uint64_t>(st.st_size);
+  }
+
+ private:
+  std::string path_;
+  int fd_;
+};
+
+class PosixEnv final : public Env {
+ public:
+  Result<std::unique_ptr<WritableFile>> NewWritableFile(
+      const std::string& path) override {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) return PosixError("create " + path, errno);
+    return std::unique_ptr<WritableFile>(
+        std::make_unique<PosixWritableFile>(path, fd, 0));
+  }
+
+  Result<std::unique_ptr<WritableFile>> NewAppendableFile(
+      const std::string& path) override {
+    int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (fd < 0) return PosixError("open " + path, errno);
+    struct stat st;
+    if (::fstat(fd, &st) != 0) {
+      int err = errno;
+      ::close(fd);
+      return PosixError("fstat " + path, err);
+    }
+    return std::unique_ptr<WritableFile>(std::make_unique<PosixWritableFile>(
+        path, fd, static_cast<uint64_t>(st.st_size)));
+  }
+
+  Result<std::unique_ptr<RandomRWFile>> OpenRandomRWFile(
+      const std::string& path, bool writable) override {
+    int fd = ::open(path.c_str(), (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+    if (fd < 0) return PosixError("open " + path, errno);
+    struct stat st;
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      ::close(fd);
+      return Status::NotFound(path + " is not a regular file");
+    }
+    return std::unique_ptr<RandomRWFile>(
+        std::make_unique<PosixRandomRWFile>(path, fd));
+  }
+
+  Result<FileStat> Stat(const std::string& path) override {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) return PosixError("stat " + path, errno);
+    if (!S_ISREG(st.st_mode)) {
+      return Status::NotFound(path + " is not a regular file");
+    }
+    return FileStat{static_cast<uint64_t>(st.st_size),
+                    static_cast<int64_t>(st.st_mtime)};
+  }
+
+  bool FileExists(const std::string& path) override {
+    return ::access(path.c_str(), F_OK) == 0;
+  }
+
+  Status RenameFile(const std::string& from, const std::string& to) override {
+    if (::rename(from.c_str(), to.c_str()) != 0) {
+      return PosixError("rename " + from + " -> " + to, errno);
+    }
+    return Status::OK();
+  }
+
+  Status RenameNoReplace(const std::string& from,
+                         const std::string& to) override {
+    if (::link(from.c_str(), to.c_str()) != 0) {
+      return PosixError("link " + from + " -> " + to, errno);
+    }
+    ::unlink(from.c_str());
+    return Status::OK();
+  }
+
+  Status RemoveFile(const std::string& path) override {
+    if (::unlink(path.c_str()) != 0) return PosixError("unlink " + path, errno);
+    return Status::OK();
+  }
+
+  Status CreateDirIfMissing(const std::string& path) override {
+    if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) {
+      return PosixError("mkdir " + path, errno);
+    }
+    return Status::OK();
+  }
+
+  Result<std::vector<std::string>> GetChildren(const std::string& dir) override {
+    DIR* d = ::opendir(dir.c_str());
+    if (d == nullptr) return PosixError("opendir " + dir, errno);
+    std::vector<std::string> out;
+    while (struct dirent* e = ::readdir(d)) {
+      std::string_view name(e->d_name);
+      if (name == "." || name == "..") continue;
+      out.emplace_back(name);
+    }
+    ::closedir(d);
+    return out;
+  }
+
+  Result<DiskSpace> GetDiskSpace(const std::string& path) override {
+    struct statvfs vfs;
+    if (::statvfs(path.c_str(), &vfs) != 0) {
+      return PosixError("statvfs " + path, errno);
+    }
+    DiskSpace ds;
+    ds.total_mb = static_cast<int64_t>(
+        (static_cast<unsigned __int128>(vfs.f_blocks) * vfs.f_frsize) >> 20);
+    ds.free_mb = static_cast<int64_t>(
+        (static_cast<unsigned __int128>(vfs.f_bavail) * vfs.f_frsize) >> 20);
+    return ds;
+  }
+
+  Status WriteFileAtomic(const std::string& path,
+                         std::string_view data) override {
+    static std::atomic<uint64_t> seq{0};  // uniqueness only; no shared state
+    std::string tmp = fmt::format("{}.tmp.{}.{}", path, ::getpid(), seq++);
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return PosixError("create " + tmp, errno);
+    Status s = WriteAll(fd, data, tmp);
+    if (s.ok() && ::fdatasync(fd) != 0) s = PosixError("fdatasync " + tmp, errno);
+    if (::close(fd) != 0 && s.ok()) s = PosixError("close " + tmp, errno);
+    if (s.ok()) s = RenameFile(tmp, path);
+    if (!s.ok()) ::unlink(tmp.c_str());
+    return s;
+  }
+
+  Result<std::string> ReadSmallFile(const std::string& path,
+                                    size_t max_bytes) override {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return PosixError("open " + path, errno);
+    struct stat st;
+    if (::fstat(fd, &st) != 0) {
+      int err = errno;
+      ::close(fd);
+      return PosixError("fstat " + path, err);
+    }
+    if (static_cast<uint64_t>(st.st_size) > max_bytes) {
+      ::close(fd);
+      return Status::Corruption(
+          fmt::format("{} is {} bytes, more than {}", path, st.st_size,
+                      max_bytes));
+    }
+    std::string out(static_cast<size_t>(st.st_size), '\0');
+    size_t got = 0;
+    while (got < out.size()) {
+      ssize_t r = ::read(fd, out.data() + got, out.size() - got);
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) break;
+      got += static_cast<size_t>(r);
+    }
+    ::close(fd);
+    out.resize(got);
+    return out;
+  }
+};
+
+}  // namespace
+
+Env* Env::Default() {
+  static PosixEnv env;  // stateless
+  return &env;
+}
+
+}  // namespace nimbus

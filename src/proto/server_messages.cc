@@ -1,0 +1,125 @@
+#include "proto/server_messages.h"
+
+#include "common/coding.h"
+#include "proto/constants.h"
+
+namespace nimbus::proto {
+
+std::string EncodeJoinRequest(const JoinRequest& r) {
+  std::string out;
+  out.reserve(kJoinRequestSize);
+  PutFixedString(&out, r.group, kGroupNameLen + 1);
+  for (int64_t v : {r.port, r.store_path_count, r.subdir_count_per_path,
+                    r.upload_priority, r.join_time, r.up_time}) {
+    PutBE64(&out, v);
+  }
+  PutFixedString(&out, r.version, kVersionSize);
+  out.push_back(r.init_flag ? 1 : 0);
+  out.push_back(static_cast<char>(r.status));
+  PutFixedString(&out, r.tracker_ip, kIpAddressSize);
+  PutBE64(&out, r.tracker_count);
+  return out;
+}
+
+Result<JoinRequest> DecodeJoinRequest(std::string_view b) {
+  if (b.size() != kJoinRequestSize) {
+    return Status::InvalidArgument("join request has invalid length");
+  }
+  const char* p = b.data();
+  JoinRequest r;
+  r.group = std::string(GetFixedString(p, kGroupNameLen + 1));
+  p += kGroupNameLen + 1;
+  int64_t* fields[] = {&r.port,           &r.store_path_count,
+                       &r.subdir_count_per_path, &r.upload_priority,
+                       &r.join_time,      &r.up_time};
+  for (int64_t* f : fields) {
+    *f = DecodeBE64(p);
+    p += 8;
+  }
+  r.version = std::string(GetFixedString(p, kVersionSize));
+  p += kVersionSize;
+  r.init_flag = *p++ != 0;
+  r.status = static_cast<uint8_t>(*p++);
+  r.tracker_ip = std::string(GetFixedString(p, kIpAddressSize));
+  p += kIpAddressSize;
+  r.tracker_count = DecodeBE64(p);
+  if (r.port <= 0 || r.port > 65535) {
+    return Status::InvalidArgument("join request port out of range");
+  }
+  if (r.store_path_count < 1 || r.store_path_count > 256) {
+    return Status::InvalidArgument("join request store_path_count out of range");
+  }
+  if (r.subdir_count_per_path < 1 || r.subdir_count_per_path > 256) {
+    return Status::InvalidArgument("join request subdir count out of range");
+  }
+  return r;
+}
+
+std::string EncodeJoinReply(const JoinReply& r) {
+  std::string out;
+  out.push_back(static_cast<char>(r.status));
+  PutFixedString(&out, r.src_id, kStorageIdSize);
+  return out;
+}
+
+Result<JoinReply> DecodeJoinReply(std::string_view b) {
+  if (b.size() != kJoinReplySize) {
+    return Status::Corruption("join reply has invalid length");
+  }
+  JoinReply r;
+  r.status = static_cast<uint8_t>(b[0]);
+  r.src_id = std::string(GetFixedString(b.data() + 1, kStorageIdSize));
+  return r;
+}
+
+std::string EncodeDiskUsage(const std::vector<PathUsage>& paths) {
+  std::string out;
+  for (const PathUsage& u : paths) {
+    PutBE64(&out, u.total_mb);
+    PutBE64(&out, u.free_mb);
+  }
+  return out;
+}
+
+Result<std::vector<PathUsage>> DecodeDiskUsage(std::string_view b) {
+  if (b.empty() || b.size() % 16 != 0) {
+    return Status::InvalidArgument("disk usage report has invalid length");
+  }
+  std::vector<PathUsage> out;
+  for (size_t off = 0; off < b.size(); off += 16) {
+    PathUsage u{DecodeBE64(b.data() + off), DecodeBE64(b.data() + off + 8)};
+    if (u.total_mb < 0 || u.free_mb < 0) {
+      return Status::InvalidArgument("negative disk usage");
+    }
+    out.push_back(u);
+  }
+  return out;
+}
+
+std::string EncodeParameters(const Parameters& p) {
+  std::string out;
+  for (const auto& [k, v] : p) {
+    out += k;
+    out += '=';
+    out += v;
+    out += '\n';
+  }
+  return out;
+}
+
+Parameters DecodeParameters(std::string_view b) {
+  Parameters out;
+  size_t pos = 0;
+  while (pos < b.size()) {
+    size_t nl = b.find('\n', pos);
+    if (nl == std::string_view::npos) nl = b.size();
+    std::string_view line = b.substr(pos, nl - pos);
+    pos = nl + 1;
+    size_t eq = line.find('=');
+    if (eq == std::string_view::npos) continue;
+    out[std::string(line.substr(0, eq))] = std::string(line.substr(eq + 1));
+  }
+  return out;
+}
+
+}  // namespace nimbus::proto
