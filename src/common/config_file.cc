@@ -141,7 +141,8 @@ Result<int64_t> ConfigFile::GetSeconds(std::string_view key, int64_t def,
   if (e == nullptr || e->value.empty()) return def;
   std::string_view s = e->value;
   int64_t unit = 1;
-  char last = static_cast<char>(std::tolower(static_cast<unsigned char>(s.back())));
+  char last =
+      static_cast<char>(std::tolower(static_cast<unsigned char>(s.back())));
   if (last == 's' || last == 'm' || last == 'h' || last == 'd') {
     unit = last == 's' ? 1 : last == 'm' ? 60 : last == 'h' ? 3600 : 86400;
     s.remove_suffix(1);

@@ -53,7 +53,8 @@ class FaultInjectionEnv final : public Env {
   Status CreateDirIfMissing(const std::string& path) override {
     return base_->CreateDirIfMissing(path);
   }
-  Result<std::vector<std::string>> GetChildren(const std::string& dir) override {
+  Result<std::vector<std::string>> GetChildren(
+      const std::string& dir) override {
     return base_->GetChildren(dir);
   }
   Result<DiskSpace> GetDiskSpace(const std::string& path) override {

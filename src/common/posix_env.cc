@@ -2,6 +2,7 @@
 // disk becomes NoSpace and a missing file NotFound all the way to the wire.
 #include <dirent.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -9,8 +10,6 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "common/env.h"
 
@@ -85,8 +84,8 @@ class PosixRandomRWFile final : public RandomRWFile {
   }
   Status Write(uint64_t offset, std::string_view data) override {
     while (!data.empty()) {
-      ssize_t r = ::pwrite(fd_, data.data(), data.size(),
-                           static_cast<off_t>(offset));
+      ssize_t r =
+          ::pwrite(fd_, data.data(), data.size(), static_cast<off_t>(offset));
       if (r < 0) {
         if (errno == EINTR) continue;
         return PosixError("pwrite " + path_, errno);
@@ -121,7 +120,8 @@ class PosixEnv final : public Env {
  public:
   Result<std::unique_ptr<WritableFile>> NewWritableFile(
       const std::string& path) override {
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    int fd =
+        ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) return PosixError("create " + path, errno);
     return std::unique_ptr<WritableFile>(
         std::make_unique<PosixWritableFile>(path, fd, 0));
@@ -156,7 +156,8 @@ class PosixEnv final : public Env {
 
   Result<FileStat> Stat(const std::string& path) override {
     struct stat st;
-    if (::stat(path.c_str(), &st) != 0) return PosixError("stat " + path, errno);
+    if (::stat(path.c_str(), &st) != 0)
+      return PosixError("stat " + path, errno);
     if (!S_ISREG(st.st_mode)) {
       return Status::NotFound(path + " is not a regular file");
     }
@@ -196,7 +197,8 @@ class PosixEnv final : public Env {
     return Status::OK();
   }
 
-  Result<std::vector<std::string>> GetChildren(const std::string& dir) override {
+  Result<std::vector<std::string>> GetChildren(
+      const std::string& dir) override {
     DIR* d = ::opendir(dir.c_str());
     if (d == nullptr) return PosixError("opendir " + dir, errno);
     std::vector<std::string> out;
@@ -226,10 +228,12 @@ class PosixEnv final : public Env {
                          std::string_view data) override {
     static std::atomic<uint64_t> seq{0};  // uniqueness only; no shared state
     std::string tmp = fmt::format("{}.tmp.{}.{}", path, ::getpid(), seq++);
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd =
+        ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return PosixError("create " + tmp, errno);
     Status s = WriteAll(fd, data, tmp);
-    if (s.ok() && ::fdatasync(fd) != 0) s = PosixError("fdatasync " + tmp, errno);
+    if (s.ok() && ::fdatasync(fd) != 0)
+      s = PosixError("fdatasync " + tmp, errno);
     if (::close(fd) != 0 && s.ok()) s = PosixError("close " + tmp, errno);
     if (s.ok()) s = RenameFile(tmp, path);
     if (!s.ok()) ::unlink(tmp.c_str());
@@ -248,9 +252,8 @@ class PosixEnv final : public Env {
     }
     if (static_cast<uint64_t>(st.st_size) > max_bytes) {
       ::close(fd);
-      return Status::Corruption(
-          fmt::format("{} is {} bytes, more than {}", path, st.st_size,
-                      max_bytes));
+      return Status::Corruption(fmt::format("{} is {} bytes, more than {}",
+                                            path, st.st_size, max_bytes));
     }
     std::string out(static_cast<size_t>(st.st_size), '\0');
     size_t got = 0;

@@ -1,11 +1,11 @@
 #include "common/reserved_space.h"
 
+#include <fmt/format.h>
+
 #include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
-
-#include <fmt/format.h>
 
 namespace nimbus {
 namespace {

@@ -23,7 +23,8 @@ struct ReservedSpace {
 
   // The reserve, in MB, for a disk of `total_mb`.
   int64_t ReservedMb(int64_t total_mb) const;
-  // True when `free_mb` left on a disk of `total_mb` is at or below the reserve.
+  // True when `free_mb` left on a disk of `total_mb` is at or below the
+  // reserve.
   bool Violated(int64_t total_mb, int64_t free_mb) const {
     return free_mb <= ReservedMb(total_mb);
   }

@@ -19,7 +19,7 @@ template <typename T>
 class [[nodiscard]] Result {
  public:
   // Implicit on purpose: `return value;` and `return status;` both read well.
-  Result(T value) : value_(std::move(value)) {}  // NOLINT
+  Result(T value) : value_(std::move(value)) {}         // NOLINT
   Result(Status status) : status_(std::move(status)) {  // NOLINT
     assert(!status_.ok() && "a Result built from a Status must be an error");
   }
@@ -51,5 +51,13 @@ class [[nodiscard]] Result {
 };
 
 }  // namespace nimbus
+
+// Evaluates `expr` (a Result); returns its Status on error, else assigns.
+#define NIMBUS_ASSIGN_OR_RETURN(lhs, expr)          \
+  do {                                              \
+    auto _nimbus_r = (expr);                        \
+    if (!_nimbus_r.ok()) return _nimbus_r.status(); \
+    lhs = std::move(*_nimbus_r);                    \
+  } while (0)
 
 #endif  // NIMBUS_COMMON_RESULT_H_

@@ -25,14 +25,16 @@ class Status {
     kNotSupported,     // EOPNOTSUPP
     kTimedOut,         // ETIMEDOUT
     kUnavailable,      // ECONNREFUSED: the peer could not be reached
-    kCorruption,       // EBADMSG: a peer sent something that breaks the protocol
-    kPermission,       // EACCES
+    kCorruption,  // EBADMSG: a peer sent something that breaks the protocol
+    kPermission,  // EACCES
   };
 
   Status() = default;
 
   static Status OK() { return Status(); }
-  static Status NotFound(std::string_view msg) { return {Code::kNotFound, msg}; }
+  static Status NotFound(std::string_view msg) {
+    return {Code::kNotFound, msg};
+  }
   static Status InvalidArgument(std::string_view msg) {
     return {Code::kInvalidArgument, msg};
   }
@@ -45,7 +47,9 @@ class Status {
   static Status NotSupported(std::string_view msg) {
     return {Code::kNotSupported, msg};
   }
-  static Status TimedOut(std::string_view msg) { return {Code::kTimedOut, msg}; }
+  static Status TimedOut(std::string_view msg) {
+    return {Code::kTimedOut, msg};
+  }
   static Status Unavailable(std::string_view msg) {
     return {Code::kUnavailable, msg};
   }

@@ -9,17 +9,17 @@
 namespace nimbus::proto {
 
 inline constexpr size_t kHeaderSize = 10;
-inline constexpr size_t kGroupNameLen = 16;      // fixed field, no terminator
-inline constexpr size_t kIpAddressSize = 16;     // IPv4 field in stat records
-inline constexpr size_t kIpReplySize = 15;       // IPv4 field in query replies
+inline constexpr size_t kGroupNameLen = 16;   // fixed field, no terminator
+inline constexpr size_t kIpAddressSize = 16;  // IPv4 field in stat records
+inline constexpr size_t kIpReplySize = 15;    // IPv4 field in query replies
 inline constexpr size_t kStorageIdSize = 16;
 inline constexpr size_t kVersionSize = 8;
 inline constexpr size_t kExtNameLen = 6;
 inline constexpr size_t kPrefixLen = 16;
 inline constexpr size_t kFilenameBase64Len = 27;
-inline constexpr size_t kLogicPathLen = 10;          // "M00/00/00/"
-inline constexpr size_t kNormalNameLen = 34;         // base64 + 7
-inline constexpr size_t kNormalLogicNameLen = 44;    // path + normal name
+inline constexpr size_t kLogicPathLen = 10;        // "M00/00/00/"
+inline constexpr size_t kNormalNameLen = 34;       // base64 + 7
+inline constexpr size_t kNormalLogicNameLen = 44;  // path + normal name
 // Longest logical filename we accept: a slave name with the longest prefix
 // and extension fits with room to spare; FastDFS clients cap at 128.
 inline constexpr size_t kMaxLogicNameLen = 128;

@@ -1,9 +1,8 @@
 #include "proto/file_name.h"
 
 #include <arpa/inet.h>
-#include <openssl/evp.h>
-
 #include <fmt/format.h>
+#include <openssl/evp.h>
 
 #include "common/coding.h"
 #include "proto/constants.h"
@@ -218,15 +217,16 @@ Result<std::string> MakeSlaveName(std::string_view master_name,
   }
   for (char c : prefix) {
     if (!IsBase64Char(c)) {
-      return Status::InvalidArgument("slave prefix may hold only [A-Za-z0-9_-]");
+      return Status::InvalidArgument(
+          "slave prefix may hold only [A-Za-z0-9_-]");
     }
   }
   Status s = ValidateExt(ext);
   if (!s.ok()) return s;
   size_t dot = master_name.find('.');
   std::string_view stem = master_name.substr(0, dot);
-  std::string_view master_ext =
-      dot == std::string_view::npos ? std::string_view()
+  std::string_view master_ext = dot == std::string_view::npos
+                                    ? std::string_view()
                                     : master_name.substr(dot + 1);
   std::string out(stem);
   out += prefix;

@@ -87,7 +87,8 @@ TEST(FileName, RejectsHostileNames) {
 }
 
 TEST(FileName, FileIdRejectsBadGroups) {
-  EXPECT_FALSE(ParseFileId("M00/00/00/Ck0AAmsFr0WATmmIAAATiGg0JSE7997013").ok());
+  EXPECT_FALSE(
+      ParseFileId("M00/00/00/Ck0AAmsFr0WATmmIAAATiGg0JSE7997013").ok());
   EXPECT_FALSE(
       ParseFileId("../M00/00/00/Ck0AAmsFr0WATmmIAAATiGg0JSE7997013").ok());
   EXPECT_FALSE(ParseFileId("averyveryverylonggroupname/M00/00/00/"
@@ -103,9 +104,10 @@ TEST(FileName, SlaveNames) {
             "Ck0AAmsFr0WATmmIAAATiGg0JSE1234_s.png");
   EXPECT_FALSE(MakeSlaveName(master, "", "").ok());
   EXPECT_FALSE(MakeSlaveName(master, "../x", "").ok());
-  EXPECT_FALSE(MakeSlaveName("Ck0AAmsFr0WATmmIAAATiGg0JSE7997013", "-m", "")
-                   .ok());
-  auto ln = ParseLogicName("M00/00/00/Ck0AAmsFr0WATmmIAAATiGg0JSE1234_150x150.jpg");
+  EXPECT_FALSE(
+      MakeSlaveName("Ck0AAmsFr0WATmmIAAATiGg0JSE7997013", "-m", "").ok());
+  auto ln =
+      ParseLogicName("M00/00/00/Ck0AAmsFr0WATmmIAAATiGg0JSE1234_150x150.jpg");
   ASSERT_TRUE(ln.ok());
   EXPECT_TRUE(ln->IsSlave(*DecodeNameBase(ln->name)));
 }

@@ -8,7 +8,10 @@ namespace {
 TEST(Metadata, PackUnpackRoundTrip) {
   Metadata m = {{"width", "1024"}, {"author", ""}};
   std::string packed = PackMetadata(m);
-  EXPECT_EQ(packed, std::string("width\x02" "1024\x01" "author\x02", 18));
+  EXPECT_EQ(packed, std::string("width\x02"
+                                "1024\x01"
+                                "author\x02",
+                                18));
   EXPECT_EQ(*UnpackMetadata(packed), m);
   EXPECT_TRUE(UnpackMetadata("")->empty());
 }
@@ -18,7 +21,11 @@ TEST(Metadata, RejectsMalformedAndOversize) {
   EXPECT_FALSE(UnpackMetadata(std::string("\x02v", 2)).ok());
   EXPECT_FALSE(UnpackMetadata(std::string(65, 'k') + "\x02v").ok());
   EXPECT_FALSE(UnpackMetadata("k\x02" + std::string(257, 'v')).ok());
-  EXPECT_FALSE(UnpackMetadata("a\x02" "1\x01" "a\x02" "2").ok());
+  EXPECT_FALSE(UnpackMetadata("a\x02"
+                              "1\x01"
+                              "a\x02"
+                              "2")
+                   .ok());
   EXPECT_FALSE(UnpackMetadata(std::string(70000, 'x')).ok());
 }
 

@@ -29,9 +29,12 @@ Result<JoinRequest> DecodeJoinRequest(std::string_view b) {
   JoinRequest r;
   r.group = std::string(GetFixedString(p, kGroupNameLen + 1));
   p += kGroupNameLen + 1;
-  int64_t* fields[] = {&r.port,           &r.store_path_count,
-                       &r.subdir_count_per_path, &r.upload_priority,
-                       &r.join_time,      &r.up_time};
+  int64_t* fields[] = {&r.port,
+                       &r.store_path_count,
+                       &r.subdir_count_per_path,
+                       &r.upload_priority,
+                       &r.join_time,
+                       &r.up_time};
   for (int64_t* f : fields) {
     *f = DecodeBE64(p);
     p += 8;
@@ -47,7 +50,8 @@ Result<JoinRequest> DecodeJoinRequest(std::string_view b) {
     return Status::InvalidArgument("join request port out of range");
   }
   if (r.store_path_count < 1 || r.store_path_count > 256) {
-    return Status::InvalidArgument("join request store_path_count out of range");
+    return Status::InvalidArgument(
+        "join request store_path_count out of range");
   }
   if (r.subdir_count_per_path < 1 || r.subdir_count_per_path > 256) {
     return Status::InvalidArgument("join request subdir count out of range");

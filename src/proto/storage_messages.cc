@@ -54,8 +54,9 @@ Result<SlavePrefix> DecodeSlavePrefix(std::string_view b, int64_t pkg_len) {
   p.prefix = std::string(GetFixedString(b.data() + 16, kPrefixLen));
   p.ext = std::string(GetFixedString(b.data() + 32, kExtNameLen));
   if (!NameLenOk(p.master_len)) return Bad("master file name length");
-  if (p.file_size < 0 || p.file_size != pkg_len - static_cast<int64_t>(
-                                            kSlavePrefixSize) - p.master_len) {
+  if (p.file_size < 0 ||
+      p.file_size !=
+          pkg_len - static_cast<int64_t>(kSlavePrefixSize) - p.master_len) {
     return Bad("slave file_size does not match the package length");
   }
   return p;
@@ -122,8 +123,9 @@ Result<AppendPrefix> DecodeAppendPrefix(std::string_view b, int64_t pkg_len) {
   p.name_len = DecodeBE64(b.data());
   p.size = DecodeBE64(b.data() + 8);
   if (!NameLenOk(p.name_len)) return Bad("file name length");
-  if (p.size < 0 ||
-      p.size != pkg_len - static_cast<int64_t>(kAppendPrefixSize) - p.name_len) {
+  if (p.size < 0 || p.size != pkg_len -
+                                  static_cast<int64_t>(kAppendPrefixSize) -
+                                  p.name_len) {
     return Bad("append size does not match the package length");
   }
   return p;
@@ -137,8 +139,9 @@ Result<ModifyPrefix> DecodeModifyPrefix(std::string_view b, int64_t pkg_len) {
   p.size = DecodeBE64(b.data() + 16);
   if (!NameLenOk(p.name_len)) return Bad("file name length");
   if (p.offset < 0) return Bad("negative modify offset");
-  if (p.size < 0 ||
-      p.size != pkg_len - static_cast<int64_t>(kModifyPrefixSize) - p.name_len) {
+  if (p.size < 0 || p.size != pkg_len -
+                                  static_cast<int64_t>(kModifyPrefixSize) -
+                                  p.name_len) {
     return Bad("modify size does not match the package length");
   }
   return p;
@@ -157,8 +160,7 @@ Result<TruncateRequest> DecodeTruncateRequest(std::string_view b) {
   int64_t name_len = DecodeBE64(b.data());
   TruncateRequest r;
   r.remain_size = DecodeBE64(b.data() + 8);
-  if (!NameLenOk(name_len) ||
-      static_cast<int64_t>(b.size()) != 16 + name_len) {
+  if (!NameLenOk(name_len) || static_cast<int64_t>(b.size()) != 16 + name_len) {
     return Bad("truncate file name length");
   }
   if (r.remain_size < 0) return Bad("negative truncate size");

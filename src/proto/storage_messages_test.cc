@@ -66,7 +66,8 @@ TEST(StorageMessages, AppendModifyTruncate) {
 }
 
 TEST(StorageMessages, FileInfoReplyIs40Bytes) {
-  std::string b = EncodeFileInfoReply({5000, 1700000000, 0x68342521, "10.77.0.2"});
+  std::string b =
+      EncodeFileInfoReply({5000, 1700000000, 0x68342521, "10.77.0.2"});
   ASSERT_EQ(b.size(), 40u);
   auto r = DecodeFileInfoReply(b);
   ASSERT_TRUE(r.ok());

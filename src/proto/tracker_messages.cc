@@ -139,11 +139,11 @@ Result<std::string> DecodeGroup(std::string_view b) {
 
 void AppendGroupStat(std::string* out, const GroupStat& g) {
   PutFixedString(out, g.group_name, kG + 1);
-  for (int64_t v : {g.total_mb, g.free_mb, g.reserved_mb, g.trunk_free_mb,
-                    g.storage_count, g.storage_port, g.readable_server_count,
-                    g.writable_server_count, g.current_write_server,
-                    g.store_path_count, g.subdir_count_per_path,
-                    g.current_trunk_file_id}) {
+  for (int64_t v :
+       {g.total_mb, g.free_mb, g.reserved_mb, g.trunk_free_mb, g.storage_count,
+        g.storage_port, g.readable_server_count, g.writable_server_count,
+        g.current_write_server, g.store_path_count, g.subdir_count_per_path,
+        g.current_trunk_file_id}) {
     PutBE64(out, v);
   }
 }
@@ -205,10 +205,10 @@ void AppendStorageStat(std::string* out, const StorageStat& s) {
   PutFixedString(out, s.src_id, kStorageIdSize);
   // Clients strcpy() the version, so it must be NUL-terminated in 8 bytes.
   PutFixedString(out, s.version.substr(0, kVersionSize - 1), kVersionSize);
-  for (int64_t v : {s.join_time, s.up_time, s.total_mb, s.free_mb,
-                    s.reserved_mb, s.upload_priority, s.store_path_count,
-                    s.subdir_count_per_path, s.current_write_path,
-                    s.storage_port}) {
+  for (int64_t v :
+       {s.join_time, s.up_time, s.total_mb, s.free_mb, s.reserved_mb,
+        s.upload_priority, s.store_path_count, s.subdir_count_per_path,
+        s.current_write_path, s.storage_port}) {
     PutBE64(out, v);
   }
   AppendStorageCounters(out, s.counters);
@@ -234,10 +234,10 @@ Result<std::vector<StorageStat>> DecodeStorageStats(std::string_view b) {
     p += kStorageIdSize;
     s.version = std::string(GetFixedString(p, kVersionSize));
     p += kVersionSize;
-    int64_t* fields[] = {&s.join_time,        &s.up_time,
-                         &s.total_mb,         &s.free_mb,
-                         &s.reserved_mb,      &s.upload_priority,
-                         &s.store_path_count, &s.subdir_count_per_path,
+    int64_t* fields[] = {&s.join_time,          &s.up_time,
+                         &s.total_mb,           &s.free_mb,
+                         &s.reserved_mb,        &s.upload_priority,
+                         &s.store_path_count,   &s.subdir_count_per_path,
                          &s.current_write_path, &s.storage_port};
     for (int64_t* f : fields) {
       *f = DecodeBE64(p);

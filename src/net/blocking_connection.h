@@ -1,0 +1,58 @@
+// BlockingConnection: a client-side TCP connection with per-operation
+// deadlines, for callers that are not coroutines (the client library, CLI,
+// tests). Each call runs a private io_context until the operation completes
+// or the deadline passes; on timeout or error the connection is marked
+// broken and must be discarded.
+//
+// Thread-safety: one thread at a time (a pool hands a connection to one user).
+#ifndef NIMBUS_NET_BLOCKING_CONNECTION_H_
+#define NIMBUS_NET_BLOCKING_CONNECTION_H_
+
+#include <asio.hpp>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+
+namespace nimbus::net {
+
+class BlockingConnection {
+ public:
+  static Result<std::unique_ptr<BlockingConnection>> Connect(
+      const std::string& host, uint16_t port,
+      std::chrono::milliseconds connect_timeout,
+      std::chrono::milliseconds network_timeout);
+
+  Status Write(std::string_view data);
+  // Gather write of a header and a body.
+  Status Write2(std::string_view a, std::string_view b);
+  Status ReadExact(char* dst, size_t n);
+  void Close();
+
+  bool broken() const { return broken_; }
+  const std::string& host() const { return host_; }
+  uint16_t port() const { return port_; }
+  // The local address of this connection (how the peer sees us).
+  std::string LocalAddress() const;
+  std::chrono::steady_clock::time_point last_used() const { return last_used_; }
+
+ private:
+  BlockingConnection(std::string host, uint16_t port,
+                     std::chrono::milliseconds network_timeout);
+  template <typename Start>
+  Status Run(Start start, std::chrono::milliseconds timeout, const char* what);
+
+  asio::io_context io_;
+  asio::ip::tcp::socket sock_;
+  std::string host_;
+  uint16_t port_;
+  std::chrono::milliseconds network_timeout_;
+  bool broken_ = false;
+  std::chrono::steady_clock::time_point last_used_;
+};
+
+}  // namespace nimbus::net
+
+#endif  // NIMBUS_NET_BLOCKING_CONNECTION_H_

@@ -1,0 +1,81 @@
+#include "net/tcp_server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <asio/experimental/as_tuple.hpp>
+
+namespace nimbus::net {
+
+using asio::experimental::as_tuple;
+
+TcpServer::TcpServer(asio::io_context& io, Handler handler, int max_connections)
+    : io_(io),
+      handler_(std::move(handler)),
+      max_connections_(max_connections),
+      acceptor_(io) {}
+
+Status TcpServer::Listen(const std::string& bind_addr, uint16_t port) {
+  std::error_code ec;
+  asio::ip::address addr = asio::ip::address_v4::any();
+  if (!bind_addr.empty()) {
+    addr = asio::ip::make_address(bind_addr, ec);
+    if (ec) return Status::InvalidArgument("bad bind_addr `" + bind_addr + "`");
+  }
+  asio::ip::tcp::endpoint ep(addr, port);
+  acceptor_.open(ep.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(ep, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Status::IOError("cannot listen on " + addr.to_string() + ":" +
+                           std::to_string(port) + ": " + ec.message());
+  }
+  port_ = acceptor_.local_endpoint().port();
+  return Status::OK();
+}
+
+void TcpServer::Start() { asio::co_spawn(io_, AcceptLoop(), asio::detached); }
+
+void TcpServer::Stop() {
+  std::error_code ec;
+  acceptor_.close(ec);
+}
+
+asio::awaitable<void> TcpServer::AcceptLoop() {
+  for (;;) {
+    auto [ec, sock] =
+        co_await acceptor_.async_accept(as_tuple(asio::use_awaitable));
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !acceptor_.is_open()) {
+        co_return;
+      }
+      spdlog::warn("accept failed: {}", ec.message());
+      continue;
+    }
+    if (live_.load() >= max_connections_) {
+      spdlog::warn("refusing connection: max_connections {} reached",
+                   max_connections_);
+      continue;  // the socket closes as it goes out of scope
+    }
+    std::error_code opt_ec;
+    sock.set_option(asio::ip::tcp::no_delay(true), opt_ec);
+    live_.fetch_add(1);
+    asio::co_spawn(
+        io_,
+        [this, s = std::move(sock)]() mutable -> asio::awaitable<void> {
+          co_await handler_(std::move(s));
+        },
+        [this](std::exception_ptr e) {
+          live_.fetch_sub(1);
+          if (e) {
+            try {
+              std::rethrow_exception(e);
+            } catch (const std::exception& ex) {
+              spdlog::error("connection handler threw: {}", ex.what());
+            }
+          }
+        });
+  }
+}
+
+}  // namespace nimbus::net

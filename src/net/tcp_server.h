@@ -1,0 +1,47 @@
+// TcpServer: accepts connections on one address and runs a coroutine per
+// connection. The handler owns its socket for the connection's lifetime.
+//
+// Threading: the acceptor and every connection coroutine run on the
+// io_context given at construction; any number of threads may run it. The
+// server keeps no per-connection state of its own except a live count.
+#ifndef NIMBUS_NET_TCP_SERVER_H_
+#define NIMBUS_NET_TCP_SERVER_H_
+
+#include <asio.hpp>
+#include <atomic>
+#include <functional>
+#include <string>
+
+#include "common/status.h"
+
+namespace nimbus::net {
+
+class TcpServer {
+ public:
+  using Handler = std::function<asio::awaitable<void>(asio::ip::tcp::socket)>;
+
+  TcpServer(asio::io_context& io, Handler handler, int max_connections);
+
+  // Binds and listens. `bind_addr` empty means all IPv4 addresses; port 0
+  // picks an ephemeral port (see port()).
+  Status Listen(const std::string& bind_addr, uint16_t port);
+  // Starts the accept loop; returns immediately.
+  void Start();
+  void Stop();
+  uint16_t port() const { return port_; }
+  int live_connections() const { return live_.load(); }
+
+ private:
+  asio::awaitable<void> AcceptLoop();
+
+  asio::io_context& io_;
+  Handler handler_;
+  const int max_connections_;
+  asio::ip::tcp::acceptor acceptor_;
+  uint16_t port_ = 0;
+  std::atomic<int> live_{0};
+};
+
+}  // namespace nimbus::net
+
+#endif  // NIMBUS_NET_TCP_SERVER_H_

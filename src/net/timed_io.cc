@@ -1,0 +1,63 @@
+#include "net/timed_io.h"
+
+#include <array>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/experimental/awaitable_operators.hpp>
+
+namespace nimbus::net {
+namespace {
+
+using asio::experimental::as_tuple;
+using namespace asio::experimental::awaitable_operators;
+constexpr auto kUse = as_tuple(asio::use_awaitable);
+
+// Runs `op` against a deadline; on expiry the operation is cancelled by the
+// parallel group and timed_out is reported.
+template <typename Op>
+asio::awaitable<std::error_code> WithDeadline(Socket& sock, Op op,
+                                              Duration timeout) {
+  asio::steady_timer timer(sock.get_executor(), timeout);
+  auto result = co_await (op() || timer.async_wait(kUse));
+  if (result.index() == 1) co_return asio::error::timed_out;
+  co_return std::get<0>(std::get<0>(result));
+}
+
+}  // namespace
+
+asio::awaitable<std::error_code> ReadExact(Socket& sock,
+                                           asio::mutable_buffer buf,
+                                           Duration timeout) {
+  co_return co_await WithDeadline(
+      sock, [&] { return asio::async_read(sock, buf, kUse); }, timeout);
+}
+
+asio::awaitable<std::error_code> WriteAll(Socket& sock, asio::const_buffer buf,
+                                          Duration timeout) {
+  co_return co_await WithDeadline(
+      sock, [&] { return asio::async_write(sock, buf, kUse); }, timeout);
+}
+
+asio::awaitable<std::error_code> WriteAll2(Socket& sock, asio::const_buffer a,
+                                           asio::const_buffer b,
+                                           Duration timeout) {
+  std::array<asio::const_buffer, 2> bufs{a, b};
+  co_return co_await WithDeadline(
+      sock, [&] { return asio::async_write(sock, bufs, kUse); }, timeout);
+}
+
+asio::awaitable<std::error_code> Connect(Socket& sock, const std::string& host,
+                                         uint16_t port, Duration timeout) {
+  asio::ip::tcp::resolver resolver(sock.get_executor());
+  auto [rec, endpoints] =
+      co_await resolver.async_resolve(host, std::to_string(port), kUse);
+  if (rec) co_return rec;
+  asio::steady_timer timer(sock.get_executor(), timeout);
+  auto result = co_await (asio::async_connect(sock, endpoints, kUse) ||
+                          timer.async_wait(kUse));
+  if (result.index() == 1) co_return asio::error::timed_out;
+  auto ec = std::get<0>(std::get<0>(result));
+  if (!ec) sock.set_option(asio::ip::tcp::no_delay(true));
+  co_return ec;
+}
+
+}  // namespace nimbus::net

@@ -1,0 +1,36 @@
+// Coroutine socket I/O with a deadline. Errors are values: each function
+// returns the error_code (asio::error::timed_out when the deadline passed,
+// in which case the socket's pending operation has been cancelled and the
+// caller must close the connection).
+//
+// Must be awaited from a coroutine running on the socket's executor.
+#ifndef NIMBUS_NET_TIMED_IO_H_
+#define NIMBUS_NET_TIMED_IO_H_
+
+#include <asio.hpp>
+#include <chrono>
+#include <system_error>
+
+namespace nimbus::net {
+
+using Socket = asio::ip::tcp::socket;
+using Duration = std::chrono::steady_clock::duration;
+
+// Reads exactly `buf.size()` bytes.
+asio::awaitable<std::error_code> ReadExact(Socket& sock,
+                                           asio::mutable_buffer buf,
+                                           Duration timeout);
+// Writes all of `buf`.
+asio::awaitable<std::error_code> WriteAll(Socket& sock, asio::const_buffer buf,
+                                          Duration timeout);
+// Writes two buffers in one gather write (header + body).
+asio::awaitable<std::error_code> WriteAll2(Socket& sock, asio::const_buffer a,
+                                           asio::const_buffer b,
+                                           Duration timeout);
+// Connects to host:port (numeric or name).
+asio::awaitable<std::error_code> Connect(Socket& sock, const std::string& host,
+                                         uint16_t port, Duration timeout);
+
+}  // namespace nimbus::net
+
+#endif  // NIMBUS_NET_TIMED_IO_H_

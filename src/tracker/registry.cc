@@ -1,0 +1,505 @@
+#include "tracker/registry.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "proto/file_name.h"
+
+namespace nimbus::tracker {
+
+using proto::StorageState;
+
+Registry::Registry(const TrackerOptions& opts) : opts_(opts) {}
+
+Result<proto::JoinReply> Registry::Join(const proto::JoinRequest& req,
+                                        const std::string& ip, int64_t now) {
+  Status s = proto::ValidateGroupName(req.group);
+  if (!s.ok()) return s;
+  std::lock_guard<std::mutex> lock(mu_);
+  auto [git, created] = groups_.try_emplace(req.group);
+  Group& g = git->second;
+  if (created || g.nodes.empty()) {
+    g.name = req.group;
+    g.port = req.port;
+    g.store_path_count = req.store_path_count;
+    g.subdir_count_per_path = req.subdir_count_per_path;
+  } else if (g.port != req.port) {
+    return Status::InvalidArgument("storage " + ip + " joins " + req.group +
+                                   " with port " + std::to_string(req.port) +
+                                   ", but the group's servers use port " +
+                                   std::to_string(g.port));
+  } else if (g.store_path_count != req.store_path_count ||
+             g.subdir_count_per_path != req.subdir_count_per_path) {
+    return Status::InvalidArgument(
+        "storage " + ip + " joins " + req.group +
+        " with a different store_path_count or subdir_count_per_path");
+  }
+  Node& n = g.nodes[ip];
+  bool is_new = n.ip.empty();
+  n.ip = ip;
+  n.join_time = n.join_time != 0 ? n.join_time : req.join_time;
+  n.up_time = req.up_time;
+  n.upload_priority = req.upload_priority;
+  n.version = req.version;
+  n.last_beat = now;
+  n.counters.v[proto::kLastHeartBeatTime] = now;
+  n.state = StorageState::kActive;
+  ++changes_;
+  spdlog::info("storage {}:{} {} group {} (now ACTIVE)", ip, req.port,
+               is_new ? "joined" : "rejoined", req.group);
+  proto::JoinReply reply;
+  reply.status = static_cast<uint8_t>(n.state);
+  return reply;
+}
+
+Status Registry::Beat(const std::string& group, const std::string& ip,
+                      const proto::StorageCounters* counters, int64_t now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto git = groups_.find(group);
+  if (git == groups_.end()) return Status::NotFound("unknown group " + group);
+  auto nit = git->second.nodes.find(ip);
+  if (nit == git->second.nodes.end()) {
+    return Status::NotFound("unknown storage " + ip);
+  }
+  Node& n = nit->second;
+  if (counters != nullptr) n.counters = *counters;
+  n.last_beat = now;
+  n.counters.v[proto::kLastHeartBeatTime] = now;
+  if (n.state == StorageState::kOffline) {
+    n.state = StorageState::kActive;
+    ++changes_;
+    spdlog::info("storage {} of {} is ACTIVE again", ip, group);
+  }
+  return Status::OK();
+}
+
+Status Registry::ReportDiskUsage(const std::string& group,
+                                 const std::string& ip,
+                                 const std::vector<proto::PathUsage>& paths,
+                                 int64_t now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto git = groups_.find(group);
+  if (git == groups_.end()) return Status::NotFound("unknown group " + group);
+  auto nit = git->second.nodes.find(ip);
+  if (nit == git->second.nodes.end()) {
+    return Status::NotFound("unknown storage " + ip);
+  }
+  if (static_cast<int64_t>(paths.size()) != git->second.store_path_count) {
+    return Status::InvalidArgument(
+        "disk usage report has " + std::to_string(paths.size()) +
+        " paths, expected " + std::to_string(git->second.store_path_count));
+  }
+  nit->second.paths = paths;
+  nit->second.last_beat = now;
+  ++changes_;
+  return Status::OK();
+}
+
+void Registry::ConnectionLost(const std::string& group, const std::string& ip) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto git = groups_.find(group);
+  if (git == groups_.end()) return;
+  auto nit = git->second.nodes.find(ip);
+  if (nit == git->second.nodes.end()) return;
+  if (nit->second.state != StorageState::kOffline) {
+    nit->second.state = StorageState::kOffline;
+    ++changes_;
+    spdlog::warn("storage {} of {} disconnected: OFFLINE", ip, group);
+  }
+}
+
+proto::Parameters Registry::StorageParameters() const {
+  proto::Parameters p;
+  p["reserved_storage_space"] = opts_.reserved.ToString();
+  p["store_path"] = std::to_string(static_cast<int>(opts_.store_path));
+  p["use_storage_id"] = "false";
+  p["use_trunk_file"] = "false";
+  p["storage_sync_file_max_delay"] =
+      std::to_string(opts_.storage_sync_file_max_delay_s);
+  return p;
+}
+
+int64_t Registry::NodeFreeMb(const Node& n) const {
+  int64_t f = 0;
+  for (const auto& p : n.paths) f += p.free_mb;
+  return f;
+}
+
+int64_t Registry::NodeTotalMb(const Node& n) const {
+  int64_t t = 0;
+  for (const auto& p : n.paths) t += p.total_mb;
+  return t;
+}
+
+bool Registry::NodeWritable(const Node& n) const {
+  if (n.state != StorageState::kActive) return false;
+  if (n.paths.empty()) return true;  // usage not reported yet
+  for (const auto& p : n.paths) {
+    if (!opts_.reserved.Violated(p.total_mb, p.free_mb)) return true;
+  }
+  return false;
+}
+
+std::vector<const Registry::Node*> Registry::WritableNodes(
+    const Group& g) const {
+  std::vector<const Node*> out;
+  for (const auto& [ip, n] : g.nodes) {
+    if (NodeWritable(n)) out.push_back(&n);
+  }
+  return out;
+}
+
+Registry::Group* Registry::PickGroup(const std::string& group, Status* why) {
+  if (!group.empty()) {
+    auto it = groups_.find(group);
+    if (it == groups_.end()) {
+      *why = Status::NotFound("group " + group + " does not exist");
+      return nullptr;
+    }
+    return &it->second;
+  }
+  std::vector<Group*> candidates;
+  bool any_active = false;
+  for (auto& [name, g] : groups_) {
+    for (const auto& [ip, n] : g.nodes) {
+      if (n.state == StorageState::kActive) any_active = true;
+    }
+    if (!WritableNodes(g).empty()) candidates.push_back(&g);
+  }
+  if (candidates.empty()) {
+    *why = any_active ? Status::NoSpace(
+                            "no storage server has free space "
+                            "above reserved_storage_space")
+                      : Status::NotFound("no active storage server");
+    return nullptr;
+  }
+  switch (opts_.store_lookup) {
+    case StoreLookup::kSpecifiedGroup: {
+      auto it = groups_.find(opts_.store_group);
+      if (it == groups_.end()) {
+        *why = Status::NotFound("store_group " + opts_.store_group +
+                                " does not exist");
+        return nullptr;
+      }
+      return &it->second;
+    }
+    case StoreLookup::kRoundRobin:
+      return candidates[next_group_++ % candidates.size()];
+    case StoreLookup::kLoadBalance: {
+      Group* best = nullptr;
+      int64_t best_free = -1;
+      for (Group* g : candidates) {
+        // A group can take what its fullest writable member can take.
+        int64_t free = INT64_MAX;
+        for (const Node* n : WritableNodes(*g)) {
+          free =
+              std::min(free, n->paths.empty() ? INT64_MAX / 2 : NodeFreeMb(*n));
+        }
+        if (free > best_free) {
+          best_free = free;
+          best = g;
+        }
+      }
+      return best;
+    }
+  }
+  return candidates.front();
+}
+
+uint8_t Registry::PickStorePath(Node& n) const {
+  size_t count = n.paths.size();
+  if (count == 0) return 0;
+  auto has_space = [&](size_t i) {
+    return !opts_.reserved.Violated(n.paths[i].total_mb, n.paths[i].free_mb);
+  };
+  if (opts_.store_path == StorePath::kLoadBalance) {
+    size_t best = 0;
+    for (size_t i = 1; i < count; ++i) {
+      if (n.paths[i].free_mb > n.paths[best].free_mb) best = i;
+    }
+    return static_cast<uint8_t>(best);
+  }
+  for (size_t k = 0; k < count; ++k) {
+    size_t i = (n.next_path + k) % count;
+    if (has_space(i)) {
+      n.next_path = static_cast<uint32_t>(i + 1);
+      return static_cast<uint8_t>(i);
+    }
+  }
+  return 0;
+}
+
+Result<proto::StoreAll> Registry::QueryStore(const std::string& group,
+                                             bool all) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Status why;
+  Group* g = PickGroup(group, &why);
+  if (g == nullptr) return why;
+  std::vector<const Node*> writable = WritableNodes(*g);
+  if (writable.empty()) {
+    bool any_active = false;
+    for (const auto& [ip, n] : g->nodes) {
+      any_active |= n.state == StorageState::kActive;
+    }
+    if (any_active) {
+      return Status::NoSpace("group " + g->name +
+                             " has no space above reserved_storage_space");
+    }
+    return Status::NotFound("group " + g->name + " has no active storage");
+  }
+  const Node* chosen = writable.front();
+  switch (opts_.store_server) {
+    case StoreServer::kRoundRobin:
+      chosen = writable[g->next_write++ % writable.size()];
+      break;
+    case StoreServer::kFirstByIp:
+      break;  // nodes_ is ordered by IP
+    case StoreServer::kByPriority:
+      for (const Node* n : writable) {
+        if (n->upload_priority < chosen->upload_priority) chosen = n;
+      }
+      break;
+  }
+  proto::StoreAll out;
+  out.group = g->name;
+  out.store_path_index = PickStorePath(g->nodes[chosen->ip]);
+  out.servers.push_back({chosen->ip, g->port});
+  if (all) {
+    for (const Node* n : writable) {
+      if (n != chosen) out.servers.push_back({n->ip, g->port});
+    }
+  }
+  return out;
+}
+
+Result<proto::FetchAll> Registry::QueryFetch(const std::string& group,
+                                             const std::string& name,
+                                             FetchKind kind, int64_t now) {
+  auto logic = proto::ParseLogicName(name);
+  if (!logic.ok()) return logic.status();
+  auto fields = proto::DecodeNameBase(logic->name);
+  if (!fields.ok()) return fields.status();
+  std::string source_ip = proto::FormatIpv4(fields->source_ip);
+  std::lock_guard<std::mutex> lock(mu_);
+  auto git = groups_.find(group);
+  if (git == groups_.end()) {
+    return Status::NotFound("group " + group + " does not exist");
+  }
+  Group& g = git->second;
+  const Node* source = nullptr;
+  std::vector<const Node*> readable;
+  bool old_enough = static_cast<int64_t>(fields->create_time) +
+                        opts_.storage_sync_file_max_delay_s <
+                    now;
+  for (const auto& [ip, n] : g.nodes) {
+    if (n.state != StorageState::kActive) continue;
+    if (ip == source_ip) {
+      source = &n;
+      readable.push_back(&n);
+    } else if (old_enough || kind == FetchKind::kUpdate) {
+      readable.push_back(&n);
+    }
+  }
+  if (readable.empty()) {
+    return Status::NotFound("no active storage in " + group +
+                            " holds the file yet");
+  }
+  proto::FetchAll out;
+  out.group = g.name;
+  out.port = g.port;
+  const Node* first = nullptr;
+  if (kind == FetchKind::kUpdate) {
+    first = source != nullptr ? source : readable.front();
+  } else if (opts_.download_server == DownloadServer::kSourceFirst &&
+             source != nullptr) {
+    first = source;
+  } else {
+    first = readable[g.next_read++ % readable.size()];
+  }
+  out.ips.push_back(first->ip);
+  if (kind == FetchKind::kAll) {
+    for (const Node* n : readable) {
+      if (n != first) out.ips.push_back(n->ip);
+    }
+  }
+  return out;
+}
+
+proto::GroupStat Registry::MakeGroupStat(const Group& g) const {
+  proto::GroupStat s;
+  s.group_name = g.name;
+  s.storage_count = static_cast<int64_t>(g.nodes.size());
+  s.storage_port = g.port;
+  s.store_path_count = g.store_path_count;
+  s.subdir_count_per_path = g.subdir_count_per_path;
+  s.current_write_server = g.nodes.empty() ? 0 : g.next_write % g.nodes.size();
+  bool first = true;
+  for (const auto& [ip, n] : g.nodes) {
+    if (n.state != StorageState::kActive) continue;
+    ++s.readable_server_count;
+    if (NodeWritable(n)) ++s.writable_server_count;
+    int64_t total = NodeTotalMb(n);
+    int64_t free = NodeFreeMb(n);
+    if (first || free < s.free_mb) {
+      s.free_mb = free;
+      s.total_mb = total;
+      s.reserved_mb = opts_.reserved.ReservedMb(total);
+    }
+    first = false;
+  }
+  return s;
+}
+
+Result<std::vector<proto::GroupStat>> Registry::ListGroups(
+    const std::optional<std::string>& group) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<proto::GroupStat> out;
+  if (group) {
+    auto it = groups_.find(*group);
+    if (it == groups_.end()) return Status::NotFound("no group " + *group);
+    out.push_back(MakeGroupStat(it->second));
+    return out;
+  }
+  for (const auto& [name, g] : groups_) out.push_back(MakeGroupStat(g));
+  return out;
+}
+
+Result<std::vector<proto::StorageStat>> Registry::ListStorages(
+    const std::string& group, const std::optional<std::string>& id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto git = groups_.find(group);
+  if (git == groups_.end()) return Status::NotFound("no group " + group);
+  const Group& g = git->second;
+  std::vector<proto::StorageStat> out;
+  for (const auto& [ip, n] : g.nodes) {
+    if (id && *id != ip) continue;
+    proto::StorageStat s;
+    s.status = static_cast<uint8_t>(n.state);
+    s.rw_mode = n.state == StorageState::kActive ? 3 : 0;
+    s.id = ip;
+    s.ip = ip;
+    s.version = n.version;
+    s.join_time = n.join_time;
+    s.up_time = n.up_time;
+    s.total_mb = NodeTotalMb(n);
+    s.free_mb = NodeFreeMb(n);
+    s.reserved_mb = opts_.reserved.ReservedMb(s.total_mb);
+    s.upload_priority = n.upload_priority;
+    s.store_path_count = g.store_path_count;
+    s.subdir_count_per_path = g.subdir_count_per_path;
+    s.current_write_path = n.paths.empty() ? 0 : n.next_path % n.paths.size();
+    s.storage_port = g.port;
+    s.counters = n.counters;
+    out.push_back(std::move(s));
+  }
+  if (id && out.empty()) {
+    return Status::NotFound("no storage " + *id + " in " + group);
+  }
+  return out;
+}
+
+int Registry::CheckActive(int64_t now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  int changed = 0;
+  for (auto& [name, g] : groups_) {
+    for (auto& [ip, n] : g.nodes) {
+      if (n.state == StorageState::kActive &&
+          now - n.last_beat > opts_.check_active_interval_s) {
+        n.state = StorageState::kOffline;
+        ++changed;
+        spdlog::warn("storage {} of {}: no heartbeat for {} s, OFFLINE", ip,
+                     name, now - n.last_beat);
+      }
+    }
+  }
+  changes_ += static_cast<uint64_t>(changed);
+  return changed;
+}
+
+uint64_t Registry::change_count() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return changes_;
+}
+
+std::string Registry::Serialize() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  nlohmann::json root;
+  root["format"] = 1;
+  nlohmann::json groups = nlohmann::json::array();
+  for (const auto& [name, g] : groups_) {
+    nlohmann::json jg;
+    jg["name"] = g.name;
+    jg["port"] = g.port;
+    jg["store_path_count"] = g.store_path_count;
+    jg["subdir_count_per_path"] = g.subdir_count_per_path;
+    nlohmann::json nodes = nlohmann::json::array();
+    for (const auto& [ip, n] : g.nodes) {
+      nlohmann::json jn;
+      jn["ip"] = n.ip;
+      jn["join_time"] = n.join_time;
+      jn["up_time"] = n.up_time;
+      jn["upload_priority"] = n.upload_priority;
+      jn["version"] = n.version;
+      jn["last_beat"] = n.last_beat;
+      nlohmann::json paths = nlohmann::json::array();
+      for (const auto& p : n.paths) paths.push_back({p.total_mb, p.free_mb});
+      jn["paths"] = paths;
+      jn["counters"] = n.counters.v;
+      nodes.push_back(jn);
+    }
+    jg["storages"] = nodes;
+    groups.push_back(jg);
+  }
+  root["groups"] = groups;
+  return root.dump(1);
+}
+
+Status Registry::Load(const std::string& text) {
+  nlohmann::json root = nlohmann::json::parse(text, nullptr, false);
+  if (root.is_discarded() || !root.is_object() ||
+      root.value("format", 0) != 1) {
+    return Status::Corruption("tracker state file is not valid");
+  }
+  std::map<std::string, Group> groups;
+  try {
+    for (const auto& jg : root.at("groups")) {
+      Group g;
+      g.name = jg.at("name").get<std::string>();
+      if (!proto::ValidateGroupName(g.name).ok()) {
+        return Status::Corruption("bad group name in tracker state");
+      }
+      g.port = jg.at("port").get<int64_t>();
+      g.store_path_count = jg.at("store_path_count").get<int64_t>();
+      g.subdir_count_per_path = jg.at("subdir_count_per_path").get<int64_t>();
+      for (const auto& jn : jg.at("storages")) {
+        Node n;
+        n.ip = jn.at("ip").get<std::string>();
+        n.join_time = jn.at("join_time").get<int64_t>();
+        n.up_time = jn.at("up_time").get<int64_t>();
+        n.upload_priority = jn.at("upload_priority").get<int64_t>();
+        n.version = jn.at("version").get<std::string>();
+        n.last_beat = jn.at("last_beat").get<int64_t>();
+        for (const auto& p : jn.at("paths")) {
+          n.paths.push_back({p.at(0).get<int64_t>(), p.at(1).get<int64_t>()});
+        }
+        auto counters = jn.at("counters").get<std::vector<int64_t>>();
+        for (size_t i = 0; i < counters.size() && i < n.counters.v.size();
+             ++i) {
+          n.counters.v[i] = counters[i];
+        }
+        n.state = StorageState::kOffline;
+        g.nodes[n.ip] = std::move(n);
+      }
+      groups[g.name] = std::move(g);
+    }
+  } catch (const nlohmann::json::exception& e) {
+    return Status::Corruption(std::string("tracker state: ") + e.what());
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  groups_ = std::move(groups);
+  return Status::OK();
+}
+
+}  // namespace nimbus::tracker

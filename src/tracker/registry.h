@@ -1,0 +1,116 @@
+// Registry: the tracker's view of the cluster — groups, their storage
+// servers, each server's state, disk usage and counters — and the placement
+// decisions made from it (where to upload, where to read).
+//
+// All methods are thread-safe (one mutex; every operation is a short walk
+// over in-memory maps, never I/O). Times are wall-clock seconds passed in by
+// the caller so policies can be tested without sleeping.
+//
+// A storage is identified by (group, IP address), as in FastDFS without
+// use_storage_id. State survives restarts through Serialize()/Load(): a
+// reloaded storage starts OFFLINE until it joins again.
+#ifndef NIMBUS_TRACKER_REGISTRY_H_
+#define NIMBUS_TRACKER_REGISTRY_H_
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "proto/constants.h"
+#include "proto/server_messages.h"
+#include "proto/tracker_messages.h"
+#include "tracker/tracker_options.h"
+
+namespace nimbus::tracker {
+
+class Registry {
+ public:
+  explicit Registry(const TrackerOptions& opts);
+
+  // --- storage-facing ---------------------------------------------------
+  // A storage (re)joins from `ip`. A group's port, store path count and
+  // subdir count are fixed by its first member; a joiner that disagrees is
+  // refused with InvalidArgument.
+  Result<proto::JoinReply> Join(const proto::JoinRequest& req,
+                                const std::string& ip, int64_t now);
+  Status Beat(const std::string& group, const std::string& ip,
+              const proto::StorageCounters* counters, int64_t now);
+  Status ReportDiskUsage(const std::string& group, const std::string& ip,
+                         const std::vector<proto::PathUsage>& paths,
+                         int64_t now);
+  // The storage's tracker connection closed: it is OFFLINE until it rejoins.
+  void ConnectionLost(const std::string& group, const std::string& ip);
+  // Settings storages fetch with PARAMETER_REQ.
+  proto::Parameters StorageParameters() const;
+
+  // --- client-facing ----------------------------------------------------
+  // Where to upload. `group` empty means "tracker's choice" (store_lookup).
+  // `all` lists every writable server of the chosen group.
+  Result<proto::StoreAll> QueryStore(const std::string& group, bool all);
+  enum class FetchKind { kOne, kAll, kUpdate };
+  // Where to read (or update) `name` of `group`. Only servers that can hold
+  // the file are named: its source, or any server once the file is older
+  // than storage_sync_file_max_delay.
+  Result<proto::FetchAll> QueryFetch(const std::string& group,
+                                     const std::string& name, FetchKind kind,
+                                     int64_t now);
+  // All groups, or just `group` (NotFound if unknown).
+  Result<std::vector<proto::GroupStat>> ListGroups(
+      const std::optional<std::string>& group) const;
+  Result<std::vector<proto::StorageStat>> ListStorages(
+      const std::string& group, const std::optional<std::string>& id) const;
+
+  // --- maintenance --------------------------------------------------------
+  // Marks OFFLINE every storage silent for longer than check_active_interval.
+  // Returns how many changed.
+  int CheckActive(int64_t now);
+  // Bumped on every change worth persisting.
+  uint64_t change_count() const;
+  std::string Serialize() const;
+  Status Load(const std::string& json);
+
+ private:
+  struct Node {
+    std::string ip;
+    proto::StorageState state = proto::StorageState::kInit;
+    int64_t join_time = 0;
+    int64_t up_time = 0;
+    int64_t upload_priority = 0;
+    std::string version;
+    std::vector<proto::PathUsage> paths;
+    proto::StorageCounters counters;
+    int64_t last_beat = 0;
+    mutable uint32_t next_path = 0;  // store_path round robin
+  };
+  struct Group {
+    std::string name;
+    int64_t port = 0;
+    int64_t store_path_count = 0;
+    int64_t subdir_count_per_path = 0;
+    std::map<std::string, Node> nodes;  // by IP, so "first by IP" is begin()
+    uint32_t next_write = 0;
+    uint32_t next_read = 0;
+  };
+
+  bool NodeWritable(const Node& n) const;
+  int64_t NodeFreeMb(const Node& n) const;
+  int64_t NodeTotalMb(const Node& n) const;
+  std::vector<const Node*> WritableNodes(const Group& g) const;
+  Group* PickGroup(const std::string& group, Status* why);
+  uint8_t PickStorePath(Node& n) const;  // mutates n.next_path only
+  proto::GroupStat MakeGroupStat(const Group& g) const;
+
+  const TrackerOptions opts_;
+  mutable std::mutex mu_;
+  std::map<std::string, Group> groups_;  // guarded by mu_
+  uint32_t next_group_ = 0;              // guarded by mu_
+  uint64_t changes_ = 0;                 // guarded by mu_
+};
+
+}  // namespace nimbus::tracker
+
+#endif  // NIMBUS_TRACKER_REGISTRY_H_

@@ -1,0 +1,179 @@
+#include "tracker/registry.h"
+
+#include <gtest/gtest.h>
+
+#include "proto/file_name.h"
+
+namespace nimbus::tracker {
+namespace {
+
+proto::JoinRequest Join(const std::string& group, int64_t port = 23000,
+                        int64_t paths = 2, int64_t priority = 10) {
+  proto::JoinRequest r;
+  r.group = group;
+  r.port = port;
+  r.store_path_count = paths;
+  r.subdir_count_per_path = 256;
+  r.upload_priority = priority;
+  r.version = "6.16";
+  return r;
+}
+
+// A file name whose source is `ip`, created at `t`.
+std::string NameFrom(const std::string& ip, uint32_t t) {
+  proto::FileNameFields f;
+  f.source_ip = *proto::ParseIpv4(ip);
+  f.create_time = t;
+  f.masked_size = proto::MaskFileSize(10, false, 1);
+  return "M00/00/00/" + proto::EncodeNameBase(f) +
+         proto::FormatNameSuffix("", 1);
+}
+
+TrackerOptions Opts() {
+  TrackerOptions o;
+  o.reserved = *ReservedSpace::Parse("10%");
+  return o;
+}
+
+TEST(Registry, EmptyClusterHasNowhereToStore) {
+  Registry r(Opts());
+  auto s = r.QueryStore("", false);
+  EXPECT_EQ(s.status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(r.QueryStore("group1", false).status().code(),
+            Status::Code::kNotFound);
+}
+
+TEST(Registry, LoadBalancePicksGroupWithMostFreeSpace) {
+  TrackerOptions o = Opts();
+  o.store_lookup = StoreLookup::kLoadBalance;
+  Registry r(o);
+  ASSERT_TRUE(r.Join(Join("group1"), "10.0.0.1", 100).ok());
+  ASSERT_TRUE(r.Join(Join("group2", 23001), "10.0.0.2", 100).ok());
+  ASSERT_TRUE(
+      r.ReportDiskUsage("group1", "10.0.0.1", {{1000, 300}, {1000, 300}}, 100)
+          .ok());
+  ASSERT_TRUE(
+      r.ReportDiskUsage("group2", "10.0.0.2", {{1000, 900}, {1000, 100}}, 100)
+          .ok());
+  auto t = r.QueryStore("", false);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->group, "group2");
+  EXPECT_EQ(t->servers[0].ip, "10.0.0.2");
+  EXPECT_EQ(t->servers[0].port, 23001);
+  // store_path round robin skips path 1, which is inside the 10% reserve.
+  EXPECT_EQ(t->store_path_index, 0);
+  EXPECT_EQ(r.QueryStore("", false)->store_path_index, 0);
+}
+
+TEST(Registry, RoundRobinAlternatesGroupsAndPaths) {
+  TrackerOptions o = Opts();
+  o.store_lookup = StoreLookup::kRoundRobin;
+  Registry r(o);
+  ASSERT_TRUE(r.Join(Join("a"), "10.0.0.1", 1).ok());
+  ASSERT_TRUE(r.Join(Join("b"), "10.0.0.2", 1).ok());
+  std::string g1 = r.QueryStore("", false)->group;
+  std::string g2 = r.QueryStore("", false)->group;
+  EXPECT_NE(g1, g2);
+  ASSERT_TRUE(
+      r.ReportDiskUsage("a", "10.0.0.1", {{100, 90}, {100, 90}}, 1).ok());
+  auto p1 = r.QueryStore("a", false)->store_path_index;
+  auto p2 = r.QueryStore("a", false)->store_path_index;
+  EXPECT_NE(p1, p2);
+}
+
+TEST(Registry, SpecifiedGroupAndPriority) {
+  TrackerOptions o = Opts();
+  o.store_lookup = StoreLookup::kSpecifiedGroup;
+  o.store_group = "b";
+  o.store_server = StoreServer::kByPriority;
+  Registry r(o);
+  ASSERT_TRUE(r.Join(Join("a"), "10.0.0.1", 1).ok());
+  ASSERT_TRUE(r.Join(Join("b", 23000, 2, 5), "10.0.0.2", 1).ok());
+  ASSERT_TRUE(r.Join(Join("b", 23000, 2, 1), "10.0.0.3", 1).ok());
+  auto t = r.QueryStore("", true);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->group, "b");
+  EXPECT_EQ(t->servers[0].ip, "10.0.0.3");
+  EXPECT_EQ(t->servers.size(), 2u);
+}
+
+TEST(Registry, FullDisksGiveNoSpace) {
+  Registry r(Opts());
+  ASSERT_TRUE(r.Join(Join("g"), "10.0.0.1", 1).ok());
+  ASSERT_TRUE(
+      r.ReportDiskUsage("g", "10.0.0.1", {{1000, 50}, {1000, 100}}, 1).ok());
+  EXPECT_EQ(r.QueryStore("", false).status().code(), Status::Code::kNoSpace);
+  EXPECT_EQ(r.QueryStore("g", false).status().code(), Status::Code::kNoSpace);
+}
+
+TEST(Registry, JoinWithConflictingPortIsRefused) {
+  Registry r(Opts());
+  ASSERT_TRUE(r.Join(Join("g", 23000), "10.0.0.1", 1).ok());
+  EXPECT_FALSE(r.Join(Join("g", 23001), "10.0.0.2", 1).ok());
+  EXPECT_FALSE(r.Join(Join("../g"), "10.0.0.3", 1).ok());
+}
+
+TEST(Registry, SilentStorageGoesOfflineAndBackOnBeat) {
+  TrackerOptions o = Opts();
+  o.check_active_interval_s = 10;
+  Registry r(o);
+  ASSERT_TRUE(r.Join(Join("g"), "10.0.0.1", 100).ok());
+  EXPECT_EQ(r.CheckActive(105), 0);
+  EXPECT_EQ(r.CheckActive(111), 1);
+  EXPECT_EQ(r.ListStorages("g", std::nullopt)->at(0).status,
+            static_cast<uint8_t>(proto::StorageState::kOffline));
+  EXPECT_EQ(r.QueryStore("", false).status().code(), Status::Code::kNotFound);
+  ASSERT_TRUE(r.Beat("g", "10.0.0.1", nullptr, 112).ok());
+  EXPECT_TRUE(r.QueryStore("", false).ok());
+  r.ConnectionLost("g", "10.0.0.1");
+  EXPECT_FALSE(r.QueryStore("", false).ok());
+}
+
+TEST(Registry, FetchGoesToSourceUntilSyncDelayPasses) {
+  TrackerOptions o = Opts();
+  o.storage_sync_file_max_delay_s = 100;
+  Registry r(o);
+  ASSERT_TRUE(r.Join(Join("g"), "10.0.0.1", 1000).ok());
+  ASSERT_TRUE(r.Join(Join("g"), "10.0.0.2", 1000).ok());
+  std::string name = NameFrom("10.0.0.2", 1000);
+  for (int i = 0; i < 4; ++i) {
+    auto f = r.QueryFetch("g", name, Registry::FetchKind::kOne, 1010);
+    ASSERT_TRUE(f.ok());
+    EXPECT_EQ(f->ips[0], "10.0.0.2");
+  }
+  auto all = r.QueryFetch("g", name, Registry::FetchKind::kAll, 2000);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->ips.size(), 2u);
+  EXPECT_EQ(
+      r.QueryFetch("g", "bogus", Registry::FetchKind::kOne, 1).status().code(),
+      Status::Code::kInvalidArgument);
+  EXPECT_EQ(
+      r.QueryFetch("nope", name, Registry::FetchKind::kOne, 1).status().code(),
+      Status::Code::kNotFound);
+  auto upd = r.QueryFetch("g", name, Registry::FetchKind::kUpdate, 1010);
+  ASSERT_TRUE(upd.ok());
+  EXPECT_EQ(upd->ips[0], "10.0.0.2");
+}
+
+TEST(Registry, StateSurvivesSerializeLoadAsOffline) {
+  Registry r(Opts());
+  ASSERT_TRUE(r.Join(Join("g", 23005), "10.0.0.1", 1).ok());
+  ASSERT_TRUE(
+      r.ReportDiskUsage("g", "10.0.0.1", {{100, 50}, {100, 60}}, 1).ok());
+  Registry r2(Opts());
+  ASSERT_TRUE(r2.Load(r.Serialize()).ok());
+  auto groups = r2.ListGroups(std::nullopt);
+  ASSERT_TRUE(groups.ok());
+  ASSERT_EQ(groups->size(), 1u);
+  EXPECT_EQ(groups->at(0).storage_port, 23005);
+  auto st = r2.ListStorages("g", std::nullopt);
+  ASSERT_EQ(st->size(), 1u);
+  EXPECT_EQ(st->at(0).status,
+            static_cast<uint8_t>(proto::StorageState::kOffline));
+  EXPECT_EQ(st->at(0).free_mb, 110);
+  EXPECT_FALSE(r2.Load("{not json").ok());
+  EXPECT_FALSE(r2.Load("{\"format\":1,\"groups\":[{\"name\":5}]}").ok());
+}
+
+}  // namespace
+}  // namespace nimbus::tracker

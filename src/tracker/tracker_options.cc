@@ -1,0 +1,75 @@
+#include "tracker/tracker_options.h"
+
+namespace nimbus::tracker {
+
+Result<TrackerOptions> TrackerOptions::FromConfig(ConfigFile& cf) {
+  TrackerOptions o;
+  bool disabled = false;
+  NIMBUS_ASSIGN_OR_RETURN(disabled, cf.GetBool("disabled", false));
+  if (disabled)
+    return Status::InvalidArgument("disabled = true in " + cf.source());
+  o.bind_addr = cf.GetString("bind_addr");
+  int64_t v = 0;
+  NIMBUS_ASSIGN_OR_RETURN(v, cf.GetInt("port", 22122, 0, 65535));
+  o.port = static_cast<uint16_t>(v);
+  o.base_path = cf.GetString("base_path");
+  if (o.base_path.empty()) {
+    return Status::InvalidArgument(cf.source() + ": base_path is required");
+  }
+  NIMBUS_ASSIGN_OR_RETURN(v, cf.GetInt("work_threads", 4, 1, 256));
+  o.work_threads = static_cast<int>(v);
+  NIMBUS_ASSIGN_OR_RETURN(v, cf.GetInt("max_connections", 1024, 1, 1000000));
+  o.max_connections = static_cast<int>(v);
+  NIMBUS_ASSIGN_OR_RETURN(o.connect_timeout_s,
+                          cf.GetSeconds("connect_timeout", 10, 1, 3600));
+  NIMBUS_ASSIGN_OR_RETURN(o.network_timeout_s,
+                          cf.GetSeconds("network_timeout", 60, 1, 3600));
+  NIMBUS_ASSIGN_OR_RETURN(v, cf.GetInt("store_lookup", 2, 0, 2));
+  o.store_lookup = static_cast<StoreLookup>(v);
+  o.store_group = cf.GetString("store_group");
+  if (o.store_lookup == StoreLookup::kSpecifiedGroup && o.store_group.empty()) {
+    return Status::InvalidArgument(cf.source() +
+                                   ": store_lookup = 1 needs store_group");
+  }
+  NIMBUS_ASSIGN_OR_RETURN(v, cf.GetInt("store_server", 0, 0, 2));
+  o.store_server = static_cast<StoreServer>(v);
+  NIMBUS_ASSIGN_OR_RETURN(v, cf.GetInt("store_path", 0, 0, 2));
+  if (v == 1) {
+    return Status::InvalidArgument(cf.source() + ": store_path must be 0 or 2");
+  }
+  o.store_path = static_cast<StorePath>(v);
+  NIMBUS_ASSIGN_OR_RETURN(v, cf.GetInt("download_server", 0, 0, 1));
+  o.download_server = static_cast<DownloadServer>(v);
+  std::string reserved = cf.GetString("reserved_storage_space", "20%");
+  auto rs = ReservedSpace::Parse(reserved);
+  if (!rs.ok()) {
+    return Status::InvalidArgument(
+        cf.source() + ": reserved_storage_space: " + rs.status().message());
+  }
+  o.reserved = *rs;
+  NIMBUS_ASSIGN_OR_RETURN(
+      o.check_active_interval_s,
+      cf.GetSeconds("check_active_interval", 120, 1, 86400));
+  NIMBUS_ASSIGN_OR_RETURN(
+      o.storage_sync_file_max_delay_s,
+      cf.GetSeconds("storage_sync_file_max_delay", 86400, 1, 86400 * 365));
+  NIMBUS_ASSIGN_OR_RETURN(o.storage_ip_changed_auto_adjust,
+                          cf.GetBool("storage_ip_changed_auto_adjust", true));
+  bool use_storage_id = false;
+  NIMBUS_ASSIGN_OR_RETURN(use_storage_id, cf.GetBool("use_storage_id", false));
+  if (use_storage_id) {
+    return Status::NotSupported(cf.source() +
+                                ": use_storage_id = true is not supported yet; "
+                                "storages are identified by IP address");
+  }
+  bool use_trunk = false;
+  NIMBUS_ASSIGN_OR_RETURN(use_trunk, cf.GetBool("use_trunk_file", false));
+  if (use_trunk) {
+    return Status::NotSupported(cf.source() +
+                                ": use_trunk_file = true is not supported");
+  }
+  o.log_level = cf.GetString("log_level", "info");
+  return o;
+}
+
+}  // namespace nimbus::tracker

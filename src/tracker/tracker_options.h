@@ -1,0 +1,50 @@
+// TrackerOptions: tracker.conf parsed once at start-up, immutable afterwards.
+// Key names and defaults follow FastDFS's tracker.conf.
+#ifndef NIMBUS_TRACKER_TRACKER_OPTIONS_H_
+#define NIMBUS_TRACKER_TRACKER_OPTIONS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "common/config_file.h"
+#include "common/reserved_space.h"
+#include "common/result.h"
+
+namespace nimbus::tracker {
+
+enum class StoreLookup {
+  kRoundRobin = 0,
+  kSpecifiedGroup = 1,
+  kLoadBalance = 2
+};
+enum class StoreServer { kRoundRobin = 0, kFirstByIp = 1, kByPriority = 2 };
+enum class StorePath { kRoundRobin = 0, kLoadBalance = 2 };
+enum class DownloadServer { kRoundRobin = 0, kSourceFirst = 1 };
+
+struct TrackerOptions {
+  std::string bind_addr;
+  uint16_t port = 22122;
+  std::string base_path;
+  int work_threads = 4;
+  int max_connections = 1024;
+  int64_t connect_timeout_s = 10;
+  int64_t network_timeout_s = 60;
+  StoreLookup store_lookup = StoreLookup::kLoadBalance;
+  std::string store_group;
+  StoreServer store_server = StoreServer::kRoundRobin;
+  StorePath store_path = StorePath::kRoundRobin;
+  DownloadServer download_server = DownloadServer::kRoundRobin;
+  ReservedSpace reserved{true, 0.20, 0};
+  int64_t check_active_interval_s = 120;
+  int64_t storage_sync_file_max_delay_s = 86400;
+  bool storage_ip_changed_auto_adjust = true;
+  std::string log_level = "info";
+
+  // Reads every key this tracker implements from `cf`. Invalid values and
+  // unsupported settings are errors naming the key.
+  static Result<TrackerOptions> FromConfig(ConfigFile& cf);
+};
+
+}  // namespace nimbus::tracker
+
+#endif  // NIMBUS_TRACKER_TRACKER_OPTIONS_H_

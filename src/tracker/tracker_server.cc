@@ -1,0 +1,315 @@
+#include "tracker/tracker_server.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <asio/experimental/as_tuple.hpp>
+#include <chrono>
+#include <ctime>
+#include <vector>
+
+#include "common/coding.h"
+#include "net/timed_io.h"
+#include "proto/command.h"
+#include "proto/server_messages.h"
+
+namespace nimbus::tracker {
+namespace {
+
+// A connection that sends nothing for this long is closed. Long enough for
+// pooled client connections and storage heartbeats (sent every few seconds).
+constexpr auto kIdleTimeout = std::chrono::seconds(900);
+
+int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
+
+}  // namespace
+
+TrackerServer::TrackerServer(TrackerOptions opts, Env* env)
+    : opts_(std::move(opts)),
+      env_(env),
+      registry_(opts_),
+      server_(
+          io_, [this](asio::ip::tcp::socket s) { return Serve(std::move(s)); },
+          opts_.max_connections) {}
+
+TrackerServer::~TrackerServer() {
+  Stop();
+  if (persister_.joinable()) persister_.join();
+}
+
+const std::array<TrackerServer::Handler, 256>& TrackerServer::Handlers() {
+  static const std::array<Handler, 256> table = [] {
+    std::array<Handler, 256> t{};
+    t[proto::kActiveTest] = &TrackerServer::HandleActiveTest;
+    t[proto::kQueryStoreWithoutGroupOne] = &TrackerServer::HandleQueryStore;
+    t[proto::kQueryStoreWithGroupOne] = &TrackerServer::HandleQueryStore;
+    t[proto::kQueryStoreWithoutGroupAll] = &TrackerServer::HandleQueryStore;
+    t[proto::kQueryStoreWithGroupAll] = &TrackerServer::HandleQueryStore;
+    t[proto::kQueryFetchOne] = &TrackerServer::HandleQueryFetch;
+    t[proto::kQueryFetchAll] = &TrackerServer::HandleQueryFetch;
+    t[proto::kQueryUpdate] = &TrackerServer::HandleQueryFetch;
+    t[proto::kListAllGroups] = &TrackerServer::HandleListGroups;
+    t[proto::kListOneGroup] = &TrackerServer::HandleListGroups;
+    t[proto::kListStorage] = &TrackerServer::HandleListStorage;
+    t[proto::kStorageJoin] = &TrackerServer::HandleJoin;
+    t[proto::kStorageBeat] = &TrackerServer::HandleBeat;
+    t[proto::kStorageReportDiskUsage] = &TrackerServer::HandleDiskUsage;
+    t[proto::kStorageParameterReq] = &TrackerServer::HandleParameterReq;
+    return t;
+  }();
+  return table;
+}
+
+Status TrackerServer::Start() {
+  std::string data = opts_.base_path + "/data";
+  for (const std::string& d :
+       {opts_.base_path, data, opts_.base_path + "/logs"}) {
+    Status s = env_->CreateDirIfMissing(d);
+    if (!s.ok()) return s;
+  }
+  state_path_ = data + "/storage_servers.json";
+  if (env_->FileExists(state_path_)) {
+    auto text = env_->ReadSmallFile(state_path_, 64 << 20);
+    if (!text.ok()) return text.status();
+    Status s = registry_.Load(*text);
+    if (!s.ok()) return s;
+    spdlog::info("loaded cluster state from {}", state_path_);
+  }
+  Status s = server_.Listen(opts_.bind_addr, opts_.port);
+  if (!s.ok()) return s;
+  s = env_->WriteFileAtomic(data + "/nimbus-tracker.port",
+                            std::to_string(server_.port()) + "\n");
+  if (s.ok()) {
+    s = env_->WriteFileAtomic(data + "/nimbus-tracker.pid",
+                              std::to_string(::getpid()) + "\n");
+  }
+  if (!s.ok()) return s;
+  server_.Start();
+  asio::co_spawn(io_, MaintenanceLoop(), asio::detached);
+  persister_ = std::thread([this] { PersistLoop(); });
+  spdlog::info("nimbus-tracker listening on {}:{}",
+               opts_.bind_addr.empty() ? "0.0.0.0" : opts_.bind_addr,
+               server_.port());
+  return Status::OK();
+}
+
+void TrackerServer::Run() {
+  std::vector<std::thread> threads;
+  for (int i = 1; i < opts_.work_threads; ++i) {
+    threads.emplace_back([this] { io_.run(); });
+  }
+  io_.run();
+  for (auto& t : threads) t.join();
+}
+
+void TrackerServer::Stop() {
+  if (stopped_.exchange(true)) return;
+  asio::post(io_, [this] { server_.Stop(); });
+  io_.stop();
+  {
+    std::lock_guard<std::mutex> lock(persist_mu_);
+    stopping_ = true;
+  }
+  persist_cv_.notify_all();
+}
+
+Status TrackerServer::SaveState() {
+  return env_->WriteFileAtomic(state_path_, registry_.Serialize());
+}
+
+void TrackerServer::PersistLoop() {
+  uint64_t saved = registry_.change_count();
+  std::unique_lock<std::mutex> lock(persist_mu_);
+  for (;;) {
+    bool stop = persist_cv_.wait_for(lock, std::chrono::milliseconds(500),
+                                     [this] { return stopping_; });
+    uint64_t now = registry_.change_count();
+    if (now != saved) {
+      lock.unlock();
+      Status s = SaveState();
+      if (!s.ok()) spdlog::error("cannot save cluster state: {}", s.ToString());
+      saved = now;
+      lock.lock();
+    }
+    if (stop) return;
+  }
+}
+
+asio::awaitable<void> TrackerServer::MaintenanceLoop() {
+  asio::steady_timer timer(io_);
+  for (;;) {
+    timer.expires_after(std::chrono::seconds(1));
+    auto [ec] = co_await timer.async_wait(
+        asio::experimental::as_tuple(asio::use_awaitable));
+    if (ec) co_return;
+    registry_.CheckActive(Now());
+  }
+}
+
+asio::awaitable<void> TrackerServer::Serve(asio::ip::tcp::socket sock) {
+  Conn conn;
+  std::error_code ec;
+  auto remote = sock.remote_endpoint(ec);
+  if (ec) co_return;
+  conn.peer_ip = remote.address().to_string();
+  const auto net_timeout = std::chrono::seconds(opts_.network_timeout_s);
+  char hdr[proto::kHeaderSize];
+  std::string body;
+  std::string reply;
+  for (;;) {
+    ec = co_await net::ReadExact(sock, asio::buffer(hdr), kIdleTimeout);
+    if (ec) break;
+    proto::Header h = proto::DecodeHeader(hdr);
+    if (h.cmd == proto::kQuit) break;
+    auto spec = proto::FindCommand(h.cmd);
+    Handler handler = Handlers()[h.cmd];
+    Status st;
+    bool close_after = false;
+    if (!spec || handler == nullptr) {
+      spdlog::warn("{}: unknown command {}, closing", conn.peer_ip, h.cmd);
+      st = Status::InvalidArgument("unknown command");
+      close_after = true;
+    } else if (h.pkg_len < spec->min_body || h.pkg_len > spec->max_body) {
+      spdlog::warn("{}: {} with invalid pkg_len {}, closing", conn.peer_ip,
+                   spec->name, h.pkg_len);
+      st = Status::InvalidArgument("invalid package length");
+      close_after = true;
+    } else {
+      body.resize(static_cast<size_t>(h.pkg_len));
+      if (!body.empty()) {
+        ec = co_await net::ReadExact(sock, asio::buffer(body), net_timeout);
+        if (ec) {
+          spdlog::warn("{}: {} body not received: {}", conn.peer_ip, spec->name,
+                       ec.message());
+          break;
+        }
+      }
+      reply.clear();
+      st = (this->*handler)(conn, body, h.cmd, &reply);
+      if (!st.ok() && !st.IsNotFound()) {
+        spdlog::info("{}: {} failed: {}", conn.peer_ip, spec->name,
+                     st.ToString());
+      }
+    }
+    if (!st.ok()) reply.clear();
+    char out[proto::kHeaderSize];
+    proto::EncodeHeader({static_cast<int64_t>(reply.size()), proto::kResp,
+                         static_cast<uint8_t>(st.ToErrno())},
+                        out);
+    ec = co_await net::WriteAll2(sock, asio::buffer(out), asio::buffer(reply),
+                                 net_timeout);
+    if (ec || close_after) break;
+  }
+  if (conn.joined) registry_.ConnectionLost(conn.group, conn.peer_ip);
+}
+
+Status TrackerServer::HandleActiveTest(Conn&, std::string_view, uint8_t,
+                                       std::string*) {
+  return Status::OK();
+}
+
+Status TrackerServer::HandleQueryStore(Conn&, std::string_view body,
+                                       uint8_t cmd, std::string* reply) {
+  std::string group;
+  if (cmd == proto::kQueryStoreWithGroupOne ||
+      cmd == proto::kQueryStoreWithGroupAll) {
+    NIMBUS_ASSIGN_OR_RETURN(group, proto::DecodeGroup(body));
+  }
+  bool all = cmd == proto::kQueryStoreWithoutGroupAll ||
+             cmd == proto::kQueryStoreWithGroupAll;
+  auto target = registry_.QueryStore(group, all);
+  if (!target.ok()) return target.status();
+  if (all) {
+    *reply = proto::EncodeStoreAll(*target);
+  } else {
+    *reply = proto::EncodeStoreOne({target->group, target->servers[0].ip,
+                                    target->servers[0].port,
+                                    target->store_path_index});
+  }
+  return Status::OK();
+}
+
+Status TrackerServer::HandleQueryFetch(Conn&, std::string_view body,
+                                       uint8_t cmd, std::string* reply) {
+  auto req = proto::DecodeGroupAndName(body);
+  if (!req.ok()) return req.status();
+  Registry::FetchKind kind =
+      cmd == proto::kQueryFetchAll ? Registry::FetchKind::kAll
+      : cmd == proto::kQueryUpdate ? Registry::FetchKind::kUpdate
+                                   : Registry::FetchKind::kOne;
+  auto target = registry_.QueryFetch(req->group, req->name, kind, Now());
+  if (!target.ok()) return target.status();
+  if (kind == Registry::FetchKind::kAll) {
+    *reply = proto::EncodeFetchAll(*target);
+  } else {
+    *reply = proto::EncodeFetchOne(
+        {target->group, target->ips.front(), target->port});
+  }
+  return Status::OK();
+}
+
+Status TrackerServer::HandleListGroups(Conn&, std::string_view body,
+                                       uint8_t cmd, std::string* reply) {
+  std::optional<std::string> group;
+  if (cmd == proto::kListOneGroup) {
+    NIMBUS_ASSIGN_OR_RETURN(group, proto::DecodeGroup(body));
+  }
+  auto stats = registry_.ListGroups(group);
+  if (!stats.ok()) return stats.status();
+  for (const auto& g : *stats) proto::AppendGroupStat(reply, g);
+  return Status::OK();
+}
+
+Status TrackerServer::HandleListStorage(Conn&, std::string_view body, uint8_t,
+                                        std::string* reply) {
+  std::string group(GetFixedString(body.data(), proto::kGroupNameLen));
+  std::optional<std::string> id;
+  if (body.size() > proto::kGroupNameLen) {
+    id = std::string(GetFixedString(body.data() + proto::kGroupNameLen,
+                                    body.size() - proto::kGroupNameLen));
+  }
+  auto stats = registry_.ListStorages(group, id);
+  if (!stats.ok()) return stats.status();
+  for (const auto& s : *stats) proto::AppendStorageStat(reply, s);
+  return Status::OK();
+}
+
+Status TrackerServer::HandleJoin(Conn& conn, std::string_view body, uint8_t,
+                                 std::string* reply) {
+  auto req = proto::DecodeJoinRequest(body);
+  if (!req.ok()) return req.status();
+  auto r = registry_.Join(*req, conn.peer_ip, Now());
+  if (!r.ok()) return r.status();
+  conn.group = req->group;
+  conn.joined = true;
+  *reply = proto::EncodeJoinReply(*r);
+  return Status::OK();
+}
+
+Status TrackerServer::HandleBeat(Conn& conn, std::string_view body, uint8_t,
+                                 std::string*) {
+  if (!conn.joined) return Status::InvalidArgument("heartbeat before join");
+  if (!body.empty() && body.size() != proto::kStorageCountersSize) {
+    return Status::InvalidArgument("heartbeat body has invalid length");
+  }
+  proto::StorageCounters counters;
+  if (!body.empty()) counters = proto::DecodeStorageCounters(body.data());
+  return registry_.Beat(conn.group, conn.peer_ip,
+                        body.empty() ? nullptr : &counters, Now());
+}
+
+Status TrackerServer::HandleDiskUsage(Conn& conn, std::string_view body,
+                                      uint8_t, std::string*) {
+  if (!conn.joined) return Status::InvalidArgument("disk report before join");
+  auto paths = proto::DecodeDiskUsage(body);
+  if (!paths.ok()) return paths.status();
+  return registry_.ReportDiskUsage(conn.group, conn.peer_ip, *paths, Now());
+}
+
+Status TrackerServer::HandleParameterReq(Conn&, std::string_view, uint8_t,
+                                         std::string* reply) {
+  *reply = proto::EncodeParameters(registry_.StorageParameters());
+  return Status::OK();
+}
+
+}  // namespace nimbus::tracker
