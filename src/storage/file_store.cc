@@ -1,0 +1,258 @@
+#include "storage/file_store.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "proto/constants.h"
+#include "proto/metadata.h"
+
+namespace nimbus::storage {
+
+FileStore::FileStore(const StorageOptions& opts, Env* env)
+    : opts_(opts),
+      env_(env),
+      paths_(opts.store_paths),
+      rng_(std::random_device{}()),
+      files_per_path_(opts.store_paths.size(), 0) {}
+
+Status FileStore::Init() {
+  for (const std::string& p : paths_) {
+    for (const std::string& d : {p, p + "/data", p + "/tmp"}) {
+      Status s = env_->CreateDirIfMissing(d);
+      if (!s.ok()) return s;
+    }
+    auto children = env_->GetChildren(p + "/tmp");
+    if (!children.ok()) return children.status();
+    for (const std::string& c : *children) {
+      Status s = env_->RemoveFile(p + "/tmp/" + c);
+      if (s.ok()) {
+        spdlog::info("removed leftover temp file {}/tmp/{}", p, c);
+      }
+    }
+  }
+  return Status::OK();
+}
+
+void FileStore::SetReserved(const ReservedSpace& rs) {
+  std::lock_guard<std::mutex> lock(mu_);
+  reserved_ = rs;
+}
+
+ReservedSpace FileStore::reserved() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return reserved_;
+}
+
+Result<uint32_t> FileStore::ChoosePath(uint8_t requested) {
+  if (requested != proto::kStorePathAny) {
+    if (requested >= paths_.size()) {
+      return Status::InvalidArgument(
+          fmt::format("store path index {} out of range (count {})", requested,
+                      paths_.size()));
+    }
+    return requested;
+  }
+  uint32_t best = 0;
+  int64_t best_free = -1;
+  for (uint32_t i = 0; i < paths_.size(); ++i) {
+    auto ds = env_->GetDiskSpace(paths_[i]);
+    if (ds.ok() && ds->free_mb > best_free) {
+      best_free = ds->free_mb;
+      best = i;
+    }
+  }
+  return best;
+}
+
+Status FileStore::CheckSpace(uint32_t path, int64_t bytes) {
+  auto ds = env_->GetDiskSpace(paths_[path]);
+  if (!ds.ok()) return ds.status();
+  int64_t need_mb = (bytes + (1 << 20) - 1) >> 20;
+  ReservedSpace rs = reserved();
+  if (ds->free_mb - need_mb <= rs.ReservedMb(ds->total_mb)) {
+    return Status::NoSpace(fmt::format(
+        "store path {} has {} MB free; {} MB needed above the reserve of {}",
+        path, ds->free_mb, need_mb, rs.ToString()));
+  }
+  return Status::OK();
+}
+
+Result<std::string> FileStore::Resolve(const proto::LogicName& ln) const {
+  if (ln.store_path_index >= paths_.size()) {
+    return Status::InvalidArgument(
+        fmt::format("store path M{:02X} does not exist", ln.store_path_index));
+  }
+  uint32_t n = static_cast<uint32_t>(opts_.subdir_count_per_path);
+  if (ln.dir1 >= n || ln.dir2 >= n) {
+    return Status::InvalidArgument("directory outside subdir_count_per_path");
+  }
+  return paths_[ln.store_path_index] + "/" + ln.RelativePath();
+}
+
+std::string FileStore::NewTempPath(uint32_t path) {
+  return fmt::format("{}/tmp/{}.{}.{:08x}.tmp", paths_[path], ::getpid(),
+                     temp_seq_.fetch_add(1), Random());
+}
+
+uint32_t FileStore::Random() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return rng_();
+}
+
+void FileStore::PickDirs(uint32_t path, uint32_t hash, uint32_t* d1,
+                         uint32_t* d2) {
+  uint32_t n = static_cast<uint32_t>(opts_.subdir_count_per_path);
+  if (opts_.file_distribute_path_mode == 1) {
+    *d1 = (hash >> 16) % n;
+    *d2 = hash % n;
+    return;
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  uint64_t idx = (files_per_path_[path]++ /
+                  static_cast<uint64_t>(opts_.file_distribute_rotate_count)) %
+                 (static_cast<uint64_t>(n) * n);
+  *d1 = static_cast<uint32_t>(idx / n);
+  *d2 = static_cast<uint32_t>(idx % n);
+}
+
+Status FileStore::EnsureDirs(uint32_t path, uint32_t d1, uint32_t d2) {
+  std::string a = fmt::format("{}/data/{:02X}", paths_[path], d1);
+  Status s = env_->CreateDirIfMissing(a);
+  if (!s.ok()) return s;
+  return env_->CreateDirIfMissing(fmt::format("{}/{:02X}", a, d2));
+}
+
+Result<proto::LogicName> FileStore::CommitNew(uint32_t path,
+                                              const std::string& temp,
+                                              const NewFileSpec& spec) {
+  proto::FileNameFields f;
+  f.source_ip = spec.source_ip;
+  f.create_time = spec.create_time;
+  f.crc32 = spec.crc32;
+  for (int attempt = 0; attempt < 16; ++attempt) {
+    f.masked_size = proto::MaskFileSize(spec.size, spec.appender, Random());
+    proto::LogicName ln;
+    ln.store_path_index = path;
+    ln.name =
+        proto::EncodeNameBase(f) + proto::FormatNameSuffix(spec.ext, Random());
+    PickDirs(path, static_cast<uint32_t>(std::hash<std::string>{}(ln.name)),
+             &ln.dir1, &ln.dir2);
+    std::string full = paths_[path] + "/" + ln.RelativePath();
+    Status s = env_->RenameNoReplace(temp, full);
+    if (s.code() == Status::Code::kNotFound) {
+      Status d = EnsureDirs(path, ln.dir1, ln.dir2);
+      if (!d.ok()) return d;
+      s = env_->RenameNoReplace(temp, full);
+    }
+    if (s.ok()) return ln;
+    if (s.code() != Status::Code::kAlreadyExists) return s;
+  }
+  return Status::Busy("could not find an unused file name");
+}
+
+Status FileStore::CommitAt(const std::string& temp, const std::string& full) {
+  return env_->RenameNoReplace(temp, full);
+}
+
+Status FileStore::Delete(const std::string& full) {
+  Status s = env_->RemoveFile(full);
+  if (!s.ok()) return s;
+  env_->RemoveFile(full + "-m");  // absent metadata is normal
+  return Status::OK();
+}
+
+Result<std::string> FileStore::ReadMetadata(const std::string& full) {
+  if (!env_->Stat(full).ok()) return Status::NotFound("file does not exist");
+  std::string meta_path = full + "-m";
+  if (!env_->FileExists(meta_path)) return std::string();
+  return env_->ReadSmallFile(meta_path, proto::kMaxMetaBytes);
+}
+
+Status FileStore::WriteMetadata(const std::string& full, char op,
+                                std::string_view packed) {
+  auto update = proto::UnpackMetadata(packed);
+  if (!update.ok()) return update.status();
+  proto::Metadata result = *update;
+  if (op == 'M') {
+    auto existing = ReadMetadata(full);
+    if (!existing.ok()) return existing.status();
+    auto base = proto::UnpackMetadata(*existing);
+    if (!base.ok()) {
+      return Status::Corruption("stored metadata of " + full + " is invalid");
+    }
+    result = proto::MergeMetadata(*base, *update);
+  } else if (!env_->Stat(full).ok()) {
+    return Status::NotFound("file does not exist");
+  }
+  std::string out = proto::PackMetadata(result);
+  if (out.size() > proto::kMaxMetaBytes) {
+    return Status::InvalidArgument("merged metadata larger than 64 KiB");
+  }
+  if (out.empty()) {
+    env_->RemoveFile(full + "-m");
+    return Status::OK();
+  }
+  return env_->WriteFileAtomic(full + "-m", out);
+}
+
+Result<uint32_t> FileStore::Crc32Of(const std::string& full, uint64_t limit) {
+  auto f = env_->OpenRandomRWFile(full, false);
+  if (!f.ok()) return f.status();
+  std::string buf(256 * 1024, '\0');
+  uLong crc = crc32(0L, Z_NULL, 0);
+  uint64_t off = 0;
+  while (off < limit) {
+    size_t want =
+        static_cast<size_t>(std::min<uint64_t>(buf.size(), limit - off));
+    auto n = (*f)->Read(off, want, buf.data());
+    if (!n.ok()) return n.status();
+    if (*n == 0) break;
+    crc = crc32(crc, reinterpret_cast<const Bytef*>(buf.data()),
+                static_cast<uInt>(*n));
+    off += *n;
+  }
+  return static_cast<uint32_t>(crc);
+}
+
+Result<proto::LogicName> FileStore::RenameToNormal(const std::string& full,
+                                                   const proto::LogicName& ln,
+                                                   uint32_t source_ip,
+                                                   uint32_t now) {
+  auto st = env_->Stat(full);
+  if (!st.ok()) return st.status();
+  auto crc = Crc32Of(full, st->size);
+  if (!crc.ok()) return crc.status();
+  NewFileSpec spec;
+  spec.source_ip = source_ip;
+  spec.create_time = now;
+  spec.size = static_cast<int64_t>(st->size);
+  spec.crc32 = *crc;
+  size_t dot = ln.name.find('.');
+  if (dot != std::string::npos) spec.ext = ln.name.substr(dot + 1);
+  // link(2) the appender's bytes to the new name, then unlink the old one: a
+  // crash in between leaves both names, never neither.
+  auto fresh = CommitNew(ln.store_path_index, full, spec);
+  if (!fresh.ok()) return fresh.status();
+  std::string new_full =
+      paths_[ln.store_path_index] + "/" + fresh->RelativePath();
+  if (env_->FileExists(full + "-m")) {
+    Status m = env_->RenameFile(full + "-m", new_full + "-m");
+    if (!m.ok())
+      spdlog::warn("metadata of {} not moved: {}", full, m.ToString());
+  }
+  return fresh;
+}
+
+std::vector<proto::PathUsage> FileStore::Usage() {
+  std::vector<proto::PathUsage> out;
+  for (const std::string& p : paths_) {
+    auto ds = env_->GetDiskSpace(p);
+    out.push_back(ds.ok() ? proto::PathUsage{ds->total_mb, ds->free_mb}
+                          : proto::PathUsage{0, 0});
+  }
+  return out;
+}
+
+}  // namespace nimbus::storage

@@ -1,0 +1,108 @@
+// FileStore: the on-disk layout of a storage server's store paths.
+//
+//   store_pathN/
+//     data/HH/LL/NAME      a file, visible under its ID only once complete
+//     data/HH/LL/NAME-m    its metadata (packed FastDFS format)
+//     tmp/                 uploads in progress; emptied at start-up
+//
+// Every method is blocking and runs on a DiskExecutor thread; all methods
+// are thread-safe. Files are written under tmp/ and then linked into data/
+// with link(2), which never replaces an existing file, so a crash or a
+// dropped connection leaves at worst a temp file that the next start-up
+// removes, never a partial file under a valid ID.
+#ifndef NIMBUS_STORAGE_FILE_STORE_H_
+#define NIMBUS_STORAGE_FILE_STORE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/env.h"
+#include "common/reserved_space.h"
+#include "common/result.h"
+#include "proto/file_name.h"
+#include "proto/server_messages.h"
+#include "storage/storage_options.h"
+
+namespace nimbus::storage {
+
+struct NewFileSpec {
+  uint32_t source_ip = 0;
+  uint32_t create_time = 0;
+  int64_t size = 0;
+  uint32_t crc32 = 0;
+  bool appender = false;
+  std::string ext;
+};
+
+class FileStore {
+ public:
+  FileStore(const StorageOptions& opts, Env* env);
+
+  // Creates data/ and tmp/ in every store path and empties tmp/.
+  Status Init();
+  size_t path_count() const { return paths_.size(); }
+  const std::string& path(size_t i) const { return paths_[i]; }
+  Env* env() const { return env_; }
+
+  void SetReserved(const ReservedSpace& rs);
+  ReservedSpace reserved() const;
+  // A client's store path index, validated; kStorePathAny picks the path
+  // with the most free space.
+  Result<uint32_t> ChoosePath(uint8_t requested);
+  // NoSpace if `bytes` more in `path` would eat into the reserve.
+  Status CheckSpace(uint32_t path, int64_t bytes);
+
+  // The absolute path of a logical name; InvalidArgument when its store path
+  // index or directories are outside this server's layout.
+  Result<std::string> Resolve(const proto::LogicName& ln) const;
+
+  // A fresh, unused name under `path`'s tmp/.
+  std::string NewTempPath(uint32_t path);
+  // Gives the completed temp file a new unique name (in data/, per
+  // file_distribute_path_mode) and returns it.
+  Result<proto::LogicName> CommitNew(uint32_t path, const std::string& temp,
+                                     const NewFileSpec& spec);
+  // Moves `temp` to `full`; AlreadyExists if `full` exists.
+  Status CommitAt(const std::string& temp, const std::string& full);
+
+  // Removes a file and its metadata. NotFound if the file is absent.
+  Status Delete(const std::string& full);
+  // The packed metadata of `full` ("" when none). NotFound if the file is
+  // absent.
+  Result<std::string> ReadMetadata(const std::string& full);
+  // 'O' replaces, 'M' merges. An empty result removes the metadata file.
+  Status WriteMetadata(const std::string& full, char op,
+                       std::string_view packed);
+  Result<uint32_t> Crc32Of(const std::string& full, uint64_t limit);
+  // Renames an appender file (and its metadata) to a new normal-file name
+  // that encodes its current size and CRC32.
+  Result<proto::LogicName> RenameToNormal(const std::string& full,
+                                          const proto::LogicName& ln,
+                                          uint32_t source_ip, uint32_t now);
+
+  std::vector<proto::PathUsage> Usage();
+
+ private:
+  uint32_t Random();
+  void PickDirs(uint32_t path, uint32_t hash, uint32_t* d1, uint32_t* d2);
+  Status EnsureDirs(uint32_t path, uint32_t d1, uint32_t d2);
+
+  const StorageOptions& opts_;
+  Env* const env_;
+  std::vector<std::string> paths_;
+  std::atomic<uint64_t> temp_seq_{0};
+
+  mutable std::mutex mu_;
+  std::mt19937 rng_;                      // guarded by mu_
+  std::vector<uint64_t> files_per_path_;  // guarded by mu_
+  ReservedSpace reserved_{true, 0.0, 0};  // guarded by mu_
+};
+
+}  // namespace nimbus::storage
+
+#endif  // NIMBUS_STORAGE_FILE_STORE_H_

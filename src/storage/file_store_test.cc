@@ -1,0 +1,185 @@
+#include "storage/file_store.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "common/fault_injection_env.h"
+
+namespace nimbus::storage {
+namespace {
+
+namespace fs = std::filesystem;
+
+class FileStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() /
+            ("nimbus_fs_" + std::to_string(::getpid()) + "_" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(root_);
+    fs::create_directories(root_);
+    opts_.group_name = "group1";
+    opts_.base_path = root_.string();
+    opts_.store_paths = {(root_ / "p0").string(), (root_ / "p1").string()};
+    opts_.subdir_count_per_path = 4;
+    opts_.file_distribute_rotate_count = 2;
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  // Writes `data` to a temp file of path 0 the way the server does.
+  std::string WriteTemp(FileStore& store, Env* env, const std::string& data) {
+    std::string temp = store.NewTempPath(0);
+    auto f = env->NewWritableFile(temp);
+    EXPECT_TRUE(f.ok());
+    EXPECT_TRUE((*f)->Append(data).ok());
+    EXPECT_TRUE((*f)->Close().ok());
+    return temp;
+  }
+
+  fs::path root_;
+  StorageOptions opts_;
+};
+
+TEST_F(FileStoreTest, InitClearsLeftoverTempFiles) {
+  FileStore store(opts_, Env::Default());
+  ASSERT_TRUE(store.Init().ok());
+  std::string temp = WriteTemp(store, Env::Default(), "partial");
+  ASSERT_TRUE(fs::exists(temp));
+  FileStore again(opts_, Env::Default());
+  ASSERT_TRUE(again.Init().ok());
+  EXPECT_FALSE(fs::exists(temp));
+}
+
+TEST_F(FileStoreTest, CommitNewGivesADecodableUniqueName) {
+  FileStore store(opts_, Env::Default());
+  ASSERT_TRUE(store.Init().ok());
+  std::set<std::string> names;
+  for (int i = 0; i < 6; ++i) {
+    std::string temp = WriteTemp(store, Env::Default(), "hello");
+    NewFileSpec spec{*proto::ParseIpv4("127.0.0.1"),
+                     1700000000,
+                     5,
+                     0x3610a686,
+                     false,
+                     "txt"};
+    auto ln = store.CommitNew(0, temp, spec);
+    ASSERT_TRUE(ln.ok()) << ln.status().ToString();
+    EXPECT_FALSE(fs::exists(temp));
+    auto full = store.Resolve(*ln);
+    ASSERT_TRUE(full.ok());
+    EXPECT_TRUE(fs::exists(*full));
+    auto f = proto::DecodeNameBase(ln->name);
+    EXPECT_EQ(f->EncodedSize(), 5);
+    EXPECT_EQ(f->crc32, 0x3610a686u);
+    EXPECT_EQ(ln->name.size(), 34u);
+    EXPECT_LT(ln->dir1, 4u);
+    names.insert(ln->ToString());
+  }
+  EXPECT_EQ(names.size(), 6u);
+}
+
+TEST_F(FileStoreTest, ResolveRejectsOutOfLayoutNames) {
+  FileStore store(opts_, Env::Default());
+  auto ln =
+      proto::ParseLogicName("M02/00/00/Ck0AAmsFr0WATmmIAAATiGg0JSE7997013");
+  ASSERT_TRUE(ln.ok());
+  EXPECT_FALSE(store.Resolve(*ln).ok());  // only 2 store paths
+  ln = proto::ParseLogicName("M00/04/00/Ck0AAmsFr0WATmmIAAATiGg0JSE7997013");
+  EXPECT_FALSE(store.Resolve(*ln).ok());  // subdir_count_per_path = 4
+}
+
+TEST_F(FileStoreTest, RenameFailureLeavesNoFileUnderAName) {
+  FaultInjectionEnv env(Env::Default());
+  FileStore store(opts_, &env);
+  ASSERT_TRUE(store.Init().ok());
+  std::string temp = WriteTemp(store, &env, "abc");
+  env.SetRenameFails(true);
+  NewFileSpec spec{1, 2, 3, 4, false, ""};
+  EXPECT_FALSE(store.CommitNew(0, temp, spec).ok());
+  size_t data_files = 0;
+  for (auto& e : fs::recursive_directory_iterator(root_ / "p0" / "data")) {
+    if (e.is_regular_file()) ++data_files;
+  }
+  EXPECT_EQ(data_files, 0u);
+}
+
+TEST_F(FileStoreTest, MetadataOverwriteMergeAndMissingFile) {
+  FileStore store(opts_, Env::Default());
+  ASSERT_TRUE(store.Init().ok());
+  std::string temp = WriteTemp(store, Env::Default(), "x");
+  auto ln = store.CommitNew(0, temp, NewFileSpec{1, 2, 1, 0, false, ""});
+  ASSERT_TRUE(ln.ok());
+  std::string full = *store.Resolve(*ln);
+  EXPECT_EQ(*store.ReadMetadata(full), "");
+  ASSERT_TRUE(store
+                  .WriteMetadata(full, 'O',
+                                 "a\x02"
+                                 "1\x01"
+                                 "b\x02"
+                                 "2")
+                  .ok());
+  ASSERT_TRUE(store
+                  .WriteMetadata(full, 'M',
+                                 "b\x02"
+                                 "3\x01"
+                                 "c\x02"
+                                 "4")
+                  .ok());
+  EXPECT_EQ(*store.ReadMetadata(full),
+            "a\x02"
+            "1\x01"
+            "b\x02"
+            "3\x01"
+            "c\x02"
+            "4");
+  EXPECT_FALSE(store.WriteMetadata(full, 'O', "broken").ok());
+  EXPECT_EQ(*store.ReadMetadata(full),
+            "a\x02"
+            "1\x01"
+            "b\x02"
+            "3\x01"
+            "c\x02"
+            "4");
+  ASSERT_TRUE(store.WriteMetadata(full, 'O', "").ok());
+  EXPECT_FALSE(fs::exists(full + "-m"));
+  ASSERT_TRUE(store.Delete(full).ok());
+  EXPECT_EQ(store.ReadMetadata(full).status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(store.Delete(full).code(), Status::Code::kNotFound);
+}
+
+TEST_F(FileStoreTest, ReserveIsEnforced) {
+  FileStore store(opts_, Env::Default());
+  ASSERT_TRUE(store.Init().ok());
+  store.SetReserved(*ReservedSpace::Parse("99.99%"));
+  EXPECT_EQ(store.CheckSpace(0, 1).code(), Status::Code::kNoSpace);
+  store.SetReserved(*ReservedSpace::Parse("0%"));
+  EXPECT_TRUE(store.CheckSpace(0, 1).ok());
+  EXPECT_EQ(store.CheckSpace(0, int64_t{1} << 60).code(),
+            Status::Code::kNoSpace);
+}
+
+TEST_F(FileStoreTest, AppenderBecomesNormalFileWithRealSizeAndCrc) {
+  FileStore store(opts_, Env::Default());
+  ASSERT_TRUE(store.Init().ok());
+  std::string temp = WriteTemp(store, Env::Default(), "hello");
+  auto ln = store.CommitNew(0, temp, NewFileSpec{1, 2, 0, 0, true, "log"});
+  ASSERT_TRUE(ln.ok());
+  std::string full = *store.Resolve(*ln);
+  ASSERT_TRUE(store.WriteMetadata(full, 'O', "k\x02v").ok());
+  auto fresh = store.RenameToNormal(full, *ln, 7, 1700000000);
+  ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+  EXPECT_FALSE(fs::exists(full));
+  std::string nfull = *store.Resolve(*fresh);
+  EXPECT_TRUE(fs::exists(nfull));
+  EXPECT_TRUE(fs::exists(nfull + "-m"));
+  auto f = proto::DecodeNameBase(fresh->name);
+  EXPECT_FALSE(f->IsAppender());
+  EXPECT_EQ(f->EncodedSize(), 5);
+  EXPECT_EQ(f->crc32, 0x3610a686u);  // crc32("hello")
+  EXPECT_EQ(fresh->name.substr(fresh->name.size() - 4), ".log");
+}
+
+}  // namespace
+}  // namespace nimbus::storage

@@ -1,0 +1,96 @@
+#include "storage/storage_options.h"
+
+#include "common/reserved_space.h"
+#include "proto/file_name.h"
+
+namespace nimbus::storage {
+
+Result<StorageOptions> StorageOptions::FromConfig(ConfigFile& cf) {
+  StorageOptions o;
+  const std::string& src = cf.source();
+  bool disabled = false;
+  NIMBUS_ASSIGN_OR_RETURN(disabled, cf.GetBool("disabled", false));
+  if (disabled) return Status::InvalidArgument("disabled = true in " + src);
+  o.group_name = cf.GetString("group_name");
+  Status s = proto::ValidateGroupName(o.group_name);
+  if (!s.ok())
+    return Status::InvalidArgument(src + ": group_name: " + s.message());
+  o.bind_addr = cf.GetString("bind_addr");
+  int64_t v = 0;
+  NIMBUS_ASSIGN_OR_RETURN(v, cf.GetInt("port", 23000, 0, 65535));
+  o.port = static_cast<uint16_t>(v);
+  o.base_path = cf.GetString("base_path");
+  if (o.base_path.empty()) {
+    return Status::InvalidArgument(src + ": base_path is required");
+  }
+  NIMBUS_ASSIGN_OR_RETURN(v, cf.GetInt("store_path_count", 1, 1, 256));
+  for (int64_t i = 0; i < v; ++i) {
+    std::string key = "store_path" + std::to_string(i);
+    std::string path = cf.GetString(key);
+    if (path.empty()) {
+      if (i == 0) {
+        path = o.base_path;  // FastDFS: store_path0 defaults to base_path
+      } else {
+        return Status::InvalidArgument(
+            src + ": " + key +
+            " is required (store_path_count = " + std::to_string(v) + ")");
+      }
+    }
+    o.store_paths.push_back(path);
+  }
+  NIMBUS_ASSIGN_OR_RETURN(v, cf.GetInt("subdir_count_per_path", 256, 1, 256));
+  o.subdir_count_per_path = static_cast<int>(v);
+  for (const std::string& t : cf.GetAll("tracker_server")) {
+    auto hp = ParseHostPort(t);
+    if (!hp.ok())
+      return Status::InvalidArgument(
+          src + ": tracker_server: " + hp.status().message());
+    o.trackers.push_back(*hp);
+  }
+  if (o.trackers.empty()) {
+    return Status::InvalidArgument(src +
+                                   ": at least one tracker_server is required");
+  }
+  NIMBUS_ASSIGN_OR_RETURN(o.heart_beat_interval_s,
+                          cf.GetSeconds("heart_beat_interval", 30, 1, 3600));
+  NIMBUS_ASSIGN_OR_RETURN(o.stat_report_interval_s,
+                          cf.GetSeconds("stat_report_interval", 60, 1, 86400));
+  NIMBUS_ASSIGN_OR_RETURN(o.connect_timeout_s,
+                          cf.GetSeconds("connect_timeout", 10, 1, 3600));
+  NIMBUS_ASSIGN_OR_RETURN(o.network_timeout_s,
+                          cf.GetSeconds("network_timeout", 60, 1, 3600));
+  std::string fsync = cf.GetString("fsync_after_written_bytes", "0");
+  auto fb = ParseByteSize(fsync);
+  if (!fb.ok())
+    return Status::InvalidArgument(
+        src + ": fsync_after_written_bytes: " + fb.status().message());
+  o.fsync_after_written_bytes = *fb;
+  NIMBUS_ASSIGN_OR_RETURN(v, cf.GetInt("file_distribute_path_mode", 0, 0, 1));
+  o.file_distribute_path_mode = static_cast<int>(v);
+  NIMBUS_ASSIGN_OR_RETURN(
+      v, cf.GetInt("file_distribute_rotate_count", 100, 1, 100000000));
+  o.file_distribute_rotate_count = static_cast<int>(v);
+  NIMBUS_ASSIGN_OR_RETURN(o.upload_priority,
+                          cf.GetInt("upload_priority", 10, -1000000, 1000000));
+  NIMBUS_ASSIGN_OR_RETURN(v, cf.GetInt("work_threads", 4, 1, 256));
+  o.work_threads = static_cast<int>(v);
+  NIMBUS_ASSIGN_OR_RETURN(v, cf.GetInt("disk_reader_threads", 1, 0, 64));
+  o.disk_reader_threads = static_cast<int>(v);
+  NIMBUS_ASSIGN_OR_RETURN(v, cf.GetInt("disk_writer_threads", 1, 1, 64));
+  o.disk_writer_threads = static_cast<int>(v);
+  NIMBUS_ASSIGN_OR_RETURN(v, cf.GetInt("max_connections", 1024, 1, 1000000));
+  o.max_connections = static_cast<int>(v);
+  std::string buff = cf.GetString("buff_size", "256KB");
+  auto bs = ParseByteSize(buff);
+  if (!bs.ok() || *bs < 4096 || *bs > (64 << 20)) {
+    return Status::InvalidArgument(src +
+                                   ": buff_size must be between 4KB and 64MB");
+  }
+  o.buff_size = static_cast<size_t>(*bs);
+  // Accepted for compatibility; replication arrives with the sync workers.
+  (void)cf.GetString("sync_wait_msec");
+  o.log_level = cf.GetString("log_level", "info");
+  return o;
+}
+
+}  // namespace nimbus::storage

@@ -1,0 +1,44 @@
+// StorageOptions: storage.conf parsed once at start-up, immutable afterwards.
+// Key names and defaults follow FastDFS's storage.conf.
+#ifndef NIMBUS_STORAGE_STORAGE_OPTIONS_H_
+#define NIMBUS_STORAGE_STORAGE_OPTIONS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/config_file.h"
+#include "common/host_port.h"
+#include "common/result.h"
+
+namespace nimbus::storage {
+
+struct StorageOptions {
+  std::string group_name;
+  std::string bind_addr;
+  uint16_t port = 23000;
+  std::string base_path;
+  std::vector<std::string> store_paths;
+  int subdir_count_per_path = 256;
+  std::vector<HostPort> trackers;
+  int64_t heart_beat_interval_s = 30;
+  int64_t stat_report_interval_s = 60;
+  int64_t connect_timeout_s = 10;
+  int64_t network_timeout_s = 60;
+  int64_t fsync_after_written_bytes = 0;  // 0 = never
+  int file_distribute_path_mode = 0;      // 0 round robin, 1 random
+  int file_distribute_rotate_count = 100;
+  int64_t upload_priority = 10;
+  int work_threads = 4;
+  int disk_reader_threads = 1;
+  int disk_writer_threads = 1;
+  int max_connections = 1024;
+  size_t buff_size = 256 * 1024;
+  std::string log_level = "info";
+
+  static Result<StorageOptions> FromConfig(ConfigFile& cf);
+};
+
+}  // namespace nimbus::storage
+
+#endif  // NIMBUS_STORAGE_STORAGE_OPTIONS_H_

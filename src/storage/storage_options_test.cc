@@ -1,0 +1,50 @@
+#include "storage/storage_options.h"
+
+#include <gtest/gtest.h>
+
+namespace nimbus::storage {
+namespace {
+
+Result<StorageOptions> Parse(const std::string& text) {
+  auto cf = ConfigFile::Parse(text, "storage.conf");
+  if (!cf.ok()) return cf.status();
+  return StorageOptions::FromConfig(*cf);
+}
+
+TEST(StorageOptions, FastDfsConfig) {
+  auto o = Parse(
+      "group_name = group1\nport = 23000\nbase_path = /srv/fdfs\n"
+      "store_path_count = 2\nstore_path0 = /d0\nstore_path1 = /d1\n"
+      "tracker_server = 127.0.0.1:22122\ntracker_server = 10.0.0.9:22122\n"
+      "heart_beat_interval = 5\nfsync_after_written_bytes = 1M\n");
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_EQ(o->store_paths, (std::vector<std::string>{"/d0", "/d1"}));
+  ASSERT_EQ(o->trackers.size(), 2u);
+  EXPECT_EQ(o->trackers[1].host, "10.0.0.9");
+  EXPECT_EQ(o->trackers[1].port, 22122);
+  EXPECT_EQ(o->fsync_after_written_bytes, 1 << 20);
+  EXPECT_EQ(o->heart_beat_interval_s, 5);
+}
+
+TEST(StorageOptions, StorePath0DefaultsToBasePath) {
+  auto o = Parse("group_name=g\nbase_path=/b\ntracker_server=t:1\n");
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->store_paths, (std::vector<std::string>{"/b"}));
+}
+
+TEST(StorageOptions, ClearErrors) {
+  EXPECT_FALSE(Parse("base_path=/b\ntracker_server=t:1\n").ok());  // no group
+  EXPECT_FALSE(
+      Parse("group_name=g/x\nbase_path=/b\ntracker_server=t:1\n").ok());
+  EXPECT_FALSE(Parse("group_name=g\nbase_path=/b\n").ok());  // no tracker
+  EXPECT_FALSE(Parse("group_name=g\nbase_path=/b\ntracker_server=t\n").ok());
+  EXPECT_FALSE(Parse("group_name=g\nbase_path=/b\ntracker_server=t:1\n"
+                     "store_path_count=2\n")
+                   .ok());
+  EXPECT_FALSE(Parse("group_name=g\nbase_path=/b\ntracker_server=t:1\n"
+                     "buff_size=12\n")
+                   .ok());
+}
+
+}  // namespace
+}  // namespace nimbus::storage

@@ -1,0 +1,816 @@
+#include "storage/storage_server.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <ctime>
+#include <thread>
+
+#include "common/coding.h"
+#include "net/timed_io.h"
+#include "proto/command.h"
+#include "proto/constants.h"
+#include "proto/header.h"
+#include "proto/metadata.h"
+#include "proto/storage_messages.h"
+#include "storage/tracker_reporter.h"
+
+namespace nimbus::storage {
+namespace {
+
+constexpr auto kIdleTimeout = std::chrono::seconds(900);
+// A request rejected before its content was read is drained (so the client
+// can read the error) when the rest is at most this large; else the
+// connection is closed after the error response.
+constexpr int64_t kMaxDrainBytes = 64 << 20;
+
+uint32_t NowSeconds() { return static_cast<uint32_t>(std::time(nullptr)); }
+
+}  // namespace
+
+struct StorageServer::Conn {
+  explicit Conn(asio::ip::tcp::socket s) : sock(std::move(s)) {}
+  asio::ip::tcp::socket sock;
+  std::string peer_ip;
+  std::string local_ip;
+  std::chrono::seconds net_timeout{60};
+  uint8_t cmd = 0;
+  int64_t remaining = 0;    // request content not yet read
+  std::string reply;        // response body, when not streamed
+  bool reply_sent = false;  // the handler wrote the response itself
+  bool close = false;       // the connection cannot continue
+  std::string chunk;        // reusable transfer buffer
+};
+
+class StorageServer::BusyGuard {
+ public:
+  BusyGuard(StorageServer* s, std::string full)
+      : s_(s), full_(std::move(full)), held_(s->TryMarkBusy(full_)) {}
+  ~BusyGuard() {
+    if (held_) s_->ClearBusy(full_);
+  }
+  bool held() const { return held_; }
+
+ private:
+  StorageServer* s_;
+  std::string full_;
+  bool held_;
+};
+
+StorageServer::StorageServer(StorageOptions opts, Env* env)
+    : opts_(std::move(opts)),
+      env_(env),
+      store_(opts_, env_),
+      server_(
+          io_, [this](asio::ip::tcp::socket s) { return Serve(std::move(s)); },
+          opts_.max_connections),
+      start_time_(static_cast<int64_t>(std::time(nullptr))) {
+  for (size_t i = 0; i < opts_.store_paths.size(); ++i) {
+    disks_.push_back(std::make_unique<DiskExecutor>(opts_.disk_reader_threads +
+                                                    opts_.disk_writer_threads));
+  }
+}
+
+StorageServer::~StorageServer() {
+  Stop();
+  for (auto& d : disks_) d->Stop();
+}
+
+const std::array<StorageServer::Handler, 256>& StorageServer::Handlers() {
+  static const std::array<Handler, 256> table = [] {
+    std::array<Handler, 256> t{};
+    t[proto::kActiveTest] = &StorageServer::HandleActiveTest;
+    t[proto::kUploadFile] = &StorageServer::HandleUpload;
+    t[proto::kUploadAppenderFile] = &StorageServer::HandleUpload;
+    t[proto::kUploadSlaveFile] = &StorageServer::HandleUploadSlave;
+    t[proto::kDownloadFile] = &StorageServer::HandleDownload;
+    t[proto::kDeleteFile] = &StorageServer::HandleDelete;
+    t[proto::kSetMetadata] = &StorageServer::HandleSetMeta;
+    t[proto::kGetMetadata] = &StorageServer::HandleGetMeta;
+    t[proto::kQueryFileInfo] = &StorageServer::HandleQueryInfo;
+    t[proto::kAppendFile] = &StorageServer::HandleAppend;
+    t[proto::kModifyFile] = &StorageServer::HandleModify;
+    t[proto::kTruncateFile] = &StorageServer::HandleTruncate;
+    t[proto::kRegenerateAppenderFilename] = &StorageServer::HandleRegenerate;
+    return t;
+  }();
+  return table;
+}
+
+Status StorageServer::Start() {
+  for (const std::string& d : {opts_.base_path, opts_.base_path + "/data",
+                               opts_.base_path + "/logs"}) {
+    Status s = env_->CreateDirIfMissing(d);
+    if (!s.ok()) return s;
+  }
+  Status s = store_.Init();
+  if (!s.ok()) return s;
+  if (!opts_.bind_addr.empty()) SetAdvertisedIp(opts_.bind_addr);
+  s = server_.Listen(opts_.bind_addr, opts_.port);
+  if (!s.ok()) return s;
+  std::string data = opts_.base_path + "/data";
+  s = env_->WriteFileAtomic(data + "/nimbus-storage.port",
+                            std::to_string(server_.port()) + "\n");
+  if (s.ok()) {
+    s = env_->WriteFileAtomic(data + "/nimbus-storage.pid",
+                              std::to_string(::getpid()) + "\n");
+  }
+  if (!s.ok()) return s;
+  server_.Start();
+  for (const HostPort& t : opts_.trackers) {
+    reporters_.push_back(std::make_unique<TrackerReporter>(this, io_, t));
+    reporters_.back()->Start();
+  }
+  spdlog::info("nimbus-storage of {} listening on {}:{} with {} store path(s)",
+               opts_.group_name,
+               opts_.bind_addr.empty() ? "0.0.0.0" : opts_.bind_addr,
+               server_.port(), store_.path_count());
+  return Status::OK();
+}
+
+void StorageServer::Run() {
+  std::vector<std::thread> threads;
+  for (int i = 1; i < opts_.work_threads; ++i) {
+    threads.emplace_back([this] { io_.run(); });
+  }
+  io_.run();
+  for (auto& t : threads) t.join();
+}
+
+void StorageServer::Stop() {
+  if (stopped_.exchange(true)) return;
+  asio::post(io_, [this] { server_.Stop(); });
+  io_.stop();
+}
+
+void StorageServer::SetAdvertisedIp(const std::string& ip) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (advertised_ip_ != ip) {
+    spdlog::info("source address for new file names: {}", ip);
+    advertised_ip_ = ip;
+  }
+}
+
+uint32_t StorageServer::SourceIp(const Conn& c) {
+  std::string ip;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ip = advertised_ip_;
+  }
+  if (ip.empty()) ip = c.local_ip;
+  auto v = proto::ParseIpv4(ip);
+  return v.ok() ? *v : 0;
+}
+
+bool StorageServer::TryMarkBusy(const std::string& full) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return busy_.insert(full).second;
+}
+
+void StorageServer::ClearBusy(const std::string& full) {
+  std::lock_guard<std::mutex> lock(mu_);
+  busy_.erase(full);
+}
+
+void StorageServer::AddCounter(proto::Counter c, int64_t n) {
+  counters_[c].fetch_add(n, std::memory_order_relaxed);
+}
+
+void StorageServer::Count(proto::Counter total, proto::Counter success,
+                          const Status& s, int64_t n) {
+  AddCounter(total, n);
+  if (s.ok()) AddCounter(success, n);
+}
+
+proto::StorageCounters StorageServer::Counters() const {
+  proto::StorageCounters c;
+  for (size_t i = 0; i < c.v.size(); ++i) {
+    c.v[i] = counters_[i].load(std::memory_order_relaxed);
+  }
+  c.conn_alloc = conn_alloc_.load();
+  c.conn_current = server_.live_connections();
+  c.conn_max = conn_max_.load();
+  return c;
+}
+
+Result<StorageServer::Target> StorageServer::ResolveTarget(
+    std::string_view group, std::string_view name) {
+  if (group != opts_.group_name) {
+    return Status::InvalidArgument(
+        fmt::format("file of group `{}` sent to a server of `{}`", group,
+                    opts_.group_name));
+  }
+  Target t;
+  NIMBUS_ASSIGN_OR_RETURN(t.logic, proto::ParseLogicName(name));
+  NIMBUS_ASSIGN_OR_RETURN(t.fields, proto::DecodeNameBase(t.logic.name));
+  NIMBUS_ASSIGN_OR_RETURN(t.full, store_.Resolve(t.logic));
+  return t;
+}
+
+asio::awaitable<void> StorageServer::Serve(asio::ip::tcp::socket sock) {
+  Conn c(std::move(sock));
+  std::error_code ec;
+  auto remote = c.sock.remote_endpoint(ec);
+  if (ec) co_return;
+  c.peer_ip = remote.address().to_string();
+  c.local_ip = c.sock.local_endpoint(ec).address().to_string();
+  c.net_timeout = std::chrono::seconds(opts_.network_timeout_s);
+  c.chunk.resize(opts_.buff_size);
+  conn_alloc_.fetch_add(1);
+  int32_t live = server_.live_connections();
+  int32_t prev = conn_max_.load();
+  while (live > prev && !conn_max_.compare_exchange_weak(prev, live)) {
+  }
+  char hdr[proto::kHeaderSize];
+  std::string body;
+  for (;;) {
+    ec = co_await net::ReadExact(c.sock, asio::buffer(hdr), kIdleTimeout);
+    if (ec) break;
+    proto::Header h = proto::DecodeHeader(hdr);
+    if (h.cmd == proto::kQuit) break;
+    auto spec = proto::FindCommand(h.cmd);
+    Handler handler = Handlers()[h.cmd];
+    Status st;
+    c.reply.clear();
+    c.reply_sent = false;
+    c.remaining = 0;
+    c.cmd = h.cmd;
+    if (!spec || handler == nullptr) {
+      spdlog::warn("{}: unknown command {}, closing", c.peer_ip, h.cmd);
+      st = Status::InvalidArgument("unknown command");
+      c.close = true;
+    } else if (h.pkg_len < spec->min_body ||
+               (!spec->streaming && h.pkg_len > spec->max_body)) {
+      spdlog::warn("{}: {} with invalid pkg_len {}, closing", c.peer_ip,
+                   spec->name, h.pkg_len);
+      st = Status::InvalidArgument("invalid package length");
+      c.close = true;
+    } else {
+      int64_t fixed = spec->streaming ? spec->max_body : h.pkg_len;
+      body.resize(static_cast<size_t>(fixed));
+      c.remaining = h.pkg_len - fixed;
+      if (fixed > 0) {
+        ec = co_await net::ReadExact(c.sock, asio::buffer(body), c.net_timeout);
+        if (ec) break;
+      }
+      st = co_await (this->*handler)(c, body, h.status);
+      if (!st.ok() && !(st.IsNotFound() && h.cmd == proto::kQueryFileInfo &&
+                        (h.status & proto::kQueryInfoSilent))) {
+        spdlog::info("{}: {} failed: {}", c.peer_ip, spec->name, st.ToString());
+      }
+    }
+    if (c.close) {
+      if (c.reply_sent) break;
+    } else if (c.remaining > 0) {
+      if (c.remaining > kMaxDrainBytes) {
+        c.close = true;
+      } else {
+        while (c.remaining > 0) {  // discard what the client still sends
+          size_t n = static_cast<size_t>(std::min<int64_t>(
+              c.remaining, static_cast<int64_t>(c.chunk.size())));
+          ec = co_await net::ReadExact(c.sock, asio::buffer(c.chunk.data(), n),
+                                       c.net_timeout);
+          if (ec) co_return;
+          c.remaining -= static_cast<int64_t>(n);
+        }
+      }
+    }
+    if (!c.reply_sent) {
+      if (!st.ok()) c.reply.clear();
+      char out[proto::kHeaderSize];
+      proto::EncodeHeader({static_cast<int64_t>(c.reply.size()), proto::kResp,
+                           static_cast<uint8_t>(st.ToErrno())},
+                          out);
+      ec = co_await net::WriteAll2(c.sock, asio::buffer(out),
+                                   asio::buffer(c.reply), c.net_timeout);
+      if (ec) break;
+    }
+    if (c.close) break;
+  }
+}
+
+asio::awaitable<Status> StorageServer::ReceiveInto(Conn& c, DiskExecutor& disk,
+                                                   WritableFile* file,
+                                                   int64_t bytes,
+                                                   uint32_t* crc) {
+  int64_t since_sync = 0;
+  while (bytes > 0) {
+    size_t n = static_cast<size_t>(
+        std::min<int64_t>(bytes, static_cast<int64_t>(c.chunk.size())));
+    std::error_code ec = co_await net::ReadExact(
+        c.sock, asio::buffer(c.chunk.data(), n), c.net_timeout);
+    if (ec) {
+      c.close = true;
+      co_return Status::Unavailable("connection lost mid-transfer: " +
+                                    ec.message());
+    }
+    bytes -= static_cast<int64_t>(n);
+    c.remaining -= static_cast<int64_t>(n);
+    since_sync += static_cast<int64_t>(n);
+    bool sync = opts_.fsync_after_written_bytes > 0 &&
+                since_sync >= opts_.fsync_after_written_bytes;
+    if (sync) since_sync = 0;
+    Status s = co_await disk.Run([&]() -> Status {
+      if (crc != nullptr) {
+        *crc = static_cast<uint32_t>(
+            crc32(*crc, reinterpret_cast<const Bytef*>(c.chunk.data()),
+                  static_cast<uInt>(n)));
+      }
+      Status w = file->Append(std::string_view(c.chunk.data(), n));
+      if (w.ok() && sync) w = file->Sync();
+      return w;
+    });
+    if (!s.ok()) co_return s;
+  }
+  co_return Status::OK();
+}
+
+asio::awaitable<Status> StorageServer::HandleActiveTest(Conn&, std::string_view,
+                                                        uint8_t) {
+  co_return Status::OK();
+}
+
+asio::awaitable<Status> StorageServer::HandleUpload(Conn& c,
+                                                    std::string_view prefix,
+                                                    uint8_t) {
+  const bool appender = c.cmd == proto::kUploadAppenderFile;
+  int64_t pkg_len = c.remaining + static_cast<int64_t>(prefix.size());
+  auto up = proto::DecodeUploadPrefix(prefix, pkg_len);
+  if (!up.ok()) {
+    c.close = true;  // lengths disagree: the stream cannot be resynchronised
+    co_return up.status();
+  }
+  Status s = proto::ValidateExt(up->ext);
+  if (!s.ok()) co_return s;
+  auto path = store_.ChoosePath(up->store_path_index);
+  if (!path.ok()) co_return path.status();
+  DiskExecutor& disk = *disks_[*path];
+  std::unique_ptr<WritableFile> file;
+  std::string temp;
+  s = co_await disk.Run([&]() -> Status {
+    Status space = store_.CheckSpace(*path, up->file_size);
+    if (!space.ok()) return space;
+    temp = store_.NewTempPath(*path);
+    auto f = env_->NewWritableFile(temp);
+    if (!f.ok()) return f.status();
+    file = std::move(*f);
+    return Status::OK();
+  });
+  if (!s.ok()) {
+    Count(proto::kTotalUploadCount, proto::kSuccessUploadCount, s);
+    co_return s;
+  }
+  uint32_t crc = static_cast<uint32_t>(crc32(0L, Z_NULL, 0));
+  s = co_await ReceiveInto(c, disk, file.get(), up->file_size, &crc);
+  proto::LogicName name;
+  NewFileSpec spec;
+  spec.source_ip = SourceIp(c);
+  spec.create_time = NowSeconds();
+  spec.size = up->file_size;
+  spec.crc32 = crc;
+  spec.appender = appender;
+  spec.ext = up->ext;
+  Status done = co_await disk.Run([&]() -> Status {
+    Status r = s;
+    if (r.ok() && opts_.fsync_after_written_bytes > 0) r = file->Sync();
+    Status closed = file->Close();
+    if (r.ok()) r = closed;
+    if (r.ok()) {
+      auto committed = store_.CommitNew(*path, temp, spec);
+      if (committed.ok()) {
+        name = std::move(*committed);
+        return Status::OK();
+      }
+      r = committed.status();
+    }
+    env_->RemoveFile(temp);
+    return r;
+  });
+  Count(proto::kTotalUploadCount, proto::kSuccessUploadCount, done);
+  Count(proto::kTotalUploadBytes, proto::kSuccessUploadBytes, done,
+        up->file_size);
+  if (!done.ok()) co_return done;
+  counters_[proto::kLastSourceUpdate].store(NowSeconds());
+  PutFixedString(&c.reply, opts_.group_name, proto::kGroupNameLen);
+  c.reply += name.ToString();
+  co_return Status::OK();
+}
+
+asio::awaitable<Status> StorageServer::HandleUploadSlave(
+    Conn& c, std::string_view prefix, uint8_t) {
+  int64_t pkg_len = c.remaining + static_cast<int64_t>(prefix.size());
+  auto sp = proto::DecodeSlavePrefix(prefix, pkg_len);
+  if (!sp.ok()) {
+    c.close = true;
+    co_return sp.status();
+  }
+  std::string master(static_cast<size_t>(sp->master_len), '\0');
+  std::error_code ec =
+      co_await net::ReadExact(c.sock, asio::buffer(master), c.net_timeout);
+  if (ec) {
+    c.close = true;
+    co_return Status::Unavailable("connection lost");
+  }
+  c.remaining -= sp->master_len;
+  auto master_target = ResolveTarget(opts_.group_name, master);
+  if (!master_target.ok()) co_return master_target.status();
+  if (master_target->logic.IsSlave(master_target->fields)) {
+    co_return Status::InvalidArgument("the master file is itself a slave");
+  }
+  auto slave_name =
+      proto::MakeSlaveName(master_target->logic.name, sp->prefix, sp->ext);
+  if (!slave_name.ok()) co_return slave_name.status();
+  proto::LogicName slave = master_target->logic;
+  slave.name = *slave_name;
+  auto slave_full = store_.Resolve(slave);
+  if (!slave_full.ok()) co_return slave_full.status();
+  uint32_t path = slave.store_path_index;
+  DiskExecutor& disk = *disks_[path];
+  std::unique_ptr<WritableFile> file;
+  std::string temp;
+  Status s = co_await disk.Run([&]() -> Status {
+    if (!env_->Stat(master_target->full).ok()) {
+      return Status::NotFound("master file does not exist");
+    }
+    if (env_->FileExists(*slave_full)) {
+      return Status::AlreadyExists("slave file already exists");
+    }
+    Status space = store_.CheckSpace(path, sp->file_size);
+    if (!space.ok()) return space;
+    temp = store_.NewTempPath(path);
+    auto f = env_->NewWritableFile(temp);
+    if (!f.ok()) return f.status();
+    file = std::move(*f);
+    return Status::OK();
+  });
+  if (!s.ok()) {
+    Count(proto::kTotalUploadCount, proto::kSuccessUploadCount, s);
+    co_return s;
+  }
+  s = co_await ReceiveInto(c, disk, file.get(), sp->file_size, nullptr);
+  Status done = co_await disk.Run([&]() -> Status {
+    Status r = s;
+    if (r.ok() && opts_.fsync_after_written_bytes > 0) r = file->Sync();
+    Status closed = file->Close();
+    if (r.ok()) r = closed;
+    if (r.ok()) r = store_.CommitAt(temp, *slave_full);
+    if (!r.ok()) env_->RemoveFile(temp);
+    return r;
+  });
+  Count(proto::kTotalUploadCount, proto::kSuccessUploadCount, done);
+  Count(proto::kTotalUploadBytes, proto::kSuccessUploadBytes, done,
+        sp->file_size);
+  if (!done.ok()) co_return done;
+  PutFixedString(&c.reply, opts_.group_name, proto::kGroupNameLen);
+  c.reply += slave.ToString();
+  co_return Status::OK();
+}
+
+asio::awaitable<Status> StorageServer::HandleDownload(Conn& c,
+                                                      std::string_view body,
+                                                      uint8_t) {
+  auto req = proto::DecodeDownloadRequest(body);
+  if (!req.ok()) co_return req.status();
+  auto t = ResolveTarget(req->group, req->name);
+  if (!t.ok()) co_return t.status();
+  DiskExecutor& disk = *disks_[t->logic.store_path_index];
+  std::unique_ptr<RandomRWFile> file;
+  uint64_t offset = static_cast<uint64_t>(req->offset);
+  uint64_t length = 0;
+  size_t first = 0;
+  Status s = co_await disk.Run([&]() -> Status {
+    auto f = env_->OpenRandomRWFile(t->full, false);
+    if (!f.ok()) return f.status();
+    auto size = (*f)->Size();
+    if (!size.ok()) return size.status();
+    if (offset > *size) {
+      return Status::InvalidArgument(fmt::format(
+          "offset {} is past the end of the file ({} bytes)", offset, *size));
+    }
+    length = *size - offset;
+    if (req->bytes > 0 && static_cast<uint64_t>(req->bytes) < length) {
+      length = static_cast<uint64_t>(req->bytes);
+    }
+    // Read the first chunk in the same trip to the disk thread: small files
+    // need no second hop.
+    size_t want =
+        static_cast<size_t>(std::min<uint64_t>(length, c.chunk.size()));
+    auto n = (*f)->Read(offset, want, c.chunk.data());
+    if (!n.ok()) return n.status();
+    if (*n != want) return Status::IOError("file shrank while being read");
+    first = *n;
+    file = std::move(*f);
+    return Status::OK();
+  });
+  Count(proto::kTotalDownloadCount, proto::kSuccessDownloadCount, s);
+  if (!s.ok()) co_return s;
+  char hdr[proto::kHeaderSize];
+  proto::EncodeHeader({static_cast<int64_t>(length), proto::kResp, 0}, hdr);
+  c.reply_sent = true;
+  std::error_code ec = co_await net::WriteAll2(
+      c.sock, asio::buffer(hdr), asio::buffer(c.chunk.data(), first),
+      c.net_timeout);
+  uint64_t sent = first;
+  while (!ec && sent < length) {
+    size_t want =
+        static_cast<size_t>(std::min<uint64_t>(length - sent, c.chunk.size()));
+    size_t got = 0;
+    s = co_await disk.Run([&]() -> Status {
+      auto n = file->Read(offset + sent, want, c.chunk.data());
+      if (!n.ok()) return n.status();
+      if (*n != want) return Status::IOError("file shrank while being read");
+      got = *n;
+      return Status::OK();
+    });
+    if (!s.ok()) {
+      // The header promised `length` bytes; the only honest signal left is
+      // to close the connection.
+      c.close = true;
+      co_return s;
+    }
+    ec = co_await net::WriteAll(c.sock, asio::buffer(c.chunk.data(), got),
+                                c.net_timeout);
+    sent += got;
+  }
+  if (ec) {
+    c.close = true;
+    co_return Status::Unavailable("download interrupted: " + ec.message());
+  }
+  Count(proto::kTotalDownloadBytes, proto::kSuccessDownloadBytes, s,
+        static_cast<int64_t>(length));
+  co_await disk.Run([&]() -> Status {
+    file.reset();
+    return Status::OK();
+  });
+  co_return Status::OK();
+}
+
+asio::awaitable<Status> StorageServer::HandleDelete(Conn&,
+                                                    std::string_view body,
+                                                    uint8_t) {
+  auto req = proto::DecodeGroupAndName(body);
+  if (!req.ok()) co_return req.status();
+  auto t = ResolveTarget(req->group, req->name);
+  if (!t.ok()) co_return t.status();
+  BusyGuard guard(this, t->full);
+  if (!guard.held()) co_return Status::Busy("file is being updated");
+  Status s = co_await disks_[t->logic.store_path_index]->Run(
+      [&] { return store_.Delete(t->full); });
+  Count(proto::kTotalDeleteCount, proto::kSuccessDeleteCount, s);
+  co_return s;
+}
+
+asio::awaitable<Status> StorageServer::HandleSetMeta(Conn&,
+                                                     std::string_view body,
+                                                     uint8_t) {
+  auto req = proto::DecodeSetMetaRequest(body);
+  if (!req.ok()) co_return req.status();
+  auto t = ResolveTarget(req->group, req->name);
+  if (!t.ok()) co_return t.status();
+  BusyGuard guard(this, t->full + "-m");
+  if (!guard.held()) co_return Status::Busy("metadata is being updated");
+  Status s = co_await disks_[t->logic.store_path_index]->Run(
+      [&] { return store_.WriteMetadata(t->full, req->op, req->meta); });
+  Count(proto::kTotalSetMetaCount, proto::kSuccessSetMetaCount, s);
+  co_return s;
+}
+
+asio::awaitable<Status> StorageServer::HandleGetMeta(Conn& c,
+                                                     std::string_view body,
+                                                     uint8_t) {
+  auto req = proto::DecodeGroupAndName(body);
+  if (!req.ok()) co_return req.status();
+  auto t = ResolveTarget(req->group, req->name);
+  if (!t.ok()) co_return t.status();
+  Status s = co_await disks_[t->logic.store_path_index]->Run([&]() -> Status {
+    auto meta = store_.ReadMetadata(t->full);
+    if (!meta.ok()) return meta.status();
+    c.reply = std::move(*meta);
+    return Status::OK();
+  });
+  Count(proto::kTotalGetMetaCount, proto::kSuccessGetMetaCount, s);
+  co_return s;
+}
+
+asio::awaitable<Status> StorageServer::HandleQueryInfo(Conn& c,
+                                                       std::string_view body,
+                                                       uint8_t flags) {
+  auto req = proto::DecodeGroupAndName(body);
+  if (!req.ok()) co_return req.status();
+  auto t = ResolveTarget(req->group, req->name);
+  if (!t.ok()) co_return t.status();
+  proto::FileInfoReply info;
+  info.create_time = t->fields.create_time;
+  info.source_ip = proto::FormatIpv4(t->fields.source_ip);
+  bool derived = t->fields.IsAppender() || t->logic.IsSlave(t->fields);
+  Status s = co_await disks_[t->logic.store_path_index]->Run([&]() -> Status {
+    auto st = env_->Stat(t->full);
+    if (!st.ok()) return Status::NotFound("file does not exist");
+    if (!derived) {
+      info.file_size = t->fields.EncodedSize();
+      info.crc32 = t->fields.crc32;
+      return Status::OK();
+    }
+    // Appender and slave files: the name does not describe the content.
+    info.file_size = static_cast<int64_t>(st->size);
+    if ((flags & proto::kQueryInfoNoCrc) == 0) {
+      auto crc = store_.Crc32Of(t->full, st->size);
+      if (!crc.ok()) return crc.status();
+      info.crc32 = *crc;
+    }
+    return Status::OK();
+  });
+  if (!s.ok()) co_return s;
+  c.reply = proto::EncodeFileInfoReply(info);
+  co_return Status::OK();
+}
+
+asio::awaitable<Status> StorageServer::HandleAppend(Conn& c,
+                                                    std::string_view prefix,
+                                                    uint8_t) {
+  int64_t pkg_len = c.remaining + static_cast<int64_t>(prefix.size());
+  auto ap = proto::DecodeAppendPrefix(prefix, pkg_len);
+  if (!ap.ok()) {
+    c.close = true;
+    co_return ap.status();
+  }
+  std::string name(static_cast<size_t>(ap->name_len), '\0');
+  if (co_await net::ReadExact(c.sock, asio::buffer(name), c.net_timeout)) {
+    c.close = true;
+    co_return Status::Unavailable("connection lost");
+  }
+  c.remaining -= ap->name_len;
+  auto t = ResolveTarget(opts_.group_name, name);
+  if (!t.ok()) co_return t.status();
+  if (!t->fields.IsAppender()) {
+    co_return Status::InvalidArgument("not an appender file");
+  }
+  BusyGuard guard(this, t->full);
+  if (!guard.held()) co_return Status::Busy("file is being updated");
+  DiskExecutor& disk = *disks_[t->logic.store_path_index];
+  std::unique_ptr<WritableFile> file;
+  uint64_t original = 0;
+  Status s = co_await disk.Run([&]() -> Status {
+    Status space = store_.CheckSpace(t->logic.store_path_index, ap->size);
+    if (!space.ok()) return space;
+    auto f = env_->NewAppendableFile(t->full);
+    if (!f.ok()) return f.status();
+    file = std::move(*f);
+    original = file->Size();
+    return Status::OK();
+  });
+  if (s.ok()) {
+    s = co_await ReceiveInto(c, disk, file.get(), ap->size, nullptr);
+    s = co_await disk.Run([&]() -> Status {
+      Status r = s;
+      if (r.ok() && opts_.fsync_after_written_bytes > 0) r = file->Sync();
+      Status closed = file->Close();
+      if (r.ok()) r = closed;
+      if (!r.ok()) {
+        // Undo the partial append so the file is as it was.
+        auto rw = env_->OpenRandomRWFile(t->full, true);
+        if (rw.ok()) (*rw)->Truncate(original);
+      }
+      return r;
+    });
+  }
+  Count(proto::kTotalAppendCount, proto::kSuccessAppendCount, s);
+  Count(proto::kTotalAppendBytes, proto::kSuccessAppendBytes, s, ap->size);
+  co_return s;
+}
+
+asio::awaitable<Status> StorageServer::HandleModify(Conn& c,
+                                                    std::string_view prefix,
+                                                    uint8_t) {
+  int64_t pkg_len = c.remaining + static_cast<int64_t>(prefix.size());
+  auto mp = proto::DecodeModifyPrefix(prefix, pkg_len);
+  if (!mp.ok()) {
+    c.close = true;
+    co_return mp.status();
+  }
+  std::string name(static_cast<size_t>(mp->name_len), '\0');
+  if (co_await net::ReadExact(c.sock, asio::buffer(name), c.net_timeout)) {
+    c.close = true;
+    co_return Status::Unavailable("connection lost");
+  }
+  c.remaining -= mp->name_len;
+  auto t = ResolveTarget(opts_.group_name, name);
+  if (!t.ok()) co_return t.status();
+  if (!t->fields.IsAppender()) {
+    co_return Status::InvalidArgument("not an appender file");
+  }
+  BusyGuard guard(this, t->full);
+  if (!guard.held()) co_return Status::Busy("file is being updated");
+  uint32_t path = t->logic.store_path_index;
+  DiskExecutor& disk = *disks_[path];
+  // The new bytes are staged in tmp/ first and applied only once all have
+  // arrived, so a dropped connection never leaves a half-modified file.
+  std::unique_ptr<WritableFile> staged;
+  std::string temp;
+  Status s = co_await disk.Run([&]() -> Status {
+    auto st = env_->Stat(t->full);
+    if (!st.ok()) return Status::NotFound("file does not exist");
+    if (static_cast<uint64_t>(mp->offset) > st->size) {
+      return Status::InvalidArgument("modify offset past the end of the file");
+    }
+    Status space = store_.CheckSpace(path, mp->size);
+    if (!space.ok()) return space;
+    temp = store_.NewTempPath(path);
+    auto f = env_->NewWritableFile(temp);
+    if (!f.ok()) return f.status();
+    staged = std::move(*f);
+    return Status::OK();
+  });
+  if (s.ok()) {
+    s = co_await ReceiveInto(c, disk, staged.get(), mp->size, nullptr);
+    s = co_await disk.Run([&]() -> Status {
+      Status r = s;
+      Status closed = staged->Close();
+      if (r.ok()) r = closed;
+      if (r.ok()) {
+        auto src = env_->OpenRandomRWFile(temp, false);
+        auto dst = env_->OpenRandomRWFile(t->full, true);
+        if (!src.ok())
+          r = src.status();
+        else if (!dst.ok())
+          r = dst.status();
+        std::string buf(256 * 1024, '\0');
+        for (int64_t off = 0; r.ok() && off < mp->size;) {
+          size_t want = static_cast<size_t>(std::min<int64_t>(
+              mp->size - off, static_cast<int64_t>(buf.size())));
+          auto n = (*src)->Read(static_cast<uint64_t>(off), want, buf.data());
+          if (!n.ok()) {
+            r = n.status();
+            break;
+          }
+          r = (*dst)->Write(static_cast<uint64_t>(mp->offset + off),
+                            std::string_view(buf.data(), *n));
+          off += static_cast<int64_t>(*n);
+        }
+        if (r.ok() && opts_.fsync_after_written_bytes > 0) r = (*dst)->Sync();
+      }
+      env_->RemoveFile(temp);
+      return r;
+    });
+  }
+  Count(proto::kTotalModifyCount, proto::kSuccessModifyCount, s);
+  Count(proto::kTotalModifyBytes, proto::kSuccessModifyBytes, s, mp->size);
+  co_return s;
+}
+
+asio::awaitable<Status> StorageServer::HandleTruncate(Conn&,
+                                                      std::string_view body,
+                                                      uint8_t) {
+  auto req = proto::DecodeTruncateRequest(body);
+  if (!req.ok()) co_return req.status();
+  auto t = ResolveTarget(opts_.group_name, req->name);
+  if (!t.ok()) co_return t.status();
+  if (!t->fields.IsAppender()) {
+    co_return Status::InvalidArgument("not an appender file");
+  }
+  BusyGuard guard(this, t->full);
+  if (!guard.held()) co_return Status::Busy("file is being updated");
+  Status s = co_await disks_[t->logic.store_path_index]->Run([&]() -> Status {
+    auto f = env_->OpenRandomRWFile(t->full, true);
+    if (!f.ok()) return f.status();
+    auto size = (*f)->Size();
+    if (!size.ok()) return size.status();
+    if (static_cast<uint64_t>(req->remain_size) > *size) {
+      return Status::InvalidArgument("truncate size larger than the file");
+    }
+    Status r = (*f)->Truncate(static_cast<uint64_t>(req->remain_size));
+    if (r.ok() && opts_.fsync_after_written_bytes > 0) r = (*f)->Sync();
+    return r;
+  });
+  Count(proto::kTotalTruncateCount, proto::kSuccessTruncateCount, s);
+  co_return s;
+}
+
+asio::awaitable<Status> StorageServer::HandleRegenerate(Conn& c,
+                                                        std::string_view body,
+                                                        uint8_t) {
+  auto t = ResolveTarget(opts_.group_name, body);
+  if (!t.ok()) co_return t.status();
+  if (!t->fields.IsAppender()) {
+    co_return Status::InvalidArgument("not an appender file");
+  }
+  BusyGuard guard(this, t->full);
+  if (!guard.held()) co_return Status::Busy("file is being updated");
+  uint32_t ip = SourceIp(c);
+  proto::LogicName fresh;
+  Status s = co_await disks_[t->logic.store_path_index]->Run([&]() -> Status {
+    auto r = store_.RenameToNormal(t->full, t->logic, ip, NowSeconds());
+    if (!r.ok()) return r.status();
+    fresh = std::move(*r);
+    return Status::OK();
+  });
+  if (!s.ok()) co_return s;
+  PutFixedString(&c.reply, opts_.group_name, proto::kGroupNameLen);
+  c.reply += fresh.ToString();
+  co_return Status::OK();
+}
+
+}  // namespace nimbus::storage

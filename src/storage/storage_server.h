@@ -1,0 +1,124 @@
+// StorageServer: the nimbus-storage process — serves the FastDFS storage
+// commands for one group member and reports to every configured tracker.
+//
+// Threading model (see docs/architecture.md):
+//  - one io_context run by `work_threads` network threads; each client
+//    connection is a coroutine that reads a request and streams file content
+//    between the socket and the disk in `buff_size` chunks;
+//  - one DiskExecutor (disk_reader_threads + disk_writer_threads threads) per
+//    store path: every open/read/write/rename/fsync runs there, never on a
+//    network thread;
+//  - one TrackerReporter coroutine per tracker_server on the io_context.
+// Counters are atomics, readable from any thread. Start()/Stop() may be
+// called from any thread; Run() blocks as one of the network threads.
+#ifndef NIMBUS_STORAGE_STORAGE_SERVER_H_
+#define NIMBUS_STORAGE_STORAGE_SERVER_H_
+
+#include <array>
+#include <asio.hpp>
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/env.h"
+#include "net/tcp_server.h"
+#include "proto/file_name.h"
+#include "proto/tracker_messages.h"
+#include "storage/disk_executor.h"
+#include "storage/file_store.h"
+#include "storage/storage_options.h"
+
+namespace nimbus::storage {
+
+class TrackerReporter;
+
+class StorageServer {
+ public:
+  StorageServer(StorageOptions opts, Env* env);
+  ~StorageServer();
+
+  // Prepares the store paths, binds, writes data/nimbus-storage.port and
+  // .pid, and starts the tracker reporters.
+  Status Start();
+  void Run();
+  void Stop();
+  uint16_t port() const { return server_.port(); }
+
+  // --- used by TrackerReporter (any thread) ----------------------------
+  proto::StorageCounters Counters() const;
+  FileStore& store() { return store_; }
+  DiskExecutor& disk(uint32_t path) { return *disks_[path]; }
+  const StorageOptions& options() const { return opts_; }
+  // The address a tracker sees us at; it becomes the source IP in new file
+  // names unless bind_addr is set.
+  void SetAdvertisedIp(const std::string& ip);
+  int64_t start_time() const { return start_time_; }
+
+ private:
+  struct Conn;
+  using Handler = asio::awaitable<Status> (StorageServer::*)(Conn&,
+                                                             std::string_view,
+                                                             uint8_t);
+  static const std::array<Handler, 256>& Handlers();
+
+  asio::awaitable<void> Serve(asio::ip::tcp::socket sock);
+  // Reads `bytes` of request content into `file`, updating `crc`.
+  asio::awaitable<Status> ReceiveInto(Conn& c, DiskExecutor& disk,
+                                      WritableFile* file, int64_t bytes,
+                                      uint32_t* crc);
+  // Resolves a client-sent (group, name) to a path on this server.
+  struct Target {
+    proto::LogicName logic;
+    proto::FileNameFields fields;
+    std::string full;
+  };
+  Result<Target> ResolveTarget(std::string_view group, std::string_view name);
+  uint32_t SourceIp(const Conn& c);
+  void Count(proto::Counter total, proto::Counter success, const Status& s,
+             int64_t n = 1);
+  void AddCounter(proto::Counter c, int64_t n);
+
+  // Guards against two updates of one appender file at the same time.
+  class BusyGuard;
+  bool TryMarkBusy(const std::string& full);
+  void ClearBusy(const std::string& full);
+
+  asio::awaitable<Status> HandleActiveTest(Conn&, std::string_view, uint8_t);
+  asio::awaitable<Status> HandleUpload(Conn&, std::string_view, uint8_t);
+  asio::awaitable<Status> HandleUploadSlave(Conn&, std::string_view, uint8_t);
+  asio::awaitable<Status> HandleDownload(Conn&, std::string_view, uint8_t);
+  asio::awaitable<Status> HandleDelete(Conn&, std::string_view, uint8_t);
+  asio::awaitable<Status> HandleSetMeta(Conn&, std::string_view, uint8_t);
+  asio::awaitable<Status> HandleGetMeta(Conn&, std::string_view, uint8_t);
+  asio::awaitable<Status> HandleQueryInfo(Conn&, std::string_view, uint8_t);
+  asio::awaitable<Status> HandleAppend(Conn&, std::string_view, uint8_t);
+  asio::awaitable<Status> HandleModify(Conn&, std::string_view, uint8_t);
+  asio::awaitable<Status> HandleTruncate(Conn&, std::string_view, uint8_t);
+  asio::awaitable<Status> HandleRegenerate(Conn&, std::string_view, uint8_t);
+
+  const StorageOptions opts_;
+  Env* const env_;
+  FileStore store_;
+  std::vector<std::unique_ptr<DiskExecutor>> disks_;
+  asio::io_context io_;
+  net::TcpServer server_;
+  std::vector<std::unique_ptr<TrackerReporter>> reporters_;
+  const int64_t start_time_;
+
+  mutable std::mutex mu_;
+  std::string advertised_ip_;   // guarded by mu_
+  std::set<std::string> busy_;  // guarded by mu_
+
+  std::array<std::atomic<int64_t>, proto::kCounterCount> counters_{};
+  std::atomic<int32_t> conn_alloc_{0};
+  std::atomic<int32_t> conn_max_{0};
+  std::atomic<bool> stopped_{false};
+};
+
+}  // namespace nimbus::storage
+
+#endif  // NIMBUS_STORAGE_STORAGE_SERVER_H_

@@ -1,0 +1,146 @@
+#include "storage/tracker_reporter.h"
+
+#include <spdlog/spdlog.h>
+
+#include <asio/experimental/as_tuple.hpp>
+#include <ctime>
+
+#include "common/coding.h"
+#include "common/reserved_space.h"
+#include "net/timed_io.h"
+#include "proto/command.h"
+#include "proto/header.h"
+#include "proto/server_messages.h"
+#include "storage/storage_server.h"
+
+namespace nimbus::storage {
+namespace {
+
+constexpr int64_t kMaxReplyBytes = 1 << 20;
+
+asio::awaitable<void> Sleep(asio::io_context& io, std::chrono::milliseconds d) {
+  asio::steady_timer t(io, d);
+  co_await t.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
+}
+
+}  // namespace
+
+TrackerReporter::TrackerReporter(StorageServer* server, asio::io_context& io,
+                                 HostPort tracker)
+    : server_(server), io_(io), tracker_(std::move(tracker)) {}
+
+void TrackerReporter::Start() { asio::co_spawn(io_, Loop(), asio::detached); }
+
+asio::awaitable<void> TrackerReporter::Loop() {
+  auto backoff = std::chrono::milliseconds(200);
+  bool logged_down = false;
+  for (;;) {
+    asio::ip::tcp::socket sock(io_);
+    std::error_code ec = co_await net::Connect(
+        sock, tracker_.host, tracker_.port,
+        std::chrono::seconds(server_->options().connect_timeout_s));
+    Status s;
+    if (ec) {
+      s = Status::Unavailable(ec.message());
+    } else {
+      logged_down = false;
+      backoff = std::chrono::milliseconds(200);
+      s = co_await Session(sock);
+    }
+    if (!logged_down) {
+      spdlog::warn("tracker {}: {}; retrying", tracker_.ToString(),
+                   s.ToString());
+      logged_down = true;
+    }
+    co_await Sleep(io_, backoff);
+    backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+  }
+}
+
+asio::awaitable<Status> TrackerReporter::Call(asio::ip::tcp::socket& sock,
+                                              uint8_t cmd,
+                                              const std::string& body,
+                                              std::string* reply) {
+  const auto timeout =
+      std::chrono::seconds(server_->options().network_timeout_s);
+  char hdr[proto::kHeaderSize];
+  proto::EncodeHeader({static_cast<int64_t>(body.size()), cmd, 0}, hdr);
+  std::error_code ec = co_await net::WriteAll2(sock, asio::buffer(hdr),
+                                               asio::buffer(body), timeout);
+  if (!ec) ec = co_await net::ReadExact(sock, asio::buffer(hdr), timeout);
+  if (ec) co_return Status::Unavailable(ec.message());
+  proto::Header h = proto::DecodeHeader(hdr);
+  if (h.cmd != proto::kResp || h.pkg_len < 0 || h.pkg_len > kMaxReplyBytes) {
+    co_return Status::Corruption("bad response header from tracker");
+  }
+  std::string buf(static_cast<size_t>(h.pkg_len), '\0');
+  if (!buf.empty()) {
+    ec = co_await net::ReadExact(sock, asio::buffer(buf), timeout);
+    if (ec) co_return Status::Unavailable(ec.message());
+  }
+  if (h.status != 0) {
+    co_return Status::FromErrno(
+        h.status, std::string(proto::CommandName(cmd)) + " refused by tracker");
+  }
+  if (reply != nullptr) *reply = std::move(buf);
+  co_return Status::OK();
+}
+
+asio::awaitable<Status> TrackerReporter::Session(asio::ip::tcp::socket& sock) {
+  const StorageOptions& o = server_->options();
+  std::error_code ec;
+  std::string local_ip = sock.local_endpoint(ec).address().to_string();
+  proto::JoinRequest join;
+  join.group = o.group_name;
+  join.port = server_->port();
+  join.store_path_count = static_cast<int64_t>(o.store_paths.size());
+  join.subdir_count_per_path = o.subdir_count_per_path;
+  join.upload_priority = o.upload_priority;
+  join.join_time = server_->start_time();
+  join.up_time = server_->start_time();
+  join.version = "6.16";
+  join.tracker_ip = tracker_.host;
+  join.tracker_count = static_cast<int64_t>(o.trackers.size());
+  std::string reply;
+  Status s = co_await Call(sock, proto::kStorageJoin,
+                           proto::EncodeJoinRequest(join), &reply);
+  if (!s.ok()) co_return s;
+  if (o.bind_addr.empty()) server_->SetAdvertisedIp(local_ip);
+  spdlog::info("joined tracker {} as {}:{}", tracker_.ToString(), local_ip,
+               server_->port());
+
+  s = co_await Call(sock, proto::kStorageParameterReq, "", &reply);
+  if (!s.ok()) co_return s;
+  proto::Parameters params = proto::DecodeParameters(reply);
+  if (auto it = params.find("reserved_storage_space"); it != params.end()) {
+    auto rs = ReservedSpace::Parse(it->second);
+    if (rs.ok()) {
+      server_->store().SetReserved(*rs);
+    } else {
+      spdlog::warn("tracker sent bad reserved_storage_space `{}`", it->second);
+    }
+  }
+
+  int64_t last_report = 0;
+  for (;;) {
+    int64_t now = static_cast<int64_t>(std::time(nullptr));
+    if (now - last_report >= o.stat_report_interval_s || last_report == 0) {
+      std::vector<proto::PathUsage> usage;
+      co_await server_->disk(0).Run([&] {
+        usage = server_->store().Usage();
+        return Status::OK();
+      });
+      s = co_await Call(sock, proto::kStorageReportDiskUsage,
+                        proto::EncodeDiskUsage(usage), nullptr);
+      if (!s.ok()) co_return s;
+      last_report = now;
+    }
+    std::string counters;
+    proto::AppendStorageCounters(&counters, server_->Counters());
+    s = co_await Call(sock, proto::kStorageBeat, counters, nullptr);
+    if (!s.ok()) co_return s;
+    co_await Sleep(io_, std::chrono::seconds(o.heart_beat_interval_s));
+  }
+}
+
+}  // namespace nimbus::storage
