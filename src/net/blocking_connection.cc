@@ -1,6 +1,7 @@
 #include "net/blocking_connection.h"
 
 #include <fmt/format.h>
+#include <poll.h>
 
 #include <array>
 
@@ -102,6 +103,14 @@ void BlockingConnection::Close() {
   std::error_code ec;
   sock_.close(ec);
   broken_ = true;
+}
+
+bool BlockingConnection::LooksAlive() {
+  if (broken_ || !sock_.is_open()) return false;
+  pollfd p{sock_.native_handle(), POLLIN, 0};
+  int r = ::poll(&p, 1, 0);
+  // Readable while idle means EOF, an error, or a stray byte: none is usable.
+  return r == 0;
 }
 
 std::string BlockingConnection::LocalAddress() const {

@@ -30,6 +30,9 @@ class BlockingConnection {
   Status Write2(std::string_view a, std::string_view b);
   Status ReadExact(char* dst, size_t n);
   void Close();
+  // False when the peer has closed the connection (or sent unexpected
+  // bytes) while it sat idle; checked without blocking.
+  bool LooksAlive();
 
   bool broken() const { return broken_; }
   const std::string& host() const { return host_; }

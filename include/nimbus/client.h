@@ -1,0 +1,140 @@
+// The Nimbus client library: every FastDFS client operation against a
+// cluster of nimbus (or FastDFS) trackers and storages.
+//
+// Errors are values: each call returns a Status or Result<T>; the Status code
+// says what happened (NotFound, NoSpace, InvalidArgument, Unavailable when no
+// server could be reached, ...). Calls are blocking with the configured
+// connect/network timeouts. Connections are pooled per server.
+//
+// Retries: tracker queries fail over to the next tracker; reads (download,
+// info, metadata) fail over to another storage of the group; an upload whose
+// storage cannot be reached is placed again. A request is never re-sent once
+// a storage may have executed it, except on a pooled connection that the
+// server had already closed (detected before any response byte).
+//
+// Thread-safety: a Client may be shared by threads; each call takes its own
+// connection from the pool.
+#ifndef NIMBUS_CLIENT_H_
+#define NIMBUS_CLIENT_H_
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/config_file.h"
+#include "common/host_port.h"
+#include "common/result.h"
+#include "proto/metadata.h"
+#include "proto/tracker_messages.h"
+
+namespace nimbus::client {
+
+struct ClientOptions {
+  std::vector<HostPort> trackers;
+  std::chrono::milliseconds connect_timeout{5000};
+  std::chrono::milliseconds network_timeout{30000};
+  bool use_connection_pool = true;
+  // Pooled connections idle longer than this are closed, not reused.
+  std::chrono::seconds pool_max_idle{60};
+
+  // Reads client.conf keys: tracker_server (repeatable), connect_timeout,
+  // network_timeout, use_connection_pool, connection_pool_max_idle_time.
+  static Result<ClientOptions> FromConfig(ConfigFile& cf);
+};
+
+// Content to send: `size` bytes delivered by `read`, which fills exactly the
+// requested count or fails.
+struct Source {
+  int64_t size = 0;
+  std::function<Status(char* dst, size_t n)> read;
+
+  static Source FromString(std::string_view data);
+  // Opens `path`; the file is read as the request is sent.
+  static Result<Source> FromFile(const std::string& path);
+};
+
+// Receives downloaded content in order, chunk by chunk.
+using Sink = std::function<Status(std::string_view chunk)>;
+
+struct FileInfo {
+  std::string source_ip;
+  int64_t create_time = 0;
+  int64_t size = 0;
+  uint32_t crc32 = 0;
+  bool appender = false;
+  bool slave = false;
+  bool from_server = false;  // false: decoded from the file ID alone
+};
+
+class ConnectionPool;
+
+class Client {
+ public:
+  explicit Client(ClientOptions opts);
+  ~Client();
+
+  // --- uploads: return the file ID "group/M00/HH/LL/NAME" ---------------
+  // `group` empty lets the tracker choose. `ext` is the extension without a
+  // dot (at most 6 characters of [A-Za-z0-9_]).
+  Result<std::string> Upload(const Source& src, std::string_view ext,
+                             const std::string& group = "");
+  Result<std::string> UploadAppender(const Source& src, std::string_view ext,
+                                     const std::string& group = "");
+  Result<std::string> UploadSlave(const std::string& master_id,
+                                  std::string_view prefix, std::string_view ext,
+                                  const Source& src);
+
+  // --- reads ----------------------------------------------------------
+  // `length` 0 means to the end of the file.
+  Status Download(const std::string& file_id, int64_t offset, int64_t length,
+                  const Sink& sink);
+  Result<std::string> DownloadToString(const std::string& file_id,
+                                       int64_t offset = 0, int64_t length = 0);
+  // Decodes the file ID; asks the storage too when `ask_server` is set or
+  // the ID cannot describe the content (appender and slave files).
+  Result<FileInfo> Info(const std::string& file_id, bool ask_server);
+  Result<proto::Metadata> GetMetadata(const std::string& file_id);
+
+  // --- updates (sent to the file's source server) ----------------------
+  Status Delete(const std::string& file_id);
+  // op 'O' overwrites all metadata, 'M' merges.
+  Status SetMetadata(const std::string& file_id, const proto::Metadata& meta,
+                     char op);
+  Status Append(const std::string& file_id, const Source& src);
+  Status Modify(const std::string& file_id, int64_t offset, const Source& src);
+  Status Truncate(const std::string& file_id, int64_t size);
+  // Turns an appender file into a normal file; returns its new ID.
+  Result<std::string> RegenerateAppenderName(const std::string& file_id);
+
+  // --- cluster ----------------------------------------------------------
+  Result<std::vector<proto::GroupStat>> ListGroups();
+  Result<std::vector<proto::StorageStat>> ListStorages(
+      const std::string& group);
+  Result<proto::StoreAll> QueryStore(const std::string& group, bool all);
+  Status ActiveTest(const HostPort& server);
+
+ private:
+  struct Reply;
+  class Call;
+  Result<Reply> TrackerCall(uint8_t cmd, const std::string& body);
+  Result<proto::FetchAll> QueryFetch(uint8_t cmd, const std::string& group,
+                                     const std::string& name);
+  Result<std::string> UploadImpl(uint8_t cmd, const Source& src,
+                                 std::string_view ext,
+                                 const std::string& group);
+  // Sends an update to the file's source server.
+  Status UpdateCall(const std::string& file_id, uint8_t cmd,
+                    const std::string& fixed, const Source* content,
+                    std::string* reply);
+
+  const ClientOptions opts_;
+  std::unique_ptr<ConnectionPool> pool_;
+};
+
+}  // namespace nimbus::client
+
+#endif  // NIMBUS_CLIENT_H_
