@@ -1,0 +1,161 @@
+#include "test_cluster.h"
+
+#include <gtest/gtest.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <fmt/format.h>
+
+extern char** environ;
+
+namespace nimbus::test {
+
+namespace fs = std::filesystem;
+
+TestCluster::TestCluster(std::string name) {
+  dir_ = (fs::temp_directory_path() /
+          fmt::format("nimbus_sys_{}_{}", name, ::getpid()))
+             .string();
+  fs::remove_all(dir_);
+  fs::create_directories(dir_);
+}
+
+TestCluster::~TestCluster() {
+  for (auto& s : storages_) Stop(s, SIGKILL);
+  Stop(tracker_, SIGKILL);
+  if (!::testing::Test::HasFailure()) fs::remove_all(dir_);
+}
+
+void TestCluster::Spawn(Proc& p) {
+  std::string port_file = p.base + "/data/" +
+                          (p.binary == NIMBUS_TRACKER_BIN ? "nimbus-tracker.port"
+                                                          : "nimbus-storage.port");
+  fs::remove(port_file);
+  std::string log = p.base + ".stderr";
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 2, log.c_str(),
+                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
+  std::vector<char*> argv = {p.binary.data(), p.conf.data(), nullptr};
+  int rc = posix_spawn(&p.pid, p.binary.c_str(), &fa, nullptr, argv.data(),
+                       environ);
+  posix_spawn_file_actions_destroy(&fa);
+  ASSERT_EQ(rc, 0) << "spawn " << p.binary;
+  p.port = WaitPort(port_file);
+}
+
+uint16_t TestCluster::WaitPort(const std::string& port_file) {
+  for (int i = 0; i < 200; ++i) {
+    std::ifstream in(port_file);
+    int port = 0;
+    if (in >> port && port > 0) return static_cast<uint16_t>(port);
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  ADD_FAILURE() << "server did not write " << port_file;
+  return 0;
+}
+
+void TestCluster::Stop(Proc& p, int sig) {
+  if (p.pid <= 0) return;
+  ::kill(p.pid, sig);
+  int status = 0;
+  ::waitpid(p.pid, &status, 0);
+  p.pid = -1;
+}
+
+void TestCluster::StartTracker(const std::string& extra) {
+  tracker_.binary = NIMBUS_TRACKER_BIN;
+  tracker_.base = dir_ + "/tracker";
+  tracker_.conf = dir_ + "/tracker.conf";
+  std::ofstream(tracker_.conf) << fmt::format(
+      "base_path = {}\nbind_addr = 127.0.0.1\nport = 0\n"
+      "reserved_storage_space = 64M\ncheck_active_interval = 5\n"
+      "log_level = debug\n{}\n",
+      tracker_.base, extra);
+  Spawn(tracker_);
+}
+
+void TestCluster::RestartTracker() {
+  // Keep the port: storages and clients were configured with it.
+  std::ofstream(tracker_.conf, std::ios::app)
+      << fmt::format("port = {}\n", tracker_.port);
+  Spawn(tracker_);
+}
+
+size_t TestCluster::AddStorage(const std::string& group,
+                               const std::string& extra) {
+  Proc p;
+  size_t i = storages_.size();
+  p.binary = NIMBUS_STORAGE_BIN;
+  p.base = fmt::format("{}/storage{}", dir_, i);
+  p.conf = fmt::format("{}/storage{}.conf", dir_, i);
+  std::ofstream(p.conf) << fmt::format(
+      "group_name = {}\nbase_path = {}\nbind_addr = 127.0.0.1\nport = 0\n"
+      "tracker_server = 127.0.0.1:{}\nheart_beat_interval = 1\n"
+      "stat_report_interval = 1\nsubdir_count_per_path = 16\n"
+      "buff_size = 64KB\nlog_level = debug\n{}\n",
+      group, p.base, tracker_.port, extra);
+  storages_.push_back(p);
+  Spawn(storages_.back());
+  return i;
+}
+
+void TestCluster::StopTracker(int sig) { Stop(tracker_, sig); }
+
+void TestCluster::StopStorage(size_t i, int sig) { Stop(storages_[i], sig); }
+
+void TestCluster::RestartStorage(size_t i) {
+  Proc& p = storages_[i];
+  std::ofstream(p.conf, std::ios::app) << fmt::format("port = {}\n", p.port);
+  Spawn(p);
+}
+
+void TestCluster::WaitActive(size_t n) {
+  client::Client c(ClientOpts());
+  size_t active = 0;
+  for (int i = 0; i < 200; ++i) {
+    active = 0;
+    auto groups = c.ListGroups();
+    if (groups.ok()) {
+      for (const auto& g : *groups) {
+        active += static_cast<size_t>(g.writable_server_count);
+      }
+    }
+    if (active >= n) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  FAIL() << "only " << active << " of " << n << " storages became active";
+}
+
+client::ClientOptions TestCluster::ClientOpts() const {
+  client::ClientOptions o;
+  o.trackers.push_back({"127.0.0.1", tracker_.port});
+  o.connect_timeout = std::chrono::milliseconds(2000);
+  o.network_timeout = std::chrono::milliseconds(20000);
+  return o;
+}
+
+int TestCluster::RunCli(const std::string& args, std::string* out) {
+  std::string cmd = fmt::format("{} --tracker 127.0.0.1:{} {}", NIMBUS_CLI_BIN,
+                                tracker_.port, args);
+  FILE* f = ::popen(cmd.c_str(), "r");
+  if (f == nullptr) return -1;
+  std::string data;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) data.append(buf, n);
+  int status = ::pclose(f);
+  if (out != nullptr) *out = data;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace nimbus::test
