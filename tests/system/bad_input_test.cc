@@ -36,9 +36,9 @@ class BadInput : public ::testing::Test {
   }
 
   std::unique_ptr<net::BlockingConnection> Connect(uint16_t port) {
-    auto c = net::BlockingConnection::Connect(
-        "127.0.0.1", port, std::chrono::milliseconds(2000),
-        std::chrono::milliseconds(5000));
+    auto c = net::BlockingConnection::Connect("127.0.0.1", port,
+                                              std::chrono::milliseconds(2000),
+                                              std::chrono::milliseconds(5000));
     EXPECT_TRUE(c.ok());
     return std::move(*c);
   }
@@ -79,12 +79,14 @@ TEST_F(BadInput, MalformedHeadersAndLengths) {
   uint16_t tp = cluster_.tracker_port();
   EXPECT_EQ(Send(sp, Frame(-1, proto::kDownloadFile, "")), EINVAL);
   EXPECT_EQ(Send(tp, Frame(-5, proto::kQueryStoreWithoutGroupOne, "")), EINVAL);
-  EXPECT_EQ(Send(tp, Frame(int64_t{1} << 40, proto::kListOneGroup, "")), EINVAL);
+  EXPECT_EQ(Send(tp, Frame(int64_t{1} << 40, proto::kListOneGroup, "")),
+            EINVAL);
   EXPECT_EQ(Send(sp, Frame(int64_t{1} << 40, proto::kDeleteFile, "")), EINVAL);
   EXPECT_EQ(Send(sp, Frame(3, proto::kUploadFile, "abc")), EINVAL);  // < prefix
   EXPECT_EQ(Send(sp, Frame(0, 250, "")), EINVAL);                    // unknown
   EXPECT_EQ(Send(tp, Frame(0, 7, "")), EINVAL);
-  EXPECT_EQ(Send(sp, Frame(0, proto::kQueryFetchOne, "")), EINVAL);  // tracker cmd
+  EXPECT_EQ(Send(sp, Frame(0, proto::kQueryFetchOne, "")),
+            EINVAL);  // tracker cmd
 }
 
 TEST_F(BadInput, UploadSizeDisagreeingWithPackageLength) {
@@ -108,7 +110,8 @@ TEST_F(BadInput, DroppedMidUploadLeavesNoFile) {
   {
     auto c = Connect(cluster_.storage_port(0));
     std::string prefix = proto::EncodeUploadPrefix({0, 1 << 20, "bin"});
-    ASSERT_TRUE(c->Write(Frame(15 + (1 << 20), proto::kUploadFile, prefix)).ok());
+    ASSERT_TRUE(
+        c->Write(Frame(15 + (1 << 20), proto::kUploadFile, prefix)).ok());
     ASSERT_TRUE(c->Write(std::string(100000, 'x')).ok());
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     EXPECT_EQ(CountFiles(base + "/tmp"), 1u);  // the upload in progress
@@ -147,10 +150,10 @@ TEST_F(BadInput, HostileFileIds) {
       "M00/00/00/Ck0AAmsFr0WATmmIAAATiGg0JSE7997013-m",
   };
   for (const char* n : names) {
-    EXPECT_EQ(Send(sp, Frame(16 + static_cast<int64_t>(strlen(n)),
-                             proto::kDeleteFile,
-                             proto::EncodeGroupAndName("group1", n))),
-              EINVAL)
+    EXPECT_EQ(
+        Send(sp, Frame(16 + static_cast<int64_t>(strlen(n)), proto::kDeleteFile,
+                       proto::EncodeGroupAndName("group1", n))),
+        EINVAL)
         << n;
     std::string dl = proto::EncodeDownloadRequest({0, 0, "group1", n});
     EXPECT_EQ(Send(sp, Frame(static_cast<int64_t>(dl.size()),
@@ -166,8 +169,8 @@ TEST_F(BadInput, HostileFileIds) {
             EINVAL);
   // The tracker rejects bad names too.
   std::string q = proto::EncodeGroupAndName("group1", "M00/00/00/../../x");
-  EXPECT_EQ(Send(cluster_.tracker_port(),
-                 Frame(static_cast<int64_t>(q.size()), proto::kQueryFetchOne, q)),
+  EXPECT_EQ(Send(cluster_.tracker_port(), Frame(static_cast<int64_t>(q.size()),
+                                                proto::kQueryFetchOne, q)),
             EINVAL);
 }
 
@@ -176,12 +179,13 @@ TEST_F(BadInput, OversizeAndMalformedMetadata) {
   auto id = c.Upload(Source::FromString("m"), "");
   ASSERT_TRUE(id.ok());
   std::string name = id->substr(7);
-  proto::SetMetaRequest req{'O', "group1", name, "k\x02" + std::string(300, 'v')};
+  proto::SetMetaRequest req{'O', "group1", name,
+                            "k\x02" + std::string(300, 'v')};
   std::string body = proto::EncodeSetMetaRequest(req);
-  EXPECT_EQ(Send(cluster_.storage_port(0),
-                 Frame(static_cast<int64_t>(body.size()), proto::kSetMetadata,
-                       body)),
-            EINVAL);
+  EXPECT_EQ(
+      Send(cluster_.storage_port(0),
+           Frame(static_cast<int64_t>(body.size()), proto::kSetMetadata, body)),
+      EINVAL);
   // Declared meta size beyond the cap: rejected before the body is read.
   std::string huge;
   PutBE64(&huge, static_cast<int64_t>(name.size()));
@@ -199,7 +203,8 @@ TEST_F(BadInput, ReservedSpaceRefusesUpload) {
   auto c = Connect(cluster_.storage_port(0));
   std::string prefix = proto::EncodeUploadPrefix({0, int64_t{1} << 50, "bin"});
   ASSERT_TRUE(
-      c->Write(Frame(15 + (int64_t{1} << 50), proto::kUploadFile, prefix)).ok());
+      c->Write(Frame(15 + (int64_t{1} << 50), proto::kUploadFile, prefix))
+          .ok());
   char h[proto::kHeaderSize];
   ASSERT_TRUE(c->ReadExact(h, sizeof(h)).ok());
   EXPECT_EQ(proto::DecodeHeader(h).status, ENOSPC);

@@ -73,8 +73,10 @@ TEST_F(ClientCommands, MetadataOverwriteAndMerge) {
   auto id = c_.Upload(Source::FromString("m"), "jpg");
   ASSERT_TRUE(id.ok());
   EXPECT_TRUE(c_.GetMetadata(*id)->empty());
-  ASSERT_TRUE(c_.SetMetadata(*id, {{"width", "100"}, {"height", "50"}}, 'O').ok());
-  ASSERT_TRUE(c_.SetMetadata(*id, {{"height", "60"}, {"author", "x"}}, 'M').ok());
+  ASSERT_TRUE(
+      c_.SetMetadata(*id, {{"width", "100"}, {"height", "50"}}, 'O').ok());
+  ASSERT_TRUE(
+      c_.SetMetadata(*id, {{"height", "60"}, {"author", "x"}}, 'M').ok());
   proto::Metadata want = {{"width", "100"}, {"height", "60"}, {"author", "x"}};
   EXPECT_EQ(*c_.GetMetadata(*id), want);
   ASSERT_TRUE(c_.SetMetadata(*id, {{"only", "1"}}, 'O').ok());
@@ -120,7 +122,8 @@ TEST_F(ClientCommands, AppenderLifecycle) {
 TEST_F(ClientCommands, SlaveFiles) {
   auto master = c_.Upload(Source::FromString("master"), "jpg");
   ASSERT_TRUE(master.ok());
-  auto slave = c_.UploadSlave(*master, "_150x150", "", Source::FromString("thumb"));
+  auto slave =
+      c_.UploadSlave(*master, "_150x150", "", Source::FromString("thumb"));
   ASSERT_TRUE(slave.ok()) << slave.status().ToString();
   EXPECT_NE(slave->find("_150x150.jpg"), std::string::npos);
   EXPECT_EQ(slave->substr(0, master->size() - 4),
@@ -134,8 +137,9 @@ TEST_F(ClientCommands, SlaveFiles) {
                 .status()
                 .code(),
             Status::Code::kAlreadyExists);
-  EXPECT_EQ(c_.UploadSlave(*master, "", "", Source::FromString("x")).status().code(),
-            Status::Code::kInvalidArgument);
+  EXPECT_EQ(
+      c_.UploadSlave(*master, "", "", Source::FromString("x")).status().code(),
+      Status::Code::kInvalidArgument);
 }
 
 TEST_F(ClientCommands, ClusterQueries) {

@@ -1,7 +1,8 @@
 #include "test_cluster.h"
 
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <fmt/format.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -12,8 +13,6 @@
 #include <filesystem>
 #include <fstream>
 #include <thread>
-
-#include <fmt/format.h>
 
 extern char** environ;
 
@@ -36,9 +35,10 @@ TestCluster::~TestCluster() {
 }
 
 void TestCluster::Spawn(Proc& p) {
-  std::string port_file = p.base + "/data/" +
-                          (p.binary == NIMBUS_TRACKER_BIN ? "nimbus-tracker.port"
-                                                          : "nimbus-storage.port");
+  std::string port_file =
+      p.base + "/data/" +
+      (p.binary == NIMBUS_TRACKER_BIN ? "nimbus-tracker.port"
+                                      : "nimbus-storage.port");
   fs::remove(port_file);
   std::string log = p.base + ".stderr";
   posix_spawn_file_actions_t fa;
@@ -46,8 +46,8 @@ void TestCluster::Spawn(Proc& p) {
   posix_spawn_file_actions_addopen(&fa, 2, log.c_str(),
                                    O_WRONLY | O_CREAT | O_APPEND, 0644);
   std::vector<char*> argv = {p.binary.data(), p.conf.data(), nullptr};
-  int rc = posix_spawn(&p.pid, p.binary.c_str(), &fa, nullptr, argv.data(),
-                       environ);
+  int rc =
+      posix_spawn(&p.pid, p.binary.c_str(), &fa, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&fa);
   ASSERT_EQ(rc, 0) << "spawn " << p.binary;
   p.port = WaitPort(port_file);
