@@ -1,4 +1,4 @@
-// Exit codes of the `nimbus` CLI, stable for scripts (docs/cli.md):
+// Exit codes of the `nimbus` CLI, stable for scripts (README.md):
 //   0 success          1 other error        2 usage / invalid input
 //   3 not found        4 no space           5 cluster unreachable / timeout
 //   6 exists / busy

@@ -46,17 +46,36 @@ asio::awaitable<std::error_code> WriteAll2(Socket& sock, asio::const_buffer a,
 }
 
 asio::awaitable<std::error_code> Connect(Socket& sock, const std::string& host,
-                                         uint16_t port, Duration timeout) {
+                                         uint16_t port, Duration timeout,
+                                         const std::string& bind_ip) {
   asio::ip::tcp::resolver resolver(sock.get_executor());
   auto [rec, endpoints] =
       co_await resolver.async_resolve(host, std::to_string(port), kUse);
   if (rec) co_return rec;
-  asio::steady_timer timer(sock.get_executor(), timeout);
-  auto result = co_await (asio::async_connect(sock, endpoints, kUse) ||
-                          timer.async_wait(kUse));
-  if (result.index() == 1) co_return asio::error::timed_out;
-  auto ec = std::get<0>(std::get<0>(result));
-  if (!ec) sock.set_option(asio::ip::tcp::no_delay(true));
+  std::error_code ec = asio::error::host_not_found;
+  for (const auto& entry : endpoints) {
+    asio::ip::tcp::endpoint ep = entry.endpoint();
+    sock.close(ec);
+    sock.open(ep.protocol(), ec);
+    if (ec) continue;
+    if (!bind_ip.empty()) {
+      asio::ip::address local = asio::ip::make_address(bind_ip, ec);
+      if (!ec) sock.bind(asio::ip::tcp::endpoint(local, 0), ec);
+      if (ec) co_return ec;
+    }
+    asio::steady_timer timer(sock.get_executor(), timeout);
+    auto result =
+        co_await (sock.async_connect(ep, kUse) || timer.async_wait(kUse));
+    if (result.index() == 1) {
+      ec = asio::error::timed_out;
+      continue;
+    }
+    ec = std::get<0>(std::get<0>(result));
+    if (!ec) {
+      sock.set_option(asio::ip::tcp::no_delay(true), ec);
+      co_return std::error_code();
+    }
+  }
   co_return ec;
 }
 

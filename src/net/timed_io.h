@@ -27,9 +27,11 @@ asio::awaitable<std::error_code> WriteAll(Socket& sock, asio::const_buffer buf,
 asio::awaitable<std::error_code> WriteAll2(Socket& sock, asio::const_buffer a,
                                            asio::const_buffer b,
                                            Duration timeout);
-// Connects to host:port (numeric or name).
+// Connects to host:port (numeric or name). A non-empty `bind_ip` is the
+// local address to connect from (multi-homed hosts).
 asio::awaitable<std::error_code> Connect(Socket& sock, const std::string& host,
-                                         uint16_t port, Duration timeout);
+                                         uint16_t port, Duration timeout,
+                                         const std::string& bind_ip = "");
 
 }  // namespace nimbus::net
 

@@ -38,7 +38,8 @@ asio::awaitable<void> TrackerReporter::Loop() {
     asio::ip::tcp::socket sock(io_);
     std::error_code ec = co_await net::Connect(
         sock, tracker_.host, tracker_.port,
-        std::chrono::seconds(server_->options().connect_timeout_s));
+        std::chrono::seconds(server_->options().connect_timeout_s),
+        server_->options().bind_addr);
     Status s;
     if (ec) {
       s = Status::Unavailable(ec.message());

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The whole test suite, as README.md and .ci/run invoke it:
+#   format check, debug build + unit and system tests, ASan/UBSan build +
+#   unit and system tests, a 60 s libFuzzer run of the decoders, and the
+#   README's local-cluster command end to end.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+JOBS=${NIMBUS_TEST_JOBS:-2}
+
+step() { printf '\n==== %s ====\n' "$*"; }
+
+step "dependencies"
+scripts/install-deps.sh
+
+step "clang-format (Google style)"
+files=$(git ls-files '*.cc' '*.h' 2>/dev/null || find src tests fuzz include -name '*.cc' -o -name '*.h')
+clang-format --dry-run -Werror $files
+
+step "debug build, unit + system tests"
+cmake --preset debug >/dev/null
+cmake --build --preset debug
+ctest --preset debug -j "$JOBS"
+
+step "ASan + UBSan build, unit + system tests"
+cmake --preset asan >/dev/null
+cmake --build --preset asan
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  NIMBUS_BIG_FILE_MB=${NIMBUS_ASAN_BIG_FILE_MB:-256} ctest --preset asan -j "$JOBS"
+
+step "libFuzzer: protocol decoders for ${NIMBUS_FUZZ_SECONDS:-60} s"
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz
+corpus=$(mktemp -d)
+./build/fuzz/fuzz/decoder_fuzzer -max_total_time="${NIMBUS_FUZZ_SECONDS:-60}" \
+  -print_final_stats=1 "$corpus" 2>&1 | tail -n 15
+rm -rf "$corpus"
+
+step "README local cluster: start, round trip, stop"
+smoke=$(mktemp -d)
+trap 'NIMBUS_RUN_DIR=$smoke scripts/cluster.sh stop >/dev/null 2>&1 || true; rm -rf "$smoke"' EXIT
+NIMBUS_RUN_DIR=$smoke NIMBUS_TRACKER_PORT=32122 NIMBUS_STORAGE_PORT1=33000 \
+  NIMBUS_STORAGE_PORT2=33001 scripts/cluster.sh start
+NIMBUS_RUN_DIR=$smoke scripts/cluster.sh stop
+
+step "all tests passed"
