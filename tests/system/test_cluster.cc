@@ -29,8 +29,23 @@ TestCluster::TestCluster(std::string name) {
 }
 
 TestCluster::~TestCluster() {
-  for (auto& s : storages_) Stop(s, SIGKILL);
-  Stop(tracker_, SIGKILL);
+  // A graceful stop runs the shutdown paths (and LeakSanitizer) too.
+  for (auto& s : storages_) Stop(s, SIGTERM);
+  Stop(tracker_, SIGTERM);
+  // Sanitizer reports in a server's stderr fail the test that ran it.
+  for (const auto& e : fs::directory_iterator(dir_)) {
+    if (e.path().extension() != ".stderr") continue;
+    std::ifstream in(e.path());
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    for (const char* marker :
+         {"AddressSanitizer", "LeakSanitizer",
+          "runtime error:", "UndefinedBehaviorSanitizer"}) {
+      if (text.find(marker) != std::string::npos) {
+        ADD_FAILURE() << e.path() << " reports " << marker << ":\n" << text;
+        break;
+      }
+    }
+  }
   if (!::testing::Test::HasFailure()) fs::remove_all(dir_);
 }
 
@@ -68,6 +83,15 @@ void TestCluster::Stop(Proc& p, int sig) {
   if (p.pid <= 0) return;
   ::kill(p.pid, sig);
   int status = 0;
+  for (int i = 0; i < 500; ++i) {  // up to 10 s for a graceful stop
+    if (::waitpid(p.pid, &status, WNOHANG) == p.pid) {
+      p.pid = -1;
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ADD_FAILURE() << p.binary << " did not stop on signal " << sig;
+  ::kill(p.pid, SIGKILL);
   ::waitpid(p.pid, &status, 0);
   p.pid = -1;
 }
