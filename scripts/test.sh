@@ -41,6 +41,13 @@ smoke=$(mktemp -d)
 trap 'NIMBUS_RUN_DIR=$smoke scripts/cluster.sh stop >/dev/null 2>&1 || true; rm -rf "$smoke"' EXIT
 NIMBUS_RUN_DIR=$smoke NIMBUS_TRACKER_PORT=32122 NIMBUS_STORAGE_PORT1=33000 \
   NIMBUS_STORAGE_PORT2=33001 scripts/cluster.sh start
+
+step "interoperability: a third-party FastDFS client (npm fdfs) against that cluster"
+if ! command -v node >/dev/null 2>&1; then
+  apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+(cd tests/compat && npm ci --no-audit --no-fund --silent)
+node tests/compat/fdfs_node_client_test.js 127.0.0.1 32122
 NIMBUS_RUN_DIR=$smoke scripts/cluster.sh stop
 
 step "all tests passed"

@@ -1,0 +1,89 @@
+// Interoperability test with an independent FastDFS client implementation:
+// the `fdfs` npm package (a Node.js FastDFS client written against FastDFS
+// itself). Usage: node fdfs_node_client_test.js <tracker-host> <tracker-port>
+// Exits non-zero on the first mismatch.
+'use strict';
+const FdfsClient = require('fdfs');
+const assert = require('assert');
+const crypto = require('crypto');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const stream = require('stream');
+const zlib = require('zlib');
+
+const [host, port] = [process.argv[2] || '127.0.0.1', Number(process.argv[3] || 22122)];
+const fdfs = new FdfsClient({
+  trackers: [{host, port}],
+  timeout: 10000,
+  defaultExt: 'txt',
+  logger: {log() {}},
+});
+
+function collect(fileId, options = {}) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    const sink = new stream.Writable({
+      write(chunk, enc, cb) { chunks.push(chunk); cb(); },
+    });
+    sink.on('finish', () => resolve(Buffer.concat(chunks)));
+    fdfs.download(fileId, Object.assign({target: sink}, options)).catch(reject);
+  });
+}
+
+function crc32(buf) {
+  // zlib.crc32 exists from Node 20.15; fall back to a table otherwise.
+  if (zlib.crc32) return zlib.crc32(buf) >>> 0;
+  let c, crc = 0xFFFFFFFF;
+  for (const b of buf) {
+    c = (crc ^ b) & 0xFF;
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xEDB88320 : c >>> 1;
+    crc = (crc >>> 8) ^ c;
+  }
+  return (crc ^ 0xFFFFFFFF) >>> 0;
+}
+
+async function main() {
+  const data = crypto.randomBytes(200 * 1024 + 7);
+  const file = path.join(os.tmpdir(), `nimbus-interop-${process.pid}.bin`);
+  fs.writeFileSync(file, data);
+
+  const id = await fdfs.upload(file, {ext: 'bin'});
+  assert.match(id, /^group\d\/M00\/[0-9A-F]{2}\/[0-9A-F]{2}\/[A-Za-z0-9_-]{27}\d{3}\.bin$/);
+  console.log('upload ok:', id);
+
+  const back = await collect(id);
+  assert.ok(back.equals(data), 'downloaded bytes differ');
+  const part = await collect(id, {offset: 100, bytes: 50});
+  assert.ok(part.equals(data.subarray(100, 150)), 'range download differs');
+  console.log('download ok (full and range)');
+
+  const info = await fdfs.getFileInfo(id);
+  assert.strictEqual(info.size, data.length);
+  assert.strictEqual(info.crc32 >>> 0, crc32(data));
+  assert.strictEqual(info.addr, host);
+  assert.ok(Math.abs(info.timestamp - Date.now() / 1000) < 60, 'timestamp');
+  console.log('file info ok:', JSON.stringify(info));
+
+  await fdfs.setMetaData(id, {width: '1024', height: '768'});
+  await fdfs.setMetaData(id, {height: '769', author: 'nimbus'}, 'M');
+  const meta = await fdfs.getMetaData(id);
+  assert.deepStrictEqual(meta, {width: '1024', height: '769', author: 'nimbus'});
+  console.log('metadata ok:', JSON.stringify(meta));
+
+  const buf = Buffer.from('buffer upload');
+  const id2 = await fdfs.upload(buf, {ext: 'txt'});
+  assert.ok((await collect(id2)).equals(buf));
+
+  await fdfs.del(id);
+  await fdfs.del(id2);
+  let missing = false;
+  try { await fdfs.getFileInfo(id); } catch (e) { missing = true; }
+  assert.ok(missing, 'deleted file still has info');
+  console.log('delete ok');
+  fs.unlinkSync(file);
+  console.log('INTEROP PASSED');
+  process.exit(0);
+}
+
+main().catch((e) => { console.error('INTEROP FAILED:', e); process.exit(1); });
