@@ -68,7 +68,8 @@ start_one() {  # name binary conf base
 cmd_start() {
   if [ "${NIMBUS_SKIP_BUILD:-0}" != 1 ]; then
     "$ROOT/scripts/install-deps.sh"
-    (cd "$ROOT" && cmake --preset release >/dev/null && cmake --build --preset release)
+    (cd "$ROOT" && cmake --preset release >/dev/null &&
+      cmake --build --preset release --target nimbus-tracker nimbus-storage nimbus)
   fi
   write_configs
   start_one tracker "$BIN/tracker/nimbus-tracker" "$RUN/conf/tracker.conf" "$RUN/tracker"
