@@ -15,7 +15,7 @@ constexpr int64_t kJoinBody = 17 + 6 * 8 + 8 + 1 + 1 + 16 + 8;
 constexpr int64_t kStatBlock = 12 + 42 * 8;
 constexpr int64_t kMaxStorePaths = 256;
 
-constexpr std::array<CommandSpec, 29> kCommands = {{
+constexpr std::array<CommandSpec, 37> kCommands = {{
     {kQuit, "QUIT", 0, 0, false},
     {kActiveTest, "ACTIVE_TEST", 0, 0, false},
     {kQueryStoreWithoutGroupOne, "QUERY_STORE_WITHOUT_GROUP_ONE", 0, 0, false},
@@ -49,6 +49,16 @@ constexpr std::array<CommandSpec, 29> kCommands = {{
     {kRegenerateAppenderFilename, "REGENERATE_APPENDER_FILENAME", 1, kName,
      false},
     {kResp, "RESP", 0, 0, false},
+    // storage -> storage replication (sync_messages.h)
+    {16, "SYNC_CREATE_FILE", 40 + 1, 40, true},
+    {17, "SYNC_DELETE_FILE", 8 + kG + 1, 8 + kG + kName, false},
+    {18, "SYNC_UPDATE_FILE", 16 + kG + 1,
+     16 + kG + kName + static_cast<int64_t>(kMaxMetaBytes), false},
+    {25, "SYNC_APPEND_FILE", 48 + 1, 48, true},
+    {35, "SYNC_MODIFY_FILE", 48 + 1, 48, true},
+    {37, "SYNC_TRUNCATE_FILE", 16 + kG + 1, 16 + kG + kName, false},
+    {40, "SYNC_RENAME_FILE", 16 + kG + 2, 16 + kG + 2 * kName, false},
+    {89, "STORAGE_SYNC_REPORT", 0, 24 * 64, false},
 }};
 
 }  // namespace

@@ -156,6 +156,15 @@ Status FileStore::CommitAt(const std::string& temp, const std::string& full) {
   return env_->RenameNoReplace(temp, full);
 }
 
+Status FileStore::PlaceReplica(const std::string& temp,
+                               const proto::LogicName& ln) {
+  auto full = Resolve(ln);
+  if (!full.ok()) return full.status();
+  Status s = EnsureDirs(ln.store_path_index, ln.dir1, ln.dir2);
+  if (!s.ok()) return s;
+  return env_->RenameFile(temp, *full);
+}
+
 Status FileStore::Delete(const std::string& full) {
   Status s = env_->RemoveFile(full);
   if (!s.ok()) return s;

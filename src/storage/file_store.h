@@ -69,6 +69,9 @@ class FileStore {
                                      const NewFileSpec& spec);
   // Moves `temp` to `full`; AlreadyExists if `full` exists.
   Status CommitAt(const std::string& temp, const std::string& full);
+  // Puts a replica received from a peer at its name, creating directories
+  // and replacing an older copy (the source's content is authoritative).
+  Status PlaceReplica(const std::string& temp, const proto::LogicName& ln);
 
   // Removes a file and its metadata. NotFound if the file is absent.
   Status Delete(const std::string& full);

@@ -87,8 +87,8 @@ Result<StorageOptions> StorageOptions::FromConfig(ConfigFile& cf) {
                                    ": buff_size must be between 4KB and 64MB");
   }
   o.buff_size = static_cast<size_t>(*bs);
-  // Accepted for compatibility; replication arrives with the sync workers.
-  (void)cf.GetString("sync_wait_msec");
+  NIMBUS_ASSIGN_OR_RETURN(o.sync_wait_msec,
+                          cf.GetInt("sync_wait_msec", 50, 1, 60000));
   o.log_level = cf.GetString("log_level", "info");
   return o;
 }

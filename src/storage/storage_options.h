@@ -34,6 +34,8 @@ struct StorageOptions {
   int disk_writer_threads = 1;
   int max_connections = 1024;
   size_t buff_size = 256 * 1024;
+  int64_t sync_wait_msec = 50;  // sync worker poll interval when idle
+  int64_t binlog_max_bytes = int64_t{1} << 30;
   std::string log_level = "info";
 
   static Result<StorageOptions> FromConfig(ConfigFile& cf);

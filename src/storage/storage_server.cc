@@ -16,6 +16,8 @@
 #include "proto/header.h"
 #include "proto/metadata.h"
 #include "proto/storage_messages.h"
+#include "storage/storage_server_internal.h"
+#include "storage/sync_worker.h"
 #include "storage/tracker_reporter.h"
 
 namespace nimbus::storage {
@@ -30,35 +32,6 @@ constexpr int64_t kMaxDrainBytes = 64 << 20;
 uint32_t NowSeconds() { return static_cast<uint32_t>(std::time(nullptr)); }
 
 }  // namespace
-
-struct StorageServer::Conn {
-  explicit Conn(asio::ip::tcp::socket s) : sock(std::move(s)) {}
-  asio::ip::tcp::socket sock;
-  std::string peer_ip;
-  std::string local_ip;
-  std::chrono::seconds net_timeout{60};
-  uint8_t cmd = 0;
-  int64_t remaining = 0;    // request content not yet read
-  std::string reply;        // response body, when not streamed
-  bool reply_sent = false;  // the handler wrote the response itself
-  bool close = false;       // the connection cannot continue
-  std::string chunk;        // reusable transfer buffer
-};
-
-class StorageServer::BusyGuard {
- public:
-  BusyGuard(StorageServer* s, std::string full)
-      : s_(s), full_(std::move(full)), held_(s->TryMarkBusy(full_)) {}
-  ~BusyGuard() {
-    if (held_) s_->ClearBusy(full_);
-  }
-  bool held() const { return held_; }
-
- private:
-  StorageServer* s_;
-  std::string full_;
-  bool held_;
-};
 
 StorageServer::StorageServer(StorageOptions opts, Env* env)
     : opts_(std::move(opts)),
@@ -76,6 +49,10 @@ StorageServer::StorageServer(StorageOptions opts, Env* env)
 
 StorageServer::~StorageServer() {
   Stop();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [ip, w] : workers_) w->Stop();
+  }
   for (auto& d : disks_) d->Stop();
 }
 
@@ -95,6 +72,13 @@ const std::array<StorageServer::Handler, 256>& StorageServer::Handlers() {
     t[proto::kModifyFile] = &StorageServer::HandleModify;
     t[proto::kTruncateFile] = &StorageServer::HandleTruncate;
     t[proto::kRegenerateAppenderFilename] = &StorageServer::HandleRegenerate;
+    t[proto::kSyncCreateFile] = &StorageServer::HandleSyncCreate;
+    t[proto::kSyncAppendFile] = &StorageServer::HandleSyncWrite;
+    t[proto::kSyncModifyFile] = &StorageServer::HandleSyncWrite;
+    t[proto::kSyncDeleteFile] = &StorageServer::HandleSyncDelete;
+    t[proto::kSyncUpdateFile] = &StorageServer::HandleSyncMetadata;
+    t[proto::kSyncTruncateFile] = &StorageServer::HandleSyncTruncate;
+    t[proto::kSyncRenameFile] = &StorageServer::HandleSyncRename;
     return t;
   }();
   return table;
@@ -107,6 +91,11 @@ Status StorageServer::Start() {
     if (!s.ok()) return s;
   }
   Status s = store_.Init();
+  if (!s.ok()) return s;
+  sync_dir_ = opts_.base_path + "/data/sync";
+  binlog_ =
+      std::make_unique<BinlogWriter>(env_, sync_dir_, opts_.binlog_max_bytes);
+  s = binlog_->Open();
   if (!s.ok()) return s;
   if (!opts_.bind_addr.empty()) SetAdvertisedIp(opts_.bind_addr);
   s = server_.Listen(opts_.bind_addr, opts_.port);
@@ -382,7 +371,10 @@ asio::awaitable<Status> StorageServer::HandleUpload(Conn& c,
       auto committed = store_.CommitNew(*path, temp, spec);
       if (committed.ok()) {
         name = std::move(*committed);
-        return Status::OK();
+        r = AppendBinlog('C', name.ToString());
+        // A file its peers would never hear of is not acknowledged.
+        if (!r.ok()) env_->RemoveFile(*store_.Resolve(name));
+        return r;
       }
       r = committed.status();
     }
@@ -457,7 +449,12 @@ asio::awaitable<Status> StorageServer::HandleUploadSlave(
     Status closed = file->Close();
     if (r.ok()) r = closed;
     if (r.ok()) r = store_.CommitAt(temp, *slave_full);
-    if (!r.ok()) env_->RemoveFile(temp);
+    if (!r.ok()) {
+      env_->RemoveFile(temp);
+      return r;
+    }
+    r = AppendBinlog('C', slave.ToString());
+    if (!r.ok()) env_->RemoveFile(*slave_full);
     return r;
   });
   Count(proto::kTotalUploadCount, proto::kSuccessUploadCount, done);
@@ -557,8 +554,10 @@ asio::awaitable<Status> StorageServer::HandleDelete(Conn&,
   if (!t.ok()) co_return t.status();
   BusyGuard guard(this, t->full);
   if (!guard.held()) co_return Status::Busy("file is being updated");
-  Status s = co_await disks_[t->logic.store_path_index]->Run(
-      [&] { return store_.Delete(t->full); });
+  Status s = co_await disks_[t->logic.store_path_index]->Run([&] {
+    Status r = store_.Delete(t->full);
+    return r.ok() ? AppendBinlog('D', t->logic.ToString()) : r;
+  });
   Count(proto::kTotalDeleteCount, proto::kSuccessDeleteCount, s);
   co_return s;
 }
@@ -572,8 +571,10 @@ asio::awaitable<Status> StorageServer::HandleSetMeta(Conn&,
   if (!t.ok()) co_return t.status();
   BusyGuard guard(this, t->full + "-m");
   if (!guard.held()) co_return Status::Busy("metadata is being updated");
-  Status s = co_await disks_[t->logic.store_path_index]->Run(
-      [&] { return store_.WriteMetadata(t->full, req->op, req->meta); });
+  Status s = co_await disks_[t->logic.store_path_index]->Run([&] {
+    Status r = store_.WriteMetadata(t->full, req->op, req->meta);
+    return r.ok() ? AppendBinlog('U', t->logic.ToString()) : r;
+  });
   Count(proto::kTotalSetMetaCount, proto::kSuccessSetMetaCount, s);
   co_return s;
 }
@@ -673,8 +674,10 @@ asio::awaitable<Status> StorageServer::HandleAppend(Conn& c,
         // Undo the partial append so the file is as it was.
         auto rw = env_->OpenRandomRWFile(t->full, true);
         if (rw.ok()) (*rw)->Truncate(original);
+        return r;
       }
-      return r;
+      return AppendBinlog('A', t->logic.ToString(),
+                          static_cast<int64_t>(original), ap->size);
     });
   }
   Count(proto::kTotalAppendCount, proto::kSuccessAppendCount, s);
@@ -753,6 +756,8 @@ asio::awaitable<Status> StorageServer::HandleModify(Conn& c,
         if (r.ok() && opts_.fsync_after_written_bytes > 0) r = (*dst)->Sync();
       }
       env_->RemoveFile(temp);
+      if (r.ok())
+        r = AppendBinlog('M', t->logic.ToString(), mp->offset, mp->size);
       return r;
     });
   }
@@ -783,6 +788,7 @@ asio::awaitable<Status> StorageServer::HandleTruncate(Conn&,
     }
     Status r = (*f)->Truncate(static_cast<uint64_t>(req->remain_size));
     if (r.ok() && opts_.fsync_after_written_bytes > 0) r = (*f)->Sync();
+    if (r.ok()) r = AppendBinlog('T', t->logic.ToString(), req->remain_size);
     return r;
   });
   Count(proto::kTotalTruncateCount, proto::kSuccessTruncateCount, s);
@@ -805,7 +811,7 @@ asio::awaitable<Status> StorageServer::HandleRegenerate(Conn& c,
     auto r = store_.RenameToNormal(t->full, t->logic, ip, NowSeconds());
     if (!r.ok()) return r.status();
     fresh = std::move(*r);
-    return Status::OK();
+    return AppendBinlog('R', fresh.ToString(), 0, 0, t->logic.ToString());
   });
   if (!s.ok()) co_return s;
   PutFixedString(&c.reply, opts_.group_name, proto::kGroupNameLen);

@@ -17,6 +17,7 @@
 #include <array>
 #include <asio.hpp>
 #include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -27,7 +28,9 @@
 #include "common/env.h"
 #include "net/tcp_server.h"
 #include "proto/file_name.h"
+#include "proto/sync_messages.h"
 #include "proto/tracker_messages.h"
+#include "storage/binlog.h"
 #include "storage/disk_executor.h"
 #include "storage/file_store.h"
 #include "storage/storage_options.h"
@@ -35,6 +38,7 @@
 namespace nimbus::storage {
 
 class TrackerReporter;
+class SyncWorker;
 
 class StorageServer {
  public:
@@ -57,6 +61,16 @@ class StorageServer {
   // names unless bind_addr is set.
   void SetAdvertisedIp(const std::string& ip);
   int64_t start_time() const { return start_time_; }
+  Env* env() const { return env_; }
+  BinlogWriter& binlog() { return *binlog_; }
+  const std::string& sync_dir() const { return sync_dir_; }
+  // The members of this server's group as the tracker lists them; starts a
+  // SyncWorker for every new peer (any IP but `self_ip`).
+  void UpdatePeers(const std::vector<std::string>& ips,
+                   const std::string& self_ip);
+  // How far each peer has caught up with the changes that originated here.
+  std::vector<proto::SyncProgress> SyncProgress() const;
+  void AddSyncOutBytes(int64_t n, bool ok);
 
  private:
   struct Conn;
@@ -99,6 +113,16 @@ class StorageServer {
   asio::awaitable<Status> HandleModify(Conn&, std::string_view, uint8_t);
   asio::awaitable<Status> HandleTruncate(Conn&, std::string_view, uint8_t);
   asio::awaitable<Status> HandleRegenerate(Conn&, std::string_view, uint8_t);
+  // Replication from peers (sync_handlers.cc).
+  bool IsPeer(const std::string& ip) const;
+  Status AppendBinlog(char op, const std::string& name, int64_t a = 0,
+                      int64_t b = 0, const std::string& old_name = "");
+  asio::awaitable<Status> HandleSyncCreate(Conn&, std::string_view, uint8_t);
+  asio::awaitable<Status> HandleSyncWrite(Conn&, std::string_view, uint8_t);
+  asio::awaitable<Status> HandleSyncDelete(Conn&, std::string_view, uint8_t);
+  asio::awaitable<Status> HandleSyncMetadata(Conn&, std::string_view, uint8_t);
+  asio::awaitable<Status> HandleSyncTruncate(Conn&, std::string_view, uint8_t);
+  asio::awaitable<Status> HandleSyncRename(Conn&, std::string_view, uint8_t);
 
   const StorageOptions opts_;
   Env* const env_;
@@ -107,11 +131,15 @@ class StorageServer {
   asio::io_context io_;
   net::TcpServer server_;
   std::vector<std::unique_ptr<TrackerReporter>> reporters_;
+  std::unique_ptr<BinlogWriter> binlog_;
+  std::string sync_dir_;
   const int64_t start_time_;
 
   mutable std::mutex mu_;
   std::string advertised_ip_;   // guarded by mu_
   std::set<std::string> busy_;  // guarded by mu_
+  std::map<std::string, std::unique_ptr<SyncWorker>>
+      workers_;  // guarded by mu_
 
   std::array<std::atomic<int64_t>, proto::kCounterCount> counters_{};
   std::atomic<int32_t> conn_alloc_{0};

@@ -11,6 +11,8 @@
 #include "proto/command.h"
 #include "proto/header.h"
 #include "proto/server_messages.h"
+#include "proto/sync_messages.h"
+#include "proto/tracker_messages.h"
 #include "storage/storage_server.h"
 
 namespace nimbus::storage {
@@ -140,6 +142,23 @@ asio::awaitable<Status> TrackerReporter::Session(asio::ip::tcp::socket& sock) {
     proto::AppendStorageCounters(&counters, server_->Counters());
     s = co_await Call(sock, proto::kStorageBeat, counters, nullptr);
     if (!s.ok()) co_return s;
+    // Learn the group's members (a SyncWorker starts for each new peer) and
+    // tell the tracker how far each peer has caught up with us.
+    s = co_await Call(sock, proto::kListStorage,
+                      proto::EncodeGroup(o.group_name), &reply);
+    if (!s.ok()) co_return s;
+    auto members = proto::DecodeStorageStats(reply);
+    if (members.ok()) {
+      std::vector<std::string> ips;
+      for (const auto& m : *members) ips.push_back(m.ip);
+      server_->UpdatePeers(ips, o.bind_addr.empty() ? local_ip : o.bind_addr);
+    }
+    auto progress = server_->SyncProgress();
+    if (!progress.empty()) {
+      s = co_await Call(sock, proto::kStorageSyncReport,
+                        proto::EncodeSyncReport(progress), nullptr);
+      if (!s.ok()) co_return s;
+    }
     co_await Sleep(io_, std::chrono::seconds(o.heart_beat_interval_s));
   }
 }

@@ -97,6 +97,22 @@ Status Registry::ReportDiskUsage(const std::string& group,
   return Status::OK();
 }
 
+Status Registry::ReportSync(const std::string& group, const std::string& ip,
+                            const std::vector<proto::SyncProgress>& progress) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto git = groups_.find(group);
+  if (git == groups_.end()) return Status::NotFound("unknown group " + group);
+  auto nit = git->second.nodes.find(ip);
+  if (nit == git->second.nodes.end()) {
+    return Status::NotFound("unknown storage " + ip);
+  }
+  for (const auto& p : progress) {
+    int64_t& v = nit->second.synced_by[p.peer_ip];
+    v = std::max(v, p.synced_until);
+  }
+  return Status::OK();
+}
+
 void Registry::ConnectionLost(const std::string& group, const std::string& ip) {
   std::lock_guard<std::mutex> lock(mu_);
   auto git = groups_.find(group);
@@ -293,12 +309,24 @@ Result<proto::FetchAll> Registry::QueryFetch(const std::string& group,
   bool old_enough = static_cast<int64_t>(fields->create_time) +
                         opts_.storage_sync_file_max_delay_s <
                     now;
+  const Node* src_node = nullptr;
+  if (auto it = g.nodes.find(source_ip); it != g.nodes.end()) {
+    src_node = &it->second;
+  }
   for (const auto& [ip, n] : g.nodes) {
     if (n.state != StorageState::kActive) continue;
     if (ip == source_ip) {
       source = &n;
       readable.push_back(&n);
-    } else if (old_enough || kind == FetchKind::kUpdate) {
+      continue;
+    }
+    bool synced = false;
+    if (src_node != nullptr) {
+      auto it = src_node->synced_by.find(ip);
+      synced = it != src_node->synced_by.end() &&
+               it->second >= static_cast<int64_t>(fields->create_time);
+    }
+    if (old_enough || synced || kind == FetchKind::kUpdate) {
       readable.push_back(&n);
     }
   }

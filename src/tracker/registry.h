@@ -22,6 +22,7 @@
 #include "common/result.h"
 #include "proto/constants.h"
 #include "proto/server_messages.h"
+#include "proto/sync_messages.h"
 #include "proto/tracker_messages.h"
 #include "tracker/tracker_options.h"
 
@@ -42,6 +43,9 @@ class Registry {
   Status ReportDiskUsage(const std::string& group, const std::string& ip,
                          const std::vector<proto::PathUsage>& paths,
                          int64_t now);
+  // `ip` (a source) reports how far each peer has caught up with it.
+  Status ReportSync(const std::string& group, const std::string& ip,
+                    const std::vector<proto::SyncProgress>& progress);
   // The storage's tracker connection closed: it is OFFLINE until it rejoins.
   void ConnectionLost(const std::string& group, const std::string& ip);
   // Settings storages fetch with PARAMETER_REQ.
@@ -54,7 +58,8 @@ class Registry {
   enum class FetchKind { kOne, kAll, kUpdate };
   // Where to read (or update) `name` of `group`. Only servers that can hold
   // the file are named: its source, or any server once the file is older
-  // than storage_sync_file_max_delay.
+  // than storage_sync_file_max_delay, or any peer the source reported as
+  // synced past the file's creation time.
   Result<proto::FetchAll> QueryFetch(const std::string& group,
                                      const std::string& name, FetchKind kind,
                                      int64_t now);
@@ -85,6 +90,8 @@ class Registry {
     proto::StorageCounters counters;
     int64_t last_beat = 0;
     mutable uint32_t next_path = 0;  // store_path round robin
+    // Peer IP -> every change that originated here up to this time is there.
+    std::map<std::string, int64_t> synced_by;
   };
   struct Group {
     std::string name;

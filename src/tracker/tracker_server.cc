@@ -12,6 +12,7 @@
 #include "net/timed_io.h"
 #include "proto/command.h"
 #include "proto/server_messages.h"
+#include "proto/sync_messages.h"
 
 namespace nimbus::tracker {
 namespace {
@@ -55,6 +56,7 @@ const std::array<TrackerServer::Handler, 256>& TrackerServer::Handlers() {
     t[proto::kStorageBeat] = &TrackerServer::HandleBeat;
     t[proto::kStorageReportDiskUsage] = &TrackerServer::HandleDiskUsage;
     t[proto::kStorageParameterReq] = &TrackerServer::HandleParameterReq;
+    t[proto::kStorageSyncReport] = &TrackerServer::HandleSyncReport;
     return t;
   }();
   return table;
@@ -310,6 +312,18 @@ Status TrackerServer::HandleParameterReq(Conn&, std::string_view, uint8_t,
                                          std::string* reply) {
   *reply = proto::EncodeParameters(registry_.StorageParameters());
   return Status::OK();
+}
+
+}  // namespace nimbus::tracker
+
+namespace nimbus::tracker {
+
+Status TrackerServer::HandleSyncReport(Conn& conn, std::string_view body,
+                                       uint8_t, std::string*) {
+  if (!conn.joined) return Status::InvalidArgument("sync report before join");
+  auto progress = proto::DecodeSyncReport(body);
+  if (!progress.ok()) return progress.status();
+  return registry_.ReportSync(conn.group, conn.peer_ip, *progress);
 }
 
 }  // namespace nimbus::tracker

@@ -69,6 +69,7 @@ class TrackerServer {
   Status HandleBeat(Conn&, std::string_view, uint8_t, std::string*);
   Status HandleDiskUsage(Conn&, std::string_view, uint8_t, std::string*);
   Status HandleParameterReq(Conn&, std::string_view, uint8_t, std::string*);
+  Status HandleSyncReport(Conn&, std::string_view, uint8_t, std::string*);
 
   const TrackerOptions opts_;
   Env* const env_;

@@ -1,0 +1,45 @@
+// Definitions private to the StorageServer implementation files
+// (storage_server.cc, sync_handlers.cc). Not part of any interface.
+#ifndef NIMBUS_STORAGE_STORAGE_SERVER_INTERNAL_H_
+#define NIMBUS_STORAGE_STORAGE_SERVER_INTERNAL_H_
+
+#include <asio.hpp>
+#include <chrono>
+#include <string>
+
+#include "storage/storage_server.h"
+
+namespace nimbus::storage {
+
+struct StorageServer::Conn {
+  explicit Conn(asio::ip::tcp::socket s) : sock(std::move(s)) {}
+  asio::ip::tcp::socket sock;
+  std::string peer_ip;
+  std::string local_ip;
+  std::chrono::seconds net_timeout{60};
+  uint8_t cmd = 0;
+  int64_t remaining = 0;    // request content not yet read
+  std::string reply;        // response body, when not streamed
+  bool reply_sent = false;  // the handler wrote the response itself
+  bool close = false;       // the connection cannot continue
+  std::string chunk;        // reusable transfer buffer
+};
+
+class StorageServer::BusyGuard {
+ public:
+  BusyGuard(StorageServer* s, std::string full)
+      : s_(s), full_(std::move(full)), held_(s->TryMarkBusy(full_)) {}
+  ~BusyGuard() {
+    if (held_) s_->ClearBusy(full_);
+  }
+  bool held() const { return held_; }
+
+ private:
+  StorageServer* s_;
+  std::string full_;
+  bool held_;
+};
+
+}  // namespace nimbus::storage
+
+#endif  // NIMBUS_STORAGE_STORAGE_SERVER_INTERNAL_H_

@@ -1,0 +1,288 @@
+// StorageServer: the receiving side of replication (SYNC_* commands from
+// peers of the same group) and the bookkeeping of this server's SyncWorkers.
+// Split from storage_server.cc to keep each file to one concern; same class.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <zlib.h>
+
+#include <ctime>
+
+#include "net/timed_io.h"
+#include "proto/constants.h"
+#include "proto/sync_messages.h"
+#include "storage/storage_server.h"
+#include "storage/storage_server_internal.h"
+#include "storage/sync_worker.h"
+
+namespace nimbus::storage {
+
+Status StorageServer::AppendBinlog(char op, const std::string& name, int64_t a,
+                                   int64_t b, const std::string& old_name) {
+  BinlogRecord r;
+  r.timestamp = static_cast<int64_t>(std::time(nullptr));
+  r.op = op;
+  r.name = name;
+  r.a = a;
+  r.b = b;
+  r.old_name = old_name;
+  Status s = binlog_->Append(r);
+  if (!s.ok()) spdlog::error("binlog append failed: {}", s.ToString());
+  return s;
+}
+
+void StorageServer::UpdatePeers(const std::vector<std::string>& ips,
+                                const std::string& self_ip) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const std::string& ip : ips) {
+    if (ip == self_ip || workers_.contains(ip)) continue;
+    spdlog::info("group peer {} found; starting sync worker", ip);
+    auto w = std::make_unique<SyncWorker>(this, io_, ip, server_.port());
+    w->Start();
+    workers_[ip] = std::move(w);
+  }
+}
+
+bool StorageServer::IsPeer(const std::string& ip) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return workers_.contains(ip);
+}
+
+std::vector<proto::SyncProgress> StorageServer::SyncProgress() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<proto::SyncProgress> out;
+  for (const auto& [ip, w] : workers_) {
+    out.push_back({ip, w->synced_until()});
+  }
+  return out;
+}
+
+void StorageServer::AddSyncOutBytes(int64_t n, bool ok) {
+  AddCounter(proto::kTotalSyncOutBytes, n);
+  if (ok) AddCounter(proto::kSuccessSyncOutBytes, n);
+}
+
+asio::awaitable<Status> StorageServer::HandleSyncCreate(Conn& c,
+                                                        std::string_view prefix,
+                                                        uint8_t) {
+  int64_t pkg_len = c.remaining + static_cast<int64_t>(prefix.size());
+  auto p = proto::DecodeSyncCreatePrefix(prefix, pkg_len);
+  if (!p.ok()) {
+    c.close = true;
+    co_return p.status();
+  }
+  std::string name(static_cast<size_t>(p->name_len), '\0');
+  if (co_await net::ReadExact(c.sock, asio::buffer(name), c.net_timeout)) {
+    c.close = true;
+    co_return Status::Unavailable("connection lost");
+  }
+  c.remaining -= p->name_len;
+  if (!IsPeer(c.peer_ip)) {
+    co_return Status::Permission(c.peer_ip + " is not a peer of this group");
+  }
+  auto t = ResolveTarget(p->group, name);
+  if (!t.ok()) co_return t.status();
+  uint32_t path = t->logic.store_path_index;
+  DiskExecutor& disk = *disks_[path];
+  std::unique_ptr<WritableFile> file;
+  std::string temp;
+  Status s = co_await disk.Run([&]() -> Status {
+    temp = store_.NewTempPath(path);
+    auto f = env_->NewWritableFile(temp);
+    if (!f.ok()) return f.status();
+    file = std::move(*f);
+    return Status::OK();
+  });
+  if (!s.ok()) co_return s;
+  uint32_t crc = static_cast<uint32_t>(crc32(0L, Z_NULL, 0));
+  s = co_await ReceiveInto(c, disk, file.get(), p->file_size, &crc);
+  // A normal file's name carries its size and CRC32: a replica that does not
+  // match was damaged on the way and is refused.
+  bool checkable = !t->fields.IsAppender() && !t->logic.IsSlave(t->fields);
+  Status done = co_await disk.Run([&]() -> Status {
+    Status r = s;
+    Status closed = file->Close();
+    if (r.ok()) r = closed;
+    if (r.ok() && checkable &&
+        (t->fields.EncodedSize() != p->file_size || t->fields.crc32 != crc)) {
+      r = Status::Corruption(fmt::format(
+          "replica of {} does not match its name (crc {:08x}, size {})", name,
+          crc, p->file_size));
+    }
+    if (r.ok()) r = store_.PlaceReplica(temp, t->logic);
+    if (!r.ok()) {
+      env_->RemoveFile(temp);
+      return r;
+    }
+    return AppendBinlog('c', t->logic.ToString());
+  });
+  AddCounter(proto::kTotalSyncInBytes, p->file_size);
+  if (done.ok()) AddCounter(proto::kSuccessSyncInBytes, p->file_size);
+  counters_[proto::kLastSyncUpdate].store(
+      static_cast<int64_t>(std::time(nullptr)));
+  co_return done;
+}
+
+asio::awaitable<Status> StorageServer::HandleSyncWrite(Conn& c,
+                                                       std::string_view prefix,
+                                                       uint8_t) {
+  int64_t pkg_len = c.remaining + static_cast<int64_t>(prefix.size());
+  auto p = proto::DecodeSyncWritePrefix(prefix, pkg_len);
+  if (!p.ok()) {
+    c.close = true;
+    co_return p.status();
+  }
+  std::string name(static_cast<size_t>(p->name_len), '\0');
+  if (co_await net::ReadExact(c.sock, asio::buffer(name), c.net_timeout)) {
+    c.close = true;
+    co_return Status::Unavailable("connection lost");
+  }
+  c.remaining -= p->name_len;
+  if (!IsPeer(c.peer_ip)) {
+    co_return Status::Permission(c.peer_ip + " is not a peer of this group");
+  }
+  auto t = ResolveTarget(p->group, name);
+  if (!t.ok()) co_return t.status();
+  if (!t->fields.IsAppender()) {
+    co_return Status::InvalidArgument("not an appender file");
+  }
+  BusyGuard guard(this, t->full);
+  if (!guard.held()) co_return Status::Busy("file is being updated");
+  uint32_t path = t->logic.store_path_index;
+  DiskExecutor& disk = *disks_[path];
+  // Staged in tmp/ and applied with pwrite at the offset: applying the same
+  // change twice leaves the same bytes.
+  std::unique_ptr<WritableFile> staged;
+  std::string temp;
+  Status s = co_await disk.Run([&]() -> Status {
+    if (!env_->FileExists(t->full)) return Status::NotFound("no such file");
+    temp = store_.NewTempPath(path);
+    auto f = env_->NewWritableFile(temp);
+    if (!f.ok()) return f.status();
+    staged = std::move(*f);
+    return Status::OK();
+  });
+  if (!s.ok()) co_return s;
+  s = co_await ReceiveInto(c, disk, staged.get(), p->length, nullptr);
+  const char op = c.cmd == proto::kSyncAppendFile ? 'a' : 'm';
+  s = co_await disk.Run([&]() -> Status {
+    Status r = s;
+    Status closed = staged->Close();
+    if (r.ok()) r = closed;
+    if (r.ok()) {
+      auto src = env_->OpenRandomRWFile(temp, false);
+      auto dst = env_->OpenRandomRWFile(t->full, true);
+      if (!src.ok()) {
+        r = src.status();
+      } else if (!dst.ok()) {
+        r = dst.status();
+      } else {
+        std::string buf(256 * 1024, '\0');
+        for (int64_t off = 0; r.ok() && off < p->length;) {
+          size_t want = static_cast<size_t>(std::min<int64_t>(
+              p->length - off, static_cast<int64_t>(buf.size())));
+          auto n = (*src)->Read(static_cast<uint64_t>(off), want, buf.data());
+          if (!n.ok()) {
+            r = n.status();
+            break;
+          }
+          r = (*dst)->Write(static_cast<uint64_t>(p->offset + off),
+                            std::string_view(buf.data(), *n));
+          off += static_cast<int64_t>(*n);
+        }
+      }
+    }
+    env_->RemoveFile(temp);
+    if (r.ok()) r = AppendBinlog(op, t->logic.ToString(), p->offset, p->length);
+    return r;
+  });
+  AddCounter(proto::kTotalSyncInBytes, p->length);
+  if (s.ok()) AddCounter(proto::kSuccessSyncInBytes, p->length);
+  co_return s;
+}
+
+asio::awaitable<Status> StorageServer::HandleSyncDelete(Conn& c,
+                                                        std::string_view body,
+                                                        uint8_t) {
+  if (!IsPeer(c.peer_ip)) {
+    co_return Status::Permission(c.peer_ip + " is not a peer of this group");
+  }
+  auto m = proto::DecodeSyncDelete(body);
+  if (!m.ok()) co_return m.status();
+  auto t = ResolveTarget(m->group, m->name);
+  if (!t.ok()) co_return t.status();
+  co_return co_await disks_[t->logic.store_path_index]->Run([&]() -> Status {
+    Status r = store_.Delete(t->full);
+    if (r.IsNotFound()) return Status::OK();  // already gone: harmless
+    if (!r.ok()) return r;
+    return AppendBinlog('d', t->logic.ToString());
+  });
+}
+
+asio::awaitable<Status> StorageServer::HandleSyncMetadata(Conn& c,
+                                                          std::string_view body,
+                                                          uint8_t) {
+  if (!IsPeer(c.peer_ip)) {
+    co_return Status::Permission(c.peer_ip + " is not a peer of this group");
+  }
+  auto m = proto::DecodeSyncMetadata(body);
+  if (!m.ok()) co_return m.status();
+  auto t = ResolveTarget(m->group, m->name);
+  if (!t.ok()) co_return t.status();
+  co_return co_await disks_[t->logic.store_path_index]->Run([&]() -> Status {
+    Status r = store_.WriteMetadata(t->full, 'O', m->extra);
+    if (r.IsNotFound()) return Status::OK();  // deleted since: harmless
+    if (!r.ok()) return r;
+    return AppendBinlog('u', t->logic.ToString());
+  });
+}
+
+asio::awaitable<Status> StorageServer::HandleSyncTruncate(Conn& c,
+                                                          std::string_view body,
+                                                          uint8_t) {
+  if (!IsPeer(c.peer_ip)) {
+    co_return Status::Permission(c.peer_ip + " is not a peer of this group");
+  }
+  auto m = proto::DecodeSyncTruncate(body);
+  if (!m.ok()) co_return m.status();
+  auto t = ResolveTarget(m->group, m->name);
+  if (!t.ok()) co_return t.status();
+  if (!t->fields.IsAppender()) {
+    co_return Status::InvalidArgument("not an appender file");
+  }
+  co_return co_await disks_[t->logic.store_path_index]->Run([&]() -> Status {
+    auto f = env_->OpenRandomRWFile(t->full, true);
+    if (f.status().IsNotFound()) return Status::OK();
+    if (!f.ok()) return f.status();
+    Status r = (*f)->Truncate(static_cast<uint64_t>(m->value));
+    if (!r.ok()) return r;
+    return AppendBinlog('t', t->logic.ToString(), m->value);
+  });
+}
+
+asio::awaitable<Status> StorageServer::HandleSyncRename(Conn& c,
+                                                        std::string_view body,
+                                                        uint8_t) {
+  if (!IsPeer(c.peer_ip)) {
+    co_return Status::Permission(c.peer_ip + " is not a peer of this group");
+  }
+  auto m = proto::DecodeSyncRename(body);
+  if (!m.ok()) co_return m.status();
+  auto to = ResolveTarget(m->group, m->name);
+  if (!to.ok()) co_return to.status();
+  auto from = ResolveTarget(m->group, m->extra);
+  if (!from.ok()) co_return from.status();
+  co_return co_await disks_[to->logic.store_path_index]->Run([&]() -> Status {
+    if (!env_->FileExists(from->full)) {
+      return Status::OK();  // applied before, or the file is gone
+    }
+    Status r = store_.PlaceReplica(from->full, to->logic);
+    if (!r.ok()) return r;
+    if (env_->FileExists(from->full + "-m")) {
+      env_->RenameFile(from->full + "-m", to->full + "-m");
+    }
+    return AppendBinlog('r', to->logic.ToString(), 0, 0,
+                        from->logic.ToString());
+  });
+}
+
+}  // namespace nimbus::storage

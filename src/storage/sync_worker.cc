@@ -1,0 +1,308 @@
+#include "storage/sync_worker.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <asio/experimental/as_tuple.hpp>
+#include <ctime>
+
+#include "net/timed_io.h"
+#include "proto/command.h"
+#include "proto/file_name.h"
+#include "proto/header.h"
+#include "proto/sync_messages.h"
+#include "storage/storage_server.h"
+
+namespace nimbus::storage {
+namespace {
+
+asio::awaitable<void> Sleep(asio::io_context& io, std::chrono::milliseconds d) {
+  asio::steady_timer t(io, d);
+  co_await t.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
+}
+
+int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
+
+}  // namespace
+
+SyncWorker::SyncWorker(StorageServer* server, asio::io_context& io,
+                       std::string peer_ip, uint16_t port)
+    : server_(server),
+      io_(io),
+      peer_ip_(std::move(peer_ip)),
+      port_(port),
+      mark_path_(server->sync_dir() + "/" + peer_ip_ + ".mark"),
+      chunk_(server->options().buff_size, '\0') {}
+
+void SyncWorker::Start() { asio::co_spawn(io_, Loop(), asio::detached); }
+
+int64_t SyncWorker::lag_bytes() const {
+  BinlogPosition end = server_->binlog().end();
+  if (end.file != acked_file_.load()) return -1;  // spans files: unknown
+  return static_cast<int64_t>(end.offset - acked_offset_.load());
+}
+
+Status SyncWorker::SaveMark(const BinlogPosition& pos) {
+  acked_file_.store(pos.file);
+  acked_offset_.store(pos.offset);
+  return server_->env()->WriteFileAtomic(mark_path_, pos.ToString());
+}
+
+asio::awaitable<Status> SyncWorker::Exchange(asio::ip::tcp::socket& sock,
+                                             uint8_t cmd,
+                                             const std::string& fixed) {
+  const auto timeout =
+      std::chrono::seconds(server_->options().network_timeout_s);
+  char hdr[proto::kHeaderSize];
+  proto::EncodeHeader({static_cast<int64_t>(fixed.size()), cmd, 0}, hdr);
+  std::error_code ec = co_await net::WriteAll2(sock, asio::buffer(hdr),
+                                               asio::buffer(fixed), timeout);
+  if (!ec) ec = co_await net::ReadExact(sock, asio::buffer(hdr), timeout);
+  if (ec) co_return Status::Unavailable(ec.message());
+  proto::Header h = proto::DecodeHeader(hdr);
+  if (h.cmd != proto::kResp || h.pkg_len != 0) {
+    co_return Status::Corruption("bad sync reply");
+  }
+  co_return Status::FromErrno(h.status, "peer refused the change");
+}
+
+asio::awaitable<Status> SyncWorker::PushContent(
+    asio::ip::tcp::socket& sock, uint8_t cmd, const std::string& fixed,
+    const std::string& full, uint64_t offset, uint64_t length, uint32_t path) {
+  const auto timeout =
+      std::chrono::seconds(server_->options().network_timeout_s);
+  Env* env = server_->env();
+  DiskExecutor& disk = server_->disk(path);
+  std::unique_ptr<RandomRWFile> file;
+  Status s = co_await disk.Run([&]() -> Status {
+    auto f = env->OpenRandomRWFile(full, false);
+    if (!f.ok()) return f.status();
+    file = std::move(*f);
+    return Status::OK();
+  });
+  if (!s.ok()) co_return s;
+  char hdr[proto::kHeaderSize];
+  proto::EncodeHeader({static_cast<int64_t>(fixed.size() + length), cmd, 0},
+                      hdr);
+  std::error_code ec = co_await net::WriteAll2(sock, asio::buffer(hdr),
+                                               asio::buffer(fixed), timeout);
+  for (uint64_t sent = 0; !ec && sent < length;) {
+    size_t want =
+        static_cast<size_t>(std::min<uint64_t>(length - sent, chunk_.size()));
+    s = co_await disk.Run([&]() -> Status {
+      auto n = file->Read(offset + sent, want, chunk_.data());
+      if (!n.ok()) return n.status();
+      if (*n != want) return Status::Busy("file changed while being synced");
+      return Status::OK();
+    });
+    if (!s.ok()) {
+      // The frame promised `length` bytes: drop the connection, retry later.
+      sock.close();
+      co_return Status::Unavailable(s.message());
+    }
+    ec = co_await net::WriteAll(sock, asio::buffer(chunk_.data(), want),
+                                timeout);
+    sent += want;
+  }
+  co_await disk.Run([&] {
+    file.reset();
+    return Status::OK();
+  });
+  if (!ec) ec = co_await net::ReadExact(sock, asio::buffer(hdr), timeout);
+  if (ec) co_return Status::Unavailable(ec.message());
+  proto::Header h = proto::DecodeHeader(hdr);
+  if (h.cmd != proto::kResp || h.pkg_len != 0) {
+    co_return Status::Corruption("bad sync reply");
+  }
+  server_->AddSyncOutBytes(static_cast<int64_t>(length), h.status == 0);
+  co_return Status::FromErrno(h.status, "peer refused the change");
+}
+
+asio::awaitable<Status> SyncWorker::Push(asio::ip::tcp::socket& sock,
+                                         const BinlogRecord& r, bool* skipped) {
+  *skipped = false;
+  const std::string& group = server_->options().group_name;
+  auto ln = proto::ParseLogicName(r.name);
+  if (!ln.ok()) co_return ln.status();
+  auto full = server_->store().Resolve(*ln);
+  if (!full.ok()) co_return full.status();
+  Env* env = server_->env();
+  switch (r.op) {
+    case 'C':
+    case 'A':
+    case 'M': {
+      uint64_t size = 0;
+      Status st =
+          co_await server_->disk(ln->store_path_index).Run([&]() -> Status {
+            auto fs = env->Stat(*full);
+            if (!fs.ok()) return fs.status();
+            size = fs->size;
+            return Status::OK();
+          });
+      if (st.IsNotFound()) {
+        *skipped = true;
+        co_return Status::OK();
+      }
+      if (!st.ok()) co_return st;
+      if (r.op == 'C') {
+        proto::SyncCreatePrefix p{r.timestamp,
+                                  static_cast<int64_t>(r.name.size()),
+                                  static_cast<int64_t>(size), group};
+        co_return co_await PushContent(
+            sock, proto::kSyncCreateFile,
+            proto::EncodeSyncCreatePrefix(p) + r.name, *full, 0, size,
+            ln->store_path_index);
+      }
+      uint64_t off = static_cast<uint64_t>(r.a);
+      if (off > size) {  // truncated since: a later T record follows
+        *skipped = true;
+        co_return Status::OK();
+      }
+      uint64_t len = std::min<uint64_t>(static_cast<uint64_t>(r.b), size - off);
+      proto::SyncWritePrefix p{r.timestamp, static_cast<int64_t>(r.name.size()),
+                               static_cast<int64_t>(off),
+                               static_cast<int64_t>(len), group};
+      std::string fixed = proto::EncodeSyncWritePrefix(p) + r.name;
+      co_return co_await PushContent(
+          sock, r.op == 'A' ? proto::kSyncAppendFile : proto::kSyncModifyFile,
+          fixed, *full, off, len, ln->store_path_index);
+    }
+    // Messages are built into named locals before co_await: GCC 12 destroys
+    // brace-initialised temporaries inside a co_await expression twice.
+    case 'D': {
+      proto::SyncSimple m{r.timestamp, 0, group, r.name, ""};
+      std::string body = proto::EncodeSyncDelete(m);
+      co_return co_await Exchange(sock, proto::kSyncDeleteFile, body);
+    }
+    case 'T': {
+      proto::SyncSimple m{r.timestamp, r.a, group, r.name, ""};
+      std::string body = proto::EncodeSyncTruncate(m);
+      co_return co_await Exchange(sock, proto::kSyncTruncateFile, body);
+    }
+    case 'R': {
+      proto::SyncSimple m{r.timestamp, 0, group, r.name, r.old_name};
+      std::string body = proto::EncodeSyncRename(m);
+      co_return co_await Exchange(sock, proto::kSyncRenameFile, body);
+    }
+    case 'U': {
+      std::string meta;
+      Status st =
+          co_await server_->disk(ln->store_path_index).Run([&]() -> Status {
+            auto m = server_->store().ReadMetadata(*full);
+            if (!m.ok()) return m.status();
+            meta = std::move(*m);
+            return Status::OK();
+          });
+      if (st.IsNotFound()) {
+        *skipped = true;
+        co_return Status::OK();
+      }
+      if (!st.ok()) co_return st;
+      proto::SyncSimple m{r.timestamp, 0, group, r.name, meta};
+      std::string body = proto::EncodeSyncMetadata(m);
+      co_return co_await Exchange(sock, proto::kSyncUpdateFile, body);
+    }
+    default:
+      *skipped = true;
+      co_return Status::OK();
+  }
+}
+
+asio::awaitable<void> SyncWorker::Loop() {
+  Env* env = server_->env();
+  BinlogPosition pos;
+  if (env->FileExists(mark_path_)) {
+    auto text = env->ReadSmallFile(mark_path_, 128);
+    auto parsed = text.ok() ? BinlogPosition::Parse(*text)
+                            : Result<BinlogPosition>(text.status());
+    if (parsed.ok()) {
+      pos = *parsed;
+    } else {
+      spdlog::error("sync to {}: unreadable mark {} ({}); starting over",
+                    peer_ip_, mark_path_, parsed.status().ToString());
+    }
+  }
+  acked_file_.store(pos.file);
+  acked_offset_.store(pos.offset);
+  BinlogReader reader(env, server_->sync_dir(), pos);
+  BinlogPosition saved = pos;
+  auto last_save = std::chrono::steady_clock::now();
+  asio::ip::tcp::socket sock(io_);
+  std::optional<BinlogRecord> pending;
+  auto backoff = std::chrono::milliseconds(100);
+  const auto wait =
+      std::chrono::milliseconds(server_->options().sync_wait_msec);
+  while (!stop_.load()) {
+    if (!pending) {
+      Result<BinlogRecord> next = Status::NotFound("");
+      co_await server_->disk(0).Run([&] {
+        next = reader.Next();
+        return Status::OK();
+      });
+      if (!next.ok()) {
+        if (next.status().IsNotFound()) {
+          // Caught up: everything written before this second is on the peer.
+          synced_until_.store(Now() - 1);
+          BinlogPosition at = reader.position();
+          if (at.file != saved.file || at.offset != saved.offset) {
+            co_await server_->disk(0).Run([&] { return SaveMark(at); });
+            saved = at;
+          }
+        } else {
+          spdlog::error("sync to {}: {}", peer_ip_, next.status().ToString());
+        }
+        co_await Sleep(
+            io_, next.status().IsNotFound() ? wait : std::chrono::seconds(1));
+        continue;
+      }
+      if (next->replicated()) continue;
+      pending = std::move(*next);
+    }
+    if (!sock.is_open()) {
+      std::error_code ec = co_await net::Connect(
+          sock, peer_ip_, port_,
+          std::chrono::seconds(server_->options().connect_timeout_s),
+          server_->options().bind_addr);
+      if (ec) {
+        sock.close();
+        co_await Sleep(io_, backoff);
+        backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+        continue;
+      }
+      backoff = std::chrono::milliseconds(100);
+    }
+    bool skipped = false;
+    Status s = co_await Push(sock, *pending, &skipped);
+    // Only a change the peer can never apply is skipped (and logged); any
+    // other failure (unreachable, not yet known as a peer, disk full) is
+    // retried, so no change is lost.
+    bool permanent = s.code() == Status::Code::kInvalidArgument ||
+                     s.code() == Status::Code::kNotFound;
+    if (!s.ok() && !permanent) {
+      if (s.code() != Status::Code::kPermission) {
+        spdlog::warn("sync to {}: {} {}: {}; will retry", peer_ip_, pending->op,
+                     pending->name, s.ToString());
+      }
+      sock.close();
+      co_await Sleep(io_, backoff);
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+      continue;  // retry the same record
+    }
+    if (!s.ok()) {
+      spdlog::error("sync to {}: {} {} can never apply: {}; skipped", peer_ip_,
+                    pending->op, pending->name, s.ToString());
+    }
+    backoff = std::chrono::milliseconds(100);
+    synced_until_.store(pending->timestamp - 1);
+    pending.reset();
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_save > std::chrono::seconds(1)) {
+      BinlogPosition at = reader.position();
+      co_await server_->disk(0).Run([&] { return SaveMark(at); });
+      saved = at;
+      last_save = now;
+    }
+  }
+}
+
+}  // namespace nimbus::storage

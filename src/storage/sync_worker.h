@@ -1,0 +1,69 @@
+// SyncWorker: pushes the changes that originated on this storage server to
+// one peer of its group, in binlog order, and remembers how far it got.
+//
+// A coroutine on the storage's io_context. It reads the binlog from the mark
+// saved in base_path/data/sync/<peer>.mark, skips records that were
+// themselves replicated in (lower case), and sends each source record with
+// the storage-to-storage sync commands. The mark is saved at most once per
+// second and at every idle moment, so after a crash a few records may be
+// sent again, which the peer applies harmlessly. A record whose file is gone
+// here is skipped: a later record (delete, rename) explains why. Network
+// failures retry the same record with back-off. Disk reads run on the store
+// path's DiskExecutor.
+#ifndef NIMBUS_STORAGE_SYNC_WORKER_H_
+#define NIMBUS_STORAGE_SYNC_WORKER_H_
+
+#include <asio.hpp>
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "storage/binlog.h"
+
+namespace nimbus::storage {
+
+class StorageServer;
+
+class SyncWorker {
+ public:
+  SyncWorker(StorageServer* server, asio::io_context& io, std::string peer_ip,
+             uint16_t port);
+  void Start();
+  void Stop() { stop_.store(true); }
+
+  const std::string& peer_ip() const { return peer_ip_; }
+  // Every change that originated here with a timestamp up to this value is
+  // on the peer (0 until known).
+  int64_t synced_until() const { return synced_until_.load(); }
+  // Binlog bytes not yet pushed (for lag metrics).
+  int64_t lag_bytes() const;
+
+ private:
+  asio::awaitable<void> Loop();
+  // Sends one record; `skipped` is set when there was nothing to send.
+  asio::awaitable<Status> Push(asio::ip::tcp::socket& sock,
+                               const BinlogRecord& r, bool* skipped);
+  asio::awaitable<Status> Exchange(asio::ip::tcp::socket& sock, uint8_t cmd,
+                                   const std::string& fixed);
+  asio::awaitable<Status> PushContent(asio::ip::tcp::socket& sock, uint8_t cmd,
+                                      const std::string& fixed,
+                                      const std::string& full, uint64_t offset,
+                                      uint64_t length, uint32_t path);
+  Status SaveMark(const BinlogPosition& pos);
+
+  StorageServer* const server_;
+  asio::io_context& io_;
+  const std::string peer_ip_;
+  const uint16_t port_;
+  const std::string mark_path_;
+  std::atomic<bool> stop_{false};
+  std::atomic<int64_t> synced_until_{0};
+  std::atomic<uint64_t> acked_file_{0};
+  std::atomic<uint64_t> acked_offset_{0};
+  std::string chunk_;
+};
+
+}  // namespace nimbus::storage
+
+#endif  // NIMBUS_STORAGE_SYNC_WORKER_H_

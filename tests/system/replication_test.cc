@@ -1,0 +1,199 @@
+// Two storage servers of one group (127.0.0.1 and 127.0.0.2, same port, as
+// FastDFS requires) replicate every change to each other.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <thread>
+
+#include "common/coding.h"
+#include "net/blocking_connection.h"
+#include "proto/command.h"
+#include "proto/constants.h"
+#include "proto/header.h"
+#include "proto/metadata.h"
+#include "proto/storage_messages.h"
+#include "proto/sync_messages.h"
+#include "proto/tracker_messages.h"
+#include "test_cluster.h"
+
+namespace nimbus::test {
+namespace {
+
+using client::Source;
+
+// One request straight to one storage server, bypassing the tracker.
+struct Direct {
+  int status = -1;
+  std::string body;
+};
+Direct Ask(const std::string& ip, uint16_t port, uint8_t cmd,
+           const std::string& body) {
+  Direct d;
+  auto c = net::BlockingConnection::Connect(ip, port,
+                                            std::chrono::milliseconds(2000),
+                                            std::chrono::milliseconds(5000));
+  if (!c.ok()) return d;
+  std::string frame;
+  proto::AppendHeader(&frame, static_cast<int64_t>(body.size()), cmd);
+  if (!(*c)->Write2(frame, body).ok()) return d;
+  char h[proto::kHeaderSize];
+  if (!(*c)->ReadExact(h, sizeof(h)).ok()) return d;
+  proto::Header hdr = proto::DecodeHeader(h);
+  d.body.resize(static_cast<size_t>(hdr.pkg_len));
+  if (!d.body.empty() && !(*c)->ReadExact(d.body.data(), d.body.size()).ok()) {
+    return d;
+  }
+  d.status = hdr.status;
+  return d;
+}
+
+std::string GroupOf(const std::string& id) {
+  return id.substr(0, id.find('/'));
+}
+std::string NameOf(const std::string& id) {
+  return id.substr(id.find('/') + 1);
+}
+
+Direct Fetch(const std::string& ip, uint16_t port, const std::string& id) {
+  return Ask(ip, port, proto::kDownloadFile,
+             proto::EncodeDownloadRequest({0, 0, GroupOf(id), NameOf(id)}));
+}
+Direct Meta(const std::string& ip, uint16_t port, const std::string& id) {
+  return Ask(ip, port, proto::kGetMetadata,
+             proto::EncodeGroupAndName(GroupOf(id), NameOf(id)));
+}
+
+class Replication : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    cluster_.StartTracker();
+    cluster_.AddStorage("group1");
+    port_ = cluster_.storage_port(0);
+    cluster_.AddStorage("group1", "bind_addr = 127.0.0.2\nport = " +
+                                      std::to_string(port_) + "\n");
+    cluster_.WaitActive(2);
+  }
+  // Polls until `pred` holds on both servers or 15 s pass.
+  template <typename Pred>
+  bool Eventually(Pred pred) {
+    for (int i = 0; i < 300; ++i) {
+      if (pred("127.0.0.1") && pred("127.0.0.2")) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+  bool HasContent(const std::string& id, const std::string& data) {
+    return Eventually([&](const std::string& ip) {
+      Direct d = Fetch(ip, port_, id);
+      return d.status == 0 && d.body == data;
+    });
+  }
+
+  TestCluster cluster_{"repl"};
+  uint16_t port_ = 0;
+};
+
+TEST_F(Replication, EveryKindOfChangeReachesThePeer) {
+  client::Client c(cluster_.ClientOpts());
+  std::map<std::string, std::string> files;
+  for (int i = 0; i < 6; ++i) {
+    std::string data = "replicated " + std::to_string(i);
+    auto id = c.Upload(Source::FromString(data), "txt");
+    ASSERT_TRUE(id.ok()) << id.status().ToString();
+    files[*id] = data;
+  }
+  for (const auto& [id, data] : files) EXPECT_TRUE(HasContent(id, data)) << id;
+
+  const std::string& some = files.begin()->first;
+  ASSERT_TRUE(c.SetMetadata(some, {{"w", "1"}, {"h", "2"}}, 'O').ok());
+  ASSERT_TRUE(c.SetMetadata(some, {{"h", "3"}}, 'M').ok());
+  const std::string want_meta = proto::PackMetadata({{"w", "1"}, {"h", "3"}});
+  EXPECT_TRUE(Eventually([&](const std::string& ip) {
+    return Meta(ip, port_, some).body == want_meta;
+  })) << "127.0.0.2 has `"
+      << Meta("127.0.0.2", port_, some).body << "` status "
+      << Meta("127.0.0.2", port_, some).status << "; 127.0.0.1 has `"
+      << Meta("127.0.0.1", port_, some).body << "` status "
+      << Meta("127.0.0.1", port_, some).status;
+
+  auto app = c.UploadAppender(Source::FromString("0123456789"), "log");
+  ASSERT_TRUE(app.ok());
+  ASSERT_TRUE(c.Append(*app, Source::FromString("abc")).ok());
+  ASSERT_TRUE(c.Modify(*app, 2, Source::FromString("XY")).ok());
+  ASSERT_TRUE(c.Truncate(*app, 11).ok());
+  EXPECT_TRUE(HasContent(*app, "01XY456789a"));
+  auto normal = c.RegenerateAppenderName(*app);
+  ASSERT_TRUE(normal.ok());
+  EXPECT_TRUE(HasContent(*normal, "01XY456789a"));
+  EXPECT_TRUE(Eventually([&](const std::string& ip) {
+    return Fetch(ip, port_, *app).status == ENOENT;
+  }));
+
+  auto slave = c.UploadSlave(some, "_small", "", Source::FromString("thumb"));
+  ASSERT_TRUE(slave.ok()) << slave.status().ToString();
+  EXPECT_TRUE(HasContent(*slave, "thumb"));
+
+  ASSERT_TRUE(c.Delete(some).ok());
+  EXPECT_TRUE(Eventually([&](const std::string& ip) {
+    return Fetch(ip, port_, some).status == ENOENT;
+  }));
+}
+
+TEST_F(Replication, TrackerSendsReadsToAReplicaOnlyOnceItHasTheFile) {
+  client::Client c(cluster_.ClientOpts());
+  auto id = c.Upload(Source::FromString("fresh"), "");
+  ASSERT_TRUE(id.ok());
+  auto all = [&] {
+    std::string body = proto::EncodeGroupAndName("group1", NameOf(*id));
+    Direct d =
+        Ask("127.0.0.1", cluster_.tracker_port(), proto::kQueryFetchAll, body);
+    EXPECT_EQ(d.status, 0);
+    return proto::DecodeFetchAll(d.body)->ips.size();
+  };
+  bool both = false;
+  for (int i = 0; i < 200 && !both; ++i) {
+    size_t n = all();
+    ASSERT_GE(n, 1u);
+    // Whenever the tracker names a replica, that replica has the file.
+    if (n == 2) {
+      both = true;
+      EXPECT_EQ(Fetch("127.0.0.1", port_, *id).body, "fresh");
+      EXPECT_EQ(Fetch("127.0.0.2", port_, *id).body, "fresh");
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  EXPECT_TRUE(both) << "the tracker never learned the replica was synced";
+}
+
+TEST_F(Replication, PeerThatWasDownCatchesUp) {
+  client::Client c(cluster_.ClientOpts());
+  cluster_.StopStorage(1, SIGKILL);
+  std::map<std::string, std::string> files;
+  for (int i = 0; i < 10; ++i) {
+    std::string data = std::string(1000 * (i + 1), static_cast<char>('a' + i));
+    auto id = c.Upload(Source::FromString(data), "bin");
+    ASSERT_TRUE(id.ok()) << id.status().ToString();
+    files[*id] = data;
+  }
+  // The source itself restarts too: its sync marks resume where they were.
+  cluster_.StopStorage(0, SIGTERM);
+  cluster_.RestartStorage(0);
+  cluster_.RestartStorage(1);
+  cluster_.WaitActive(2);
+  for (const auto& [id, data] : files) EXPECT_TRUE(HasContent(id, data)) << id;
+}
+
+TEST_F(Replication, SyncFromANonPeerIsRefused) {
+  // Storage 0 (127.0.0.1) has one peer, 127.0.0.2; this connection comes
+  // from 127.0.0.1 to storage 0 itself, which is not its own peer.
+  std::string body = proto::EncodeSyncDelete(
+      {1, 0, "group1", "M00/00/00/Ck0AAmsFr0WATmmIAAATiGg0JSE7997013", ""});
+  EXPECT_TRUE(Eventually([&](const std::string&) {
+    return Ask("127.0.0.1", port_, proto::kSyncDeleteFile, body).status ==
+           EACCES;
+  }));
+}
+
+}  // namespace
+}  // namespace nimbus::test
