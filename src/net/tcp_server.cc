@@ -1,8 +1,11 @@
 #include "net/tcp_server.h"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <asio/experimental/as_tuple.hpp>
+#include <thread>
+#include <vector>
 
 namespace nimbus::net {
 
@@ -76,6 +79,22 @@ asio::awaitable<void> TcpServer::AcceptLoop() {
           }
         });
   }
+}
+
+void RunIoContext(asio::io_context& io, int threads) {
+  std::vector<std::thread> extra;
+  for (int i = 1; i < threads; ++i) extra.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& t : extra) t.join();
+}
+
+Status WriteRuntimeFiles(Env* env, const std::string& data_dir,
+                         const std::string& program, uint16_t port) {
+  Status s = env->WriteFileAtomic(data_dir + "/" + program + ".port",
+                                  std::to_string(port) + "\n");
+  if (!s.ok()) return s;
+  return env->WriteFileAtomic(data_dir + "/" + program + ".pid",
+                              std::to_string(::getpid()) + "\n");
 }
 
 }  // namespace nimbus::net

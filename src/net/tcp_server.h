@@ -12,6 +12,7 @@
 #include <functional>
 #include <string>
 
+#include "common/env.h"
 #include "common/status.h"
 
 namespace nimbus::net {
@@ -41,6 +42,14 @@ class TcpServer {
   uint16_t port_ = 0;
   std::atomic<int> live_{0};
 };
+
+// Runs `io` on the calling thread and `threads - 1` more until it stops.
+void RunIoContext(asio::io_context& io, int threads);
+
+// Writes <data_dir>/<program>.port and .pid (atomically), so scripts and
+// tests can find a server that was started with port 0.
+Status WriteRuntimeFiles(Env* env, const std::string& data_dir,
+                         const std::string& program, uint16_t port);
 
 }  // namespace nimbus::net
 

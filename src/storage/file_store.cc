@@ -165,6 +165,40 @@ Status FileStore::PlaceReplica(const std::string& temp,
   return env_->RenameFile(temp, *full);
 }
 
+Status FileStore::ApplyStaged(const std::string& temp, const std::string& full,
+                              uint64_t offset, uint64_t length) {
+  Status r;
+  {
+    auto src = env_->OpenRandomRWFile(temp, false);
+    auto dst = env_->OpenRandomRWFile(full, true);
+    if (!src.ok()) {
+      r = src.status();
+    } else if (!dst.ok()) {
+      r = dst.status();
+    } else {
+      std::string buf(256 * 1024, '\0');
+      for (uint64_t off = 0; r.ok() && off < length;) {
+        size_t want =
+            static_cast<size_t>(std::min<uint64_t>(length - off, buf.size()));
+        auto n = (*src)->Read(off, want, buf.data());
+        if (!n.ok()) {
+          r = n.status();
+          break;
+        }
+        if (*n != want) {
+          r = Status::IOError("staged file shorter than expected");
+          break;
+        }
+        r = (*dst)->Write(offset + off, std::string_view(buf.data(), *n));
+        off += *n;
+      }
+      if (r.ok() && opts_.fsync_after_written_bytes > 0) r = (*dst)->Sync();
+    }
+  }
+  env_->RemoveFile(temp);
+  return r;
+}
+
 Status FileStore::Delete(const std::string& full) {
   Status s = env_->RemoveFile(full);
   if (!s.ok()) return s;

@@ -73,6 +73,12 @@ class FileStore {
   // and replacing an older copy (the source's content is authoritative).
   Status PlaceReplica(const std::string& temp, const proto::LogicName& ln);
 
+  // Copies the `length` bytes staged in `temp` into `full` at `offset`
+  // (pwrite), then removes `temp` whatever happened. Applying the same
+  // staged bytes twice leaves the same file.
+  Status ApplyStaged(const std::string& temp, const std::string& full,
+                     uint64_t offset, uint64_t length);
+
   // Removes a file and its metadata. NotFound if the file is absent.
   Status Delete(const std::string& full);
   // The packed metadata of `full` ("" when none). NotFound if the file is

@@ -100,13 +100,8 @@ Status StorageServer::Start() {
   if (!opts_.bind_addr.empty()) SetAdvertisedIp(opts_.bind_addr);
   s = server_.Listen(opts_.bind_addr, opts_.port);
   if (!s.ok()) return s;
-  std::string data = opts_.base_path + "/data";
-  s = env_->WriteFileAtomic(data + "/nimbus-storage.port",
-                            std::to_string(server_.port()) + "\n");
-  if (s.ok()) {
-    s = env_->WriteFileAtomic(data + "/nimbus-storage.pid",
-                              std::to_string(::getpid()) + "\n");
-  }
+  s = net::WriteRuntimeFiles(env_, opts_.base_path + "/data", "nimbus-storage",
+                             server_.port());
   if (!s.ok()) return s;
   server_.Start();
   for (const HostPort& t : opts_.trackers) {
@@ -120,14 +115,7 @@ Status StorageServer::Start() {
   return Status::OK();
 }
 
-void StorageServer::Run() {
-  std::vector<std::thread> threads;
-  for (int i = 1; i < opts_.work_threads; ++i) {
-    threads.emplace_back([this] { io_.run(); });
-  }
-  io_.run();
-  for (auto& t : threads) t.join();
-}
+void StorageServer::Run() { net::RunIoContext(io_, opts_.work_threads); }
 
 void StorageServer::Stop() {
   if (stopped_.exchange(true)) return;
@@ -281,6 +269,19 @@ asio::awaitable<void> StorageServer::Serve(asio::ip::tcp::socket sock) {
   }
 }
 
+asio::awaitable<Status> StorageServer::ReadName(Conn& c, int64_t len,
+                                                std::string* name) {
+  name->assign(static_cast<size_t>(len), '\0');
+  std::error_code ec =
+      co_await net::ReadExact(c.sock, asio::buffer(*name), c.net_timeout);
+  if (ec) {
+    c.close = true;
+    co_return Status::Unavailable("connection lost: " + ec.message());
+  }
+  c.remaining -= len;
+  co_return Status::OK();
+}
+
 asio::awaitable<Status> StorageServer::ReceiveInto(Conn& c, DiskExecutor& disk,
                                                    WritableFile* file,
                                                    int64_t bytes,
@@ -399,14 +400,9 @@ asio::awaitable<Status> StorageServer::HandleUploadSlave(
     c.close = true;
     co_return sp.status();
   }
-  std::string master(static_cast<size_t>(sp->master_len), '\0');
-  std::error_code ec =
-      co_await net::ReadExact(c.sock, asio::buffer(master), c.net_timeout);
-  if (ec) {
-    c.close = true;
-    co_return Status::Unavailable("connection lost");
-  }
-  c.remaining -= sp->master_len;
+  std::string master;
+  Status got_name = co_await ReadName(c, sp->master_len, &master);
+  if (!got_name.ok()) co_return got_name;
   auto master_target = ResolveTarget(opts_.group_name, master);
   if (!master_target.ok()) co_return master_target.status();
   if (master_target->logic.IsSlave(master_target->fields)) {
@@ -626,196 +622,6 @@ asio::awaitable<Status> StorageServer::HandleQueryInfo(Conn& c,
   });
   if (!s.ok()) co_return s;
   c.reply = proto::EncodeFileInfoReply(info);
-  co_return Status::OK();
-}
-
-asio::awaitable<Status> StorageServer::HandleAppend(Conn& c,
-                                                    std::string_view prefix,
-                                                    uint8_t) {
-  int64_t pkg_len = c.remaining + static_cast<int64_t>(prefix.size());
-  auto ap = proto::DecodeAppendPrefix(prefix, pkg_len);
-  if (!ap.ok()) {
-    c.close = true;
-    co_return ap.status();
-  }
-  std::string name(static_cast<size_t>(ap->name_len), '\0');
-  if (co_await net::ReadExact(c.sock, asio::buffer(name), c.net_timeout)) {
-    c.close = true;
-    co_return Status::Unavailable("connection lost");
-  }
-  c.remaining -= ap->name_len;
-  auto t = ResolveTarget(opts_.group_name, name);
-  if (!t.ok()) co_return t.status();
-  if (!t->fields.IsAppender()) {
-    co_return Status::InvalidArgument("not an appender file");
-  }
-  BusyGuard guard(this, t->full);
-  if (!guard.held()) co_return Status::Busy("file is being updated");
-  DiskExecutor& disk = *disks_[t->logic.store_path_index];
-  std::unique_ptr<WritableFile> file;
-  uint64_t original = 0;
-  Status s = co_await disk.Run([&]() -> Status {
-    Status space = store_.CheckSpace(t->logic.store_path_index, ap->size);
-    if (!space.ok()) return space;
-    auto f = env_->NewAppendableFile(t->full);
-    if (!f.ok()) return f.status();
-    file = std::move(*f);
-    original = file->Size();
-    return Status::OK();
-  });
-  if (s.ok()) {
-    s = co_await ReceiveInto(c, disk, file.get(), ap->size, nullptr);
-    s = co_await disk.Run([&]() -> Status {
-      Status r = s;
-      if (r.ok() && opts_.fsync_after_written_bytes > 0) r = file->Sync();
-      Status closed = file->Close();
-      if (r.ok()) r = closed;
-      if (!r.ok()) {
-        // Undo the partial append so the file is as it was.
-        auto rw = env_->OpenRandomRWFile(t->full, true);
-        if (rw.ok()) (*rw)->Truncate(original);
-        return r;
-      }
-      return AppendBinlog('A', t->logic.ToString(),
-                          static_cast<int64_t>(original), ap->size);
-    });
-  }
-  Count(proto::kTotalAppendCount, proto::kSuccessAppendCount, s);
-  Count(proto::kTotalAppendBytes, proto::kSuccessAppendBytes, s, ap->size);
-  co_return s;
-}
-
-asio::awaitable<Status> StorageServer::HandleModify(Conn& c,
-                                                    std::string_view prefix,
-                                                    uint8_t) {
-  int64_t pkg_len = c.remaining + static_cast<int64_t>(prefix.size());
-  auto mp = proto::DecodeModifyPrefix(prefix, pkg_len);
-  if (!mp.ok()) {
-    c.close = true;
-    co_return mp.status();
-  }
-  std::string name(static_cast<size_t>(mp->name_len), '\0');
-  if (co_await net::ReadExact(c.sock, asio::buffer(name), c.net_timeout)) {
-    c.close = true;
-    co_return Status::Unavailable("connection lost");
-  }
-  c.remaining -= mp->name_len;
-  auto t = ResolveTarget(opts_.group_name, name);
-  if (!t.ok()) co_return t.status();
-  if (!t->fields.IsAppender()) {
-    co_return Status::InvalidArgument("not an appender file");
-  }
-  BusyGuard guard(this, t->full);
-  if (!guard.held()) co_return Status::Busy("file is being updated");
-  uint32_t path = t->logic.store_path_index;
-  DiskExecutor& disk = *disks_[path];
-  // The new bytes are staged in tmp/ first and applied only once all have
-  // arrived, so a dropped connection never leaves a half-modified file.
-  std::unique_ptr<WritableFile> staged;
-  std::string temp;
-  Status s = co_await disk.Run([&]() -> Status {
-    auto st = env_->Stat(t->full);
-    if (!st.ok()) return Status::NotFound("file does not exist");
-    if (static_cast<uint64_t>(mp->offset) > st->size) {
-      return Status::InvalidArgument("modify offset past the end of the file");
-    }
-    Status space = store_.CheckSpace(path, mp->size);
-    if (!space.ok()) return space;
-    temp = store_.NewTempPath(path);
-    auto f = env_->NewWritableFile(temp);
-    if (!f.ok()) return f.status();
-    staged = std::move(*f);
-    return Status::OK();
-  });
-  if (s.ok()) {
-    s = co_await ReceiveInto(c, disk, staged.get(), mp->size, nullptr);
-    s = co_await disk.Run([&]() -> Status {
-      Status r = s;
-      Status closed = staged->Close();
-      if (r.ok()) r = closed;
-      if (r.ok()) {
-        auto src = env_->OpenRandomRWFile(temp, false);
-        auto dst = env_->OpenRandomRWFile(t->full, true);
-        if (!src.ok())
-          r = src.status();
-        else if (!dst.ok())
-          r = dst.status();
-        std::string buf(256 * 1024, '\0');
-        for (int64_t off = 0; r.ok() && off < mp->size;) {
-          size_t want = static_cast<size_t>(std::min<int64_t>(
-              mp->size - off, static_cast<int64_t>(buf.size())));
-          auto n = (*src)->Read(static_cast<uint64_t>(off), want, buf.data());
-          if (!n.ok()) {
-            r = n.status();
-            break;
-          }
-          r = (*dst)->Write(static_cast<uint64_t>(mp->offset + off),
-                            std::string_view(buf.data(), *n));
-          off += static_cast<int64_t>(*n);
-        }
-        if (r.ok() && opts_.fsync_after_written_bytes > 0) r = (*dst)->Sync();
-      }
-      env_->RemoveFile(temp);
-      if (r.ok())
-        r = AppendBinlog('M', t->logic.ToString(), mp->offset, mp->size);
-      return r;
-    });
-  }
-  Count(proto::kTotalModifyCount, proto::kSuccessModifyCount, s);
-  Count(proto::kTotalModifyBytes, proto::kSuccessModifyBytes, s, mp->size);
-  co_return s;
-}
-
-asio::awaitable<Status> StorageServer::HandleTruncate(Conn&,
-                                                      std::string_view body,
-                                                      uint8_t) {
-  auto req = proto::DecodeTruncateRequest(body);
-  if (!req.ok()) co_return req.status();
-  auto t = ResolveTarget(opts_.group_name, req->name);
-  if (!t.ok()) co_return t.status();
-  if (!t->fields.IsAppender()) {
-    co_return Status::InvalidArgument("not an appender file");
-  }
-  BusyGuard guard(this, t->full);
-  if (!guard.held()) co_return Status::Busy("file is being updated");
-  Status s = co_await disks_[t->logic.store_path_index]->Run([&]() -> Status {
-    auto f = env_->OpenRandomRWFile(t->full, true);
-    if (!f.ok()) return f.status();
-    auto size = (*f)->Size();
-    if (!size.ok()) return size.status();
-    if (static_cast<uint64_t>(req->remain_size) > *size) {
-      return Status::InvalidArgument("truncate size larger than the file");
-    }
-    Status r = (*f)->Truncate(static_cast<uint64_t>(req->remain_size));
-    if (r.ok() && opts_.fsync_after_written_bytes > 0) r = (*f)->Sync();
-    if (r.ok()) r = AppendBinlog('T', t->logic.ToString(), req->remain_size);
-    return r;
-  });
-  Count(proto::kTotalTruncateCount, proto::kSuccessTruncateCount, s);
-  co_return s;
-}
-
-asio::awaitable<Status> StorageServer::HandleRegenerate(Conn& c,
-                                                        std::string_view body,
-                                                        uint8_t) {
-  auto t = ResolveTarget(opts_.group_name, body);
-  if (!t.ok()) co_return t.status();
-  if (!t->fields.IsAppender()) {
-    co_return Status::InvalidArgument("not an appender file");
-  }
-  BusyGuard guard(this, t->full);
-  if (!guard.held()) co_return Status::Busy("file is being updated");
-  uint32_t ip = SourceIp(c);
-  proto::LogicName fresh;
-  Status s = co_await disks_[t->logic.store_path_index]->Run([&]() -> Status {
-    auto r = store_.RenameToNormal(t->full, t->logic, ip, NowSeconds());
-    if (!r.ok()) return r.status();
-    fresh = std::move(*r);
-    return AppendBinlog('R', fresh.ToString(), 0, 0, t->logic.ToString());
-  });
-  if (!s.ok()) co_return s;
-  PutFixedString(&c.reply, opts_.group_name, proto::kGroupNameLen);
-  c.reply += fresh.ToString();
   co_return Status::OK();
 }
 

@@ -80,6 +80,8 @@ class StorageServer {
   static const std::array<Handler, 256>& Handlers();
 
   asio::awaitable<void> Serve(asio::ip::tcp::socket sock);
+  // Reads a `len`-byte file name that follows a streaming command's prefix.
+  asio::awaitable<Status> ReadName(Conn& c, int64_t len, std::string* name);
   // Reads `bytes` of request content into `file`, updating `crc`.
   asio::awaitable<Status> ReceiveInto(Conn& c, DiskExecutor& disk,
                                       WritableFile* file, int64_t bytes,

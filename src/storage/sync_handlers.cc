@@ -70,12 +70,9 @@ asio::awaitable<Status> StorageServer::HandleSyncCreate(Conn& c,
     c.close = true;
     co_return p.status();
   }
-  std::string name(static_cast<size_t>(p->name_len), '\0');
-  if (co_await net::ReadExact(c.sock, asio::buffer(name), c.net_timeout)) {
-    c.close = true;
-    co_return Status::Unavailable("connection lost");
-  }
-  c.remaining -= p->name_len;
+  std::string name;
+  Status got_name = co_await ReadName(c, p->name_len, &name);
+  if (!got_name.ok()) co_return got_name;
   if (!IsPeer(c.peer_ip)) {
     co_return Status::Permission(c.peer_ip + " is not a peer of this group");
   }
@@ -131,12 +128,9 @@ asio::awaitable<Status> StorageServer::HandleSyncWrite(Conn& c,
     c.close = true;
     co_return p.status();
   }
-  std::string name(static_cast<size_t>(p->name_len), '\0');
-  if (co_await net::ReadExact(c.sock, asio::buffer(name), c.net_timeout)) {
-    c.close = true;
-    co_return Status::Unavailable("connection lost");
-  }
-  c.remaining -= p->name_len;
+  std::string name;
+  Status got_name = co_await ReadName(c, p->name_len, &name);
+  if (!got_name.ok()) co_return got_name;
   if (!IsPeer(c.peer_ip)) {
     co_return Status::Permission(c.peer_ip + " is not a peer of this group");
   }
@@ -169,29 +163,11 @@ asio::awaitable<Status> StorageServer::HandleSyncWrite(Conn& c,
     Status closed = staged->Close();
     if (r.ok()) r = closed;
     if (r.ok()) {
-      auto src = env_->OpenRandomRWFile(temp, false);
-      auto dst = env_->OpenRandomRWFile(t->full, true);
-      if (!src.ok()) {
-        r = src.status();
-      } else if (!dst.ok()) {
-        r = dst.status();
-      } else {
-        std::string buf(256 * 1024, '\0');
-        for (int64_t off = 0; r.ok() && off < p->length;) {
-          size_t want = static_cast<size_t>(std::min<int64_t>(
-              p->length - off, static_cast<int64_t>(buf.size())));
-          auto n = (*src)->Read(static_cast<uint64_t>(off), want, buf.data());
-          if (!n.ok()) {
-            r = n.status();
-            break;
-          }
-          r = (*dst)->Write(static_cast<uint64_t>(p->offset + off),
-                            std::string_view(buf.data(), *n));
-          off += static_cast<int64_t>(*n);
-        }
-      }
+      r = store_.ApplyStaged(temp, t->full, static_cast<uint64_t>(p->offset),
+                             static_cast<uint64_t>(p->length));
+    } else {
+      env_->RemoveFile(temp);
     }
-    env_->RemoveFile(temp);
     if (r.ok()) r = AppendBinlog(op, t->logic.ToString(), p->offset, p->length);
     return r;
   });

@@ -79,12 +79,7 @@ Status TrackerServer::Start() {
   }
   Status s = server_.Listen(opts_.bind_addr, opts_.port);
   if (!s.ok()) return s;
-  s = env_->WriteFileAtomic(data + "/nimbus-tracker.port",
-                            std::to_string(server_.port()) + "\n");
-  if (s.ok()) {
-    s = env_->WriteFileAtomic(data + "/nimbus-tracker.pid",
-                              std::to_string(::getpid()) + "\n");
-  }
+  s = net::WriteRuntimeFiles(env_, data, "nimbus-tracker", server_.port());
   if (!s.ok()) return s;
   server_.Start();
   asio::co_spawn(io_, MaintenanceLoop(), asio::detached);
@@ -95,14 +90,7 @@ Status TrackerServer::Start() {
   return Status::OK();
 }
 
-void TrackerServer::Run() {
-  std::vector<std::thread> threads;
-  for (int i = 1; i < opts_.work_threads; ++i) {
-    threads.emplace_back([this] { io_.run(); });
-  }
-  io_.run();
-  for (auto& t : threads) t.join();
-}
+void TrackerServer::Run() { net::RunIoContext(io_, opts_.work_threads); }
 
 void TrackerServer::Stop() {
   if (stopped_.exchange(true)) return;
