@@ -15,7 +15,7 @@ constexpr int64_t kJoinBody = 17 + 6 * 8 + 8 + 1 + 1 + 16 + 8;
 constexpr int64_t kStatBlock = 12 + 42 * 8;
 constexpr int64_t kMaxStorePaths = 256;
 
-constexpr std::array<CommandSpec, 37> kCommands = {{
+constexpr std::array<CommandSpec, 38> kCommands = {{
     {kQuit, "QUIT", 0, 0, false},
     {kActiveTest, "ACTIVE_TEST", 0, 0, false},
     {kQueryStoreWithoutGroupOne, "QUERY_STORE_WITHOUT_GROUP_ONE", 0, 0, false},
@@ -59,6 +59,7 @@ constexpr std::array<CommandSpec, 37> kCommands = {{
     {37, "SYNC_TRUNCATE_FILE", 16 + kG + 1, 16 + kG + kName, false},
     {40, "SYNC_RENAME_FILE", 16 + kG + 2, 16 + kG + 2 * kName, false},
     {89, "STORAGE_SYNC_REPORT", 0, 24 * 64, false},
+    {88, "STORAGE_SYNC_NOTIFY", 16, 16, false},
 }};
 
 }  // namespace

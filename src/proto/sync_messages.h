@@ -36,6 +36,8 @@ enum SyncCmd : uint8_t {
   kSyncTruncateFile = 37,
   kSyncRenameFile = 40,
   kStorageSyncReport = 89,  // storage -> tracker
+  // storage -> tracker: "my full copy to <dest IP 16> is done"
+  kStorageSyncNotify = 88,
 };
 
 struct SyncCreatePrefix {

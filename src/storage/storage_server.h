@@ -64,10 +64,19 @@ class StorageServer {
   Env* env() const { return env_; }
   BinlogWriter& binlog() { return *binlog_; }
   const std::string& sync_dir() const { return sync_dir_; }
-  // The members of this server's group as the tracker lists them; starts a
-  // SyncWorker for every new peer (any IP but `self_ip`).
-  void UpdatePeers(const std::vector<std::string>& ips,
+  // The members of this server's group as the tracker lists them: starts a
+  // SyncWorker for every new peer (any IP but `self_ip`) and tells each
+  // worker its peer's state (a joining peer is waited for, or fully copied
+  // to when this server is its sync source).
+  void UpdatePeers(const std::vector<proto::StorageStat>& members,
                    const std::string& self_ip);
+  // Peers whose full copy from this server finished and must be reported to
+  // the trackers (STORAGE_SYNC_NOTIFY).
+  std::vector<std::string> FinishedFullCopies() const;
+  // This server's own state as last confirmed by a tracker (0 if never):
+  // ACTIVE once its initial sync is done. Kept in data/sync/storage_state.
+  uint8_t LoadOwnState() const;
+  void SaveOwnState(uint8_t state);
   // How far each peer has caught up with the changes that originated here.
   std::vector<proto::SyncProgress> SyncProgress() const;
   void AddSyncOutBytes(int64_t n, bool ok);

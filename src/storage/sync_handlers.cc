@@ -30,16 +30,44 @@ Status StorageServer::AppendBinlog(char op, const std::string& name, int64_t a,
   return s;
 }
 
-void StorageServer::UpdatePeers(const std::vector<std::string>& ips,
+void StorageServer::UpdatePeers(const std::vector<proto::StorageStat>& members,
                                 const std::string& self_ip) {
   std::lock_guard<std::mutex> lock(mu_);
-  for (const std::string& ip : ips) {
-    if (ip == self_ip || workers_.contains(ip)) continue;
-    spdlog::info("group peer {} found; starting sync worker", ip);
-    auto w = std::make_unique<SyncWorker>(this, io_, ip, server_.port());
-    w->Start();
-    workers_[ip] = std::move(w);
+  for (const proto::StorageStat& m : members) {
+    if (m.ip == self_ip) continue;
+    auto it = workers_.find(m.ip);
+    if (it == workers_.end()) {
+      spdlog::info("group peer {} found; starting sync worker", m.ip);
+      auto w = std::make_unique<SyncWorker>(this, io_, m.ip, server_.port());
+      w->SetPeerState(m.status, m.src_id == self_ip);
+      w->Start();
+      workers_[m.ip] = std::move(w);
+    } else {
+      it->second->SetPeerState(m.status, m.src_id == self_ip);
+    }
   }
+}
+
+std::vector<std::string> StorageServer::FinishedFullCopies() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> out;
+  for (const auto& [ip, w] : workers_) {
+    if (w->full_copy_done()) out.push_back(ip);
+  }
+  return out;
+}
+
+uint8_t StorageServer::LoadOwnState() const {
+  auto text = env_->ReadSmallFile(sync_dir_ + "/storage_state", 16);
+  if (!text.ok()) return 0;
+  return static_cast<uint8_t>(std::atoi(text->c_str()));
+}
+
+void StorageServer::SaveOwnState(uint8_t state) {
+  if (LoadOwnState() == state) return;
+  Status s = env_->WriteFileAtomic(sync_dir_ + "/storage_state",
+                                   std::to_string(state) + "\n");
+  if (!s.ok()) spdlog::warn("cannot save storage state: {}", s.ToString());
 }
 
 bool StorageServer::IsPeer(const std::string& ip) const {

@@ -36,6 +36,11 @@ SyncWorker::SyncWorker(StorageServer* server, asio::io_context& io,
 
 void SyncWorker::Start() { asio::co_spawn(io_, Loop(), asio::detached); }
 
+void SyncWorker::SetPeerState(uint8_t state, bool i_am_source) {
+  peer_state_.store(state);
+  i_am_source_.store(i_am_source);
+}
+
 int64_t SyncWorker::lag_bytes() const {
   BinlogPosition end = server_->binlog().end();
   if (end.file != acked_file_.load()) return -1;  // spans files: unknown
@@ -122,12 +127,14 @@ asio::awaitable<Status> SyncWorker::Push(asio::ip::tcp::socket& sock,
                                          const BinlogRecord& r, bool* skipped) {
   *skipped = false;
   const std::string& group = server_->options().group_name;
+  // During a full copy replicated-in records are sent like local ones.
+  const char op = static_cast<char>(r.op & ~0x20);
   auto ln = proto::ParseLogicName(r.name);
   if (!ln.ok()) co_return ln.status();
   auto full = server_->store().Resolve(*ln);
   if (!full.ok()) co_return full.status();
   Env* env = server_->env();
-  switch (r.op) {
+  switch (op) {
     case 'C':
     case 'A':
     case 'M': {
@@ -144,7 +151,7 @@ asio::awaitable<Status> SyncWorker::Push(asio::ip::tcp::socket& sock,
         co_return Status::OK();
       }
       if (!st.ok()) co_return st;
-      if (r.op == 'C') {
+      if (op == 'C') {
         proto::SyncCreatePrefix p{r.timestamp,
                                   static_cast<int64_t>(r.name.size()),
                                   static_cast<int64_t>(size), group};
@@ -164,7 +171,7 @@ asio::awaitable<Status> SyncWorker::Push(asio::ip::tcp::socket& sock,
                                static_cast<int64_t>(len), group};
       std::string fixed = proto::EncodeSyncWritePrefix(p) + r.name;
       co_return co_await PushContent(
-          sock, r.op == 'A' ? proto::kSyncAppendFile : proto::kSyncModifyFile,
+          sock, op == 'A' ? proto::kSyncAppendFile : proto::kSyncModifyFile,
           fixed, *full, off, len, ln->store_path_index);
     }
     // Messages are built into named locals before co_await: GCC 12 destroys
@@ -224,7 +231,10 @@ asio::awaitable<void> SyncWorker::Loop() {
   }
   acked_file_.store(pos.file);
   acked_offset_.store(pos.offset);
-  BinlogReader reader(env, server_->sync_dir(), pos);
+  auto reader = std::make_unique<BinlogReader>(env, server_->sync_dir(), pos);
+  bool full_mode = false;
+  bool full_started = false;
+  BinlogPosition full_end;
   BinlogPosition saved = pos;
   auto last_save = std::chrono::steady_clock::now();
   asio::ip::tcp::socket sock(io_);
@@ -233,17 +243,44 @@ asio::awaitable<void> SyncWorker::Loop() {
   const auto wait =
       std::chrono::milliseconds(server_->options().sync_wait_msec);
   while (!stop_.load()) {
+    uint8_t peer_state = peer_state_.load();
+    bool joining = peer_state == 1 || peer_state == 2;  // WAIT_SYNC, SYNCING
+    if (joining && i_am_source_.load() && !full_started) {
+      // Copy everything this server holds: restart from the binlog's start.
+      full_started = true;
+      full_mode = true;
+      full_copy_done_.store(false);
+      pending.reset();
+      reader = std::make_unique<BinlogReader>(env, server_->sync_dir(),
+                                              BinlogPosition{});
+      full_end = server_->binlog().end();
+      spdlog::info("sync to {}: full copy of binlog up to {}:{} begins",
+                   peer_ip_, full_end.file, full_end.offset);
+    }
+    if (joining && !full_mode && !i_am_source_.load()) {
+      co_await Sleep(io_, std::chrono::milliseconds(200));
+      continue;  // its sync source brings it up to date first
+    }
+    if (full_mode) {
+      BinlogPosition at = reader->position();
+      if (at.file > full_end.file ||
+          (at.file == full_end.file && at.offset >= full_end.offset)) {
+        full_mode = false;
+        full_copy_done_.store(true);
+        spdlog::info("sync to {}: full copy done", peer_ip_);
+      }
+    }
     if (!pending) {
       Result<BinlogRecord> next = Status::NotFound("");
       co_await server_->disk(0).Run([&] {
-        next = reader.Next();
+        next = reader->Next();
         return Status::OK();
       });
       if (!next.ok()) {
         if (next.status().IsNotFound()) {
           // Caught up: everything written before this second is on the peer.
           synced_until_.store(Now() - 1);
-          BinlogPosition at = reader.position();
+          BinlogPosition at = reader->position();
           if (at.file != saved.file || at.offset != saved.offset) {
             co_await server_->disk(0).Run([&] { return SaveMark(at); });
             saved = at;
@@ -255,7 +292,7 @@ asio::awaitable<void> SyncWorker::Loop() {
             io_, next.status().IsNotFound() ? wait : std::chrono::seconds(1));
         continue;
       }
-      if (next->replicated()) continue;
+      if (next->replicated() && !full_mode) continue;
       pending = std::move(*next);
     }
     if (!sock.is_open()) {
@@ -297,7 +334,7 @@ asio::awaitable<void> SyncWorker::Loop() {
     pending.reset();
     auto now = std::chrono::steady_clock::now();
     if (now - last_save > std::chrono::seconds(1)) {
-      BinlogPosition at = reader.position();
+      BinlogPosition at = reader->position();
       co_await server_->disk(0).Run([&] { return SaveMark(at); });
       saved = at;
       last_save = now;

@@ -33,6 +33,14 @@ class SyncWorker {
   void Stop() { stop_.store(true); }
 
   const std::string& peer_ip() const { return peer_ip_; }
+  // The peer's state as the tracker reports it, and whether this server is
+  // the source of its initial full copy. A joining peer (WAIT_SYNC or
+  // SYNCING) gets nothing from a non-source until it is ACTIVE; the source
+  // sends it every record of its binlog, replicated-in ones too, then
+  // carries on normally.
+  void SetPeerState(uint8_t state, bool i_am_source);
+  // The full copy to this peer reached the binlog end it started from.
+  bool full_copy_done() const { return full_copy_done_.load(); }
   // Every change that originated here with a timestamp up to this value is
   // on the peer (0 until known).
   int64_t synced_until() const { return synced_until_.load(); }
@@ -59,6 +67,9 @@ class SyncWorker {
   const std::string mark_path_;
   std::atomic<bool> stop_{false};
   std::atomic<int64_t> synced_until_{0};
+  std::atomic<uint8_t> peer_state_{7};
+  std::atomic<bool> i_am_source_{false};
+  std::atomic<bool> full_copy_done_{false};
   std::atomic<uint64_t> acked_file_{0};
   std::atomic<uint64_t> acked_offset_{0};
   std::string chunk_;

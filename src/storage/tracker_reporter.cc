@@ -104,11 +104,17 @@ asio::awaitable<Status> TrackerReporter::Session(asio::ip::tcp::socket& sock) {
   join.version = "6.16";
   join.tracker_ip = tracker_.host;
   join.tracker_count = static_cast<int64_t>(o.trackers.size());
+  join.status = server_->LoadOwnState();
   std::string reply;
   Status s = co_await Call(sock, proto::kStorageJoin,
                            proto::EncodeJoinRequest(join), &reply);
   if (!s.ok()) co_return s;
   if (o.bind_addr.empty()) server_->SetAdvertisedIp(local_ip);
+  auto joined = proto::DecodeJoinReply(reply);
+  if (joined.ok() &&
+      joined->status == static_cast<uint8_t>(proto::StorageState::kActive)) {
+    server_->SaveOwnState(joined->status);
+  }
   spdlog::info("joined tracker {} as {}:{}", tracker_.ToString(), local_ip,
                server_->port());
 
@@ -148,10 +154,21 @@ asio::awaitable<Status> TrackerReporter::Session(asio::ip::tcp::socket& sock) {
                       proto::EncodeGroup(o.group_name), &reply);
     if (!s.ok()) co_return s;
     auto members = proto::DecodeStorageStats(reply);
+    const std::string self = o.bind_addr.empty() ? local_ip : o.bind_addr;
     if (members.ok()) {
-      std::vector<std::string> ips;
-      for (const auto& m : *members) ips.push_back(m.ip);
-      server_->UpdatePeers(ips, o.bind_addr.empty() ? local_ip : o.bind_addr);
+      server_->UpdatePeers(*members, self);
+      for (const auto& m : *members) {
+        if (m.ip == self &&
+            m.status == static_cast<uint8_t>(proto::StorageState::kActive)) {
+          server_->SaveOwnState(m.status);  // e.g. its initial sync finished
+        }
+      }
+    }
+    for (const std::string& dest : server_->FinishedFullCopies()) {
+      std::string body;
+      PutFixedString(&body, dest, proto::kIpAddressSize);
+      s = co_await Call(sock, proto::kStorageSyncNotify, body, nullptr);
+      if (!s.ok() && s.code() != Status::Code::kPermission) co_return s;
     }
     auto progress = server_->SyncProgress();
     if (!progress.empty()) {

@@ -36,8 +36,17 @@ Result<proto::JoinReply> Registry::Join(const proto::JoinRequest& req,
         "storage " + ip + " joins " + req.group +
         " with a different store_path_count or subdir_count_per_path");
   }
+  bool group_had_members = !g.nodes.empty() && !g.nodes.contains(ip);
   Node& n = g.nodes[ip];
   bool is_new = n.ip.empty();
+  if (is_new) {
+    // A storage that says it completed its initial sync earlier (this
+    // tracker lost its state, or it was added to another tracker first) is
+    // believed; so is the first member of a group.
+    n.initial_sync_done =
+        !group_had_members ||
+        req.status == static_cast<uint8_t>(StorageState::kActive);
+  }
   n.ip = ip;
   n.join_time = n.join_time != 0 ? n.join_time : req.join_time;
   n.up_time = req.up_time;
@@ -45,13 +54,63 @@ Result<proto::JoinReply> Registry::Join(const proto::JoinRequest& req,
   n.version = req.version;
   n.last_beat = now;
   n.counters.v[proto::kLastHeartBeatTime] = now;
-  n.state = StorageState::kActive;
+  n.state = SettleState(g, n);
   ++changes_;
-  spdlog::info("storage {}:{} {} group {} (now ACTIVE)", ip, req.port,
-               is_new ? "joined" : "rejoined", req.group);
+  spdlog::info("storage {}:{} {} group {} (now {}{})", ip, req.port,
+               is_new ? "joined" : "rejoined", req.group,
+               proto::StorageStateName(n.state),
+               n.sync_src.empty() ? "" : ", copying from " + n.sync_src);
   proto::JoinReply reply;
   reply.status = static_cast<uint8_t>(n.state);
+  reply.src_id = n.sync_src;
   return reply;
+}
+
+StorageState Registry::SettleState(Group& g, Node& n) {
+  if (n.initial_sync_done) {
+    n.sync_src.clear();
+    return StorageState::kActive;
+  }
+  auto src = g.nodes.find(n.sync_src);
+  if (src == g.nodes.end() || src->second.state != StorageState::kActive) {
+    n.sync_src.clear();
+    for (const auto& [ip, other] : g.nodes) {
+      if (ip != n.ip && other.state == StorageState::kActive) {
+        n.sync_src = ip;
+        break;
+      }
+    }
+  }
+  // With no ACTIVE member to copy from, it waits; CheckActive assigns one.
+  return n.state == StorageState::kSyncing && !n.sync_src.empty() &&
+                 src != g.nodes.end() && src->first == n.sync_src
+             ? StorageState::kSyncing
+             : StorageState::kWaitSync;
+}
+
+Status Registry::SyncDone(const std::string& group, const std::string& src_ip,
+                          const std::string& dest_ip) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto git = groups_.find(group);
+  if (git == groups_.end()) return Status::NotFound("unknown group " + group);
+  auto nit = git->second.nodes.find(dest_ip);
+  if (nit == git->second.nodes.end()) {
+    return Status::NotFound("unknown storage " + dest_ip);
+  }
+  Node& n = nit->second;
+  if (n.initial_sync_done) return Status::OK();  // a repeated notice
+  if (n.sync_src != src_ip) {
+    return Status::Permission(src_ip + " is not the sync source of " + dest_ip);
+  }
+  n.initial_sync_done = true;
+  n.sync_src.clear();
+  if (n.state == StorageState::kWaitSync || n.state == StorageState::kSyncing) {
+    n.state = StorageState::kActive;
+  }
+  ++changes_;
+  spdlog::info("storage {} of {}: full copy from {} done, now ACTIVE", dest_ip,
+               group, src_ip);
+  return Status::OK();
 }
 
 Status Registry::Beat(const std::string& group, const std::string& ip,
@@ -68,9 +127,10 @@ Status Registry::Beat(const std::string& group, const std::string& ip,
   n.last_beat = now;
   n.counters.v[proto::kLastHeartBeatTime] = now;
   if (n.state == StorageState::kOffline) {
-    n.state = StorageState::kActive;
+    n.state = SettleState(git->second, n);
     ++changes_;
-    spdlog::info("storage {} of {} is ACTIVE again", ip, group);
+    spdlog::info("storage {} of {} is back: {}", ip, group,
+                 proto::StorageStateName(n.state));
   }
   return Status::OK();
 }
@@ -109,6 +169,13 @@ Status Registry::ReportSync(const std::string& group, const std::string& ip,
   for (const auto& p : progress) {
     int64_t& v = nit->second.synced_by[p.peer_ip];
     v = std::max(v, p.synced_until);
+    auto dest = git->second.nodes.find(p.peer_ip);
+    if (dest != git->second.nodes.end() &&
+        dest->second.state == StorageState::kWaitSync &&
+        dest->second.sync_src == ip) {
+      dest->second.state = StorageState::kSyncing;
+      ++changes_;
+    }
   }
   return Status::OK();
 }
@@ -408,6 +475,7 @@ Result<std::vector<proto::StorageStat>> Registry::ListStorages(
     s.rw_mode = n.state == StorageState::kActive ? 3 : 0;
     s.id = ip;
     s.ip = ip;
+    s.src_id = n.sync_src;
     s.version = n.version;
     s.join_time = n.join_time;
     s.up_time = n.up_time;
@@ -433,7 +501,16 @@ int Registry::CheckActive(int64_t now) {
   int changed = 0;
   for (auto& [name, g] : groups_) {
     for (auto& [ip, n] : g.nodes) {
-      if (n.state == StorageState::kActive &&
+      if ((n.state == StorageState::kWaitSync ||
+           n.state == StorageState::kSyncing) &&
+          now - n.last_beat <= opts_.check_active_interval_s) {
+        StorageState settled = SettleState(g, n);
+        if (settled != n.state) {
+          n.state = settled;
+          ++changed;
+        }
+      }
+      if (n.state != StorageState::kOffline &&
           now - n.last_beat > opts_.check_active_interval_s) {
         n.state = StorageState::kOffline;
         ++changed;
@@ -475,6 +552,8 @@ std::string Registry::Serialize() const {
       for (const auto& p : n.paths) paths.push_back({p.total_mb, p.free_mb});
       jn["paths"] = paths;
       jn["counters"] = n.counters.v;
+      jn["initial_sync_done"] = n.initial_sync_done;
+      jn["sync_src"] = n.sync_src;
       nodes.push_back(jn);
     }
     jg["storages"] = nodes;
@@ -517,6 +596,8 @@ Status Registry::Load(const std::string& text) {
              ++i) {
           n.counters.v[i] = counters[i];
         }
+        n.initial_sync_done = jn.value("initial_sync_done", true);
+        n.sync_src = jn.value("sync_src", std::string());
         n.state = StorageState::kOffline;
         g.nodes[n.ip] = std::move(n);
       }

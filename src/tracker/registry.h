@@ -33,7 +33,10 @@ class Registry {
   explicit Registry(const TrackerOptions& opts);
 
   // --- storage-facing ---------------------------------------------------
-  // A storage (re)joins from `ip`. A group's port, store path count and
+  // A storage (re)joins from `ip`. A new member of a group that already has
+  // members starts in WAIT_SYNC (unless it reports itself as already synced,
+  // as after a tracker lost its state); the first member of a group is
+  // ACTIVE at once. A group's port, store path count and
   // subdir count are fixed by its first member; a joiner that disagrees is
   // refused with InvalidArgument.
   Result<proto::JoinReply> Join(const proto::JoinRequest& req,
@@ -46,6 +49,9 @@ class Registry {
   // `ip` (a source) reports how far each peer has caught up with it.
   Status ReportSync(const std::string& group, const std::string& ip,
                     const std::vector<proto::SyncProgress>& progress);
+  // `src_ip` finished the full copy to `dest_ip`: the new member is ACTIVE.
+  Status SyncDone(const std::string& group, const std::string& src_ip,
+                  const std::string& dest_ip);
   // The storage's tracker connection closed: it is OFFLINE until it rejoins.
   void ConnectionLost(const std::string& group, const std::string& ip);
   // Settings storages fetch with PARAMETER_REQ.
@@ -70,8 +76,9 @@ class Registry {
       const std::string& group, const std::optional<std::string>& id) const;
 
   // --- maintenance --------------------------------------------------------
-  // Marks OFFLINE every storage silent for longer than check_active_interval.
-  // Returns how many changed.
+  // Marks OFFLINE every storage silent for longer than check_active_interval,
+  // and names a new sync source for a joining member whose source is gone.
+  // Returns how many storages changed state.
   int CheckActive(int64_t now);
   // Bumped on every change worth persisting.
   uint64_t change_count() const;
@@ -92,6 +99,10 @@ class Registry {
     mutable uint32_t next_path = 0;  // store_path round robin
     // Peer IP -> every change that originated here up to this time is there.
     std::map<std::string, int64_t> synced_by;
+    // A member that joined a group holding data starts in WAIT_SYNC: the
+    // ACTIVE member `sync_src` copies everything to it, then reports done.
+    bool initial_sync_done = false;
+    std::string sync_src;
   };
   struct Group {
     std::string name;
@@ -110,6 +121,9 @@ class Registry {
   Group* PickGroup(const std::string& group, Status* why);
   uint8_t PickStorePath(Node& n) const;  // mutates n.next_path only
   proto::GroupStat MakeGroupStat(const Group& g) const;
+  // The state a (re)joining or returning member should be in: ACTIVE once
+  // its initial sync is done, else WAIT_SYNC with a source assigned.
+  proto::StorageState SettleState(Group& g, Node& n);
 
   const TrackerOptions opts_;
   mutable std::mutex mu_;

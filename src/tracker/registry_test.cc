@@ -90,6 +90,7 @@ TEST(Registry, SpecifiedGroupAndPriority) {
   ASSERT_TRUE(r.Join(Join("a"), "10.0.0.1", 1).ok());
   ASSERT_TRUE(r.Join(Join("b", 23000, 2, 5), "10.0.0.2", 1).ok());
   ASSERT_TRUE(r.Join(Join("b", 23000, 2, 1), "10.0.0.3", 1).ok());
+  ASSERT_TRUE(r.SyncDone("b", "10.0.0.2", "10.0.0.3").ok());
   auto t = r.QueryStore("", true);
   ASSERT_TRUE(t.ok());
   EXPECT_EQ(t->group, "b");
@@ -135,6 +136,7 @@ TEST(Registry, FetchGoesToSourceUntilSyncDelayPasses) {
   Registry r(o);
   ASSERT_TRUE(r.Join(Join("g"), "10.0.0.1", 1000).ok());
   ASSERT_TRUE(r.Join(Join("g"), "10.0.0.2", 1000).ok());
+  ASSERT_TRUE(r.SyncDone("g", "10.0.0.1", "10.0.0.2").ok());
   std::string name = NameFrom("10.0.0.2", 1000);
   for (int i = 0; i < 4; ++i) {
     auto f = r.QueryFetch("g", name, Registry::FetchKind::kOne, 1010);
@@ -173,6 +175,68 @@ TEST(Registry, StateSurvivesSerializeLoadAsOffline) {
   EXPECT_EQ(st->at(0).free_mb, 110);
   EXPECT_FALSE(r2.Load("{not json").ok());
   EXPECT_FALSE(r2.Load("{\"format\":1,\"groups\":[{\"name\":5}]}").ok());
+}
+
+}  // namespace
+}  // namespace nimbus::tracker
+
+namespace nimbus::tracker {
+namespace {
+
+TEST(RegistryJoin, NewMemberOfNonEmptyGroupWaitsForItsCopy) {
+  Registry r(Opts());
+  ASSERT_EQ(r.Join(Join("g"), "10.0.0.1", 100)->status,
+            static_cast<uint8_t>(proto::StorageState::kActive));
+  auto b = r.Join(Join("g"), "10.0.0.2", 100);
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->status, static_cast<uint8_t>(proto::StorageState::kWaitSync));
+  EXPECT_EQ(b->src_id, "10.0.0.1");
+  // Uploads never go to a member that is still being filled.
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(r.QueryStore("g", true)->servers.size(), 1u);
+  }
+  ASSERT_TRUE(r.ReportSync("g", "10.0.0.1", {{"10.0.0.2", 90}}).ok());
+  EXPECT_EQ(r.ListStorages("g", "10.0.0.2")->at(0).status,
+            static_cast<uint8_t>(proto::StorageState::kSyncing));
+  EXPECT_EQ(r.ListStorages("g", "10.0.0.2")->at(0).src_id, "10.0.0.1");
+  EXPECT_EQ(r.SyncDone("g", "10.0.0.9", "10.0.0.2").code(),
+            Status::Code::kPermission);
+  ASSERT_TRUE(r.SyncDone("g", "10.0.0.1", "10.0.0.2").ok());
+  EXPECT_EQ(r.ListStorages("g", "10.0.0.2")->at(0).status,
+            static_cast<uint8_t>(proto::StorageState::kActive));
+  EXPECT_EQ(r.QueryStore("g", true)->servers.size(), 2u);
+  // Rejoining later does not start another copy.
+  r.ConnectionLost("g", "10.0.0.2");
+  EXPECT_EQ(r.Join(Join("g"), "10.0.0.2", 200)->status,
+            static_cast<uint8_t>(proto::StorageState::kActive));
+}
+
+TEST(RegistryJoin, SourceThatDiesIsReplaced) {
+  TrackerOptions o = Opts();
+  o.check_active_interval_s = 10;
+  Registry r(o);
+  ASSERT_TRUE(r.Join(Join("g"), "10.0.0.1", 100).ok());
+  ASSERT_TRUE(r.Join(Join("g"), "10.0.0.3", 100).ok());
+  ASSERT_TRUE(r.SyncDone("g", "10.0.0.1", "10.0.0.3").ok());
+  auto b = r.Join(Join("g"), "10.0.0.2", 100);
+  EXPECT_EQ(b->src_id, "10.0.0.1");
+  r.ConnectionLost("g", "10.0.0.1");
+  ASSERT_TRUE(r.Beat("g", "10.0.0.2", nullptr, 105).ok());
+  ASSERT_TRUE(r.Beat("g", "10.0.0.3", nullptr, 105).ok());
+  r.CheckActive(106);
+  auto st = r.ListStorages("g", "10.0.0.2");
+  EXPECT_EQ(st->at(0).status,
+            static_cast<uint8_t>(proto::StorageState::kWaitSync));
+  EXPECT_EQ(st->at(0).src_id, "10.0.0.3");
+}
+
+TEST(RegistryJoin, MemberThatReportsItselfSyncedIsBelieved) {
+  Registry r(Opts());
+  ASSERT_TRUE(r.Join(Join("g"), "10.0.0.1", 100).ok());
+  proto::JoinRequest req = Join("g");
+  req.status = static_cast<uint8_t>(proto::StorageState::kActive);
+  EXPECT_EQ(r.Join(req, "10.0.0.2", 100)->status,
+            static_cast<uint8_t>(proto::StorageState::kActive));
 }
 
 }  // namespace

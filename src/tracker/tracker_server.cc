@@ -57,6 +57,7 @@ const std::array<TrackerServer::Handler, 256>& TrackerServer::Handlers() {
     t[proto::kStorageReportDiskUsage] = &TrackerServer::HandleDiskUsage;
     t[proto::kStorageParameterReq] = &TrackerServer::HandleParameterReq;
     t[proto::kStorageSyncReport] = &TrackerServer::HandleSyncReport;
+    t[proto::kStorageSyncNotify] = &TrackerServer::HandleSyncNotify;
     return t;
   }();
   return table;
@@ -312,6 +313,13 @@ Status TrackerServer::HandleSyncReport(Conn& conn, std::string_view body,
   auto progress = proto::DecodeSyncReport(body);
   if (!progress.ok()) return progress.status();
   return registry_.ReportSync(conn.group, conn.peer_ip, *progress);
+}
+
+Status TrackerServer::HandleSyncNotify(Conn& conn, std::string_view body,
+                                       uint8_t, std::string*) {
+  if (!conn.joined) return Status::InvalidArgument("sync notice before join");
+  std::string dest(GetFixedString(body.data(), proto::kIpAddressSize));
+  return registry_.SyncDone(conn.group, conn.peer_ip, dest);
 }
 
 }  // namespace nimbus::tracker

@@ -70,6 +70,7 @@ class TrackerServer {
   Status HandleDiskUsage(Conn&, std::string_view, uint8_t, std::string*);
   Status HandleParameterReq(Conn&, std::string_view, uint8_t, std::string*);
   Status HandleSyncReport(Conn&, std::string_view, uint8_t, std::string*);
+  Status HandleSyncNotify(Conn&, std::string_view, uint8_t, std::string*);
 
   const TrackerOptions opts_;
   Env* const env_;

@@ -197,3 +197,82 @@ TEST_F(Replication, SyncFromANonPeerIsRefused) {
 
 }  // namespace
 }  // namespace nimbus::test
+
+namespace nimbus::test {
+namespace {
+
+// A server added to a group that already holds files waits (WAIT_SYNC /
+// SYNCING, no reads or writes) while one ACTIVE member copies everything to
+// it, including files that member itself received from a peer that is now
+// dead; then it is ACTIVE.
+TEST(GroupJoin, NewMemberGetsAFullCopyFromOneSourceThenServes) {
+  TestCluster cluster("join");
+  cluster.StartTracker();
+  cluster.AddStorage("group1");  // A 127.0.0.1
+  uint16_t port = cluster.storage_port(0);
+  std::string same_port = "port = " + std::to_string(port) + "\n";
+  cluster.AddStorage("group1", "bind_addr = 127.0.0.2\n" + same_port);  // B
+  cluster.WaitActive(2);
+  client::Client c(cluster.ClientOpts());
+  std::map<std::string, std::string> files;
+  for (int i = 0; i < 12; ++i) {
+    std::string data = "member data " + std::to_string(i);
+    auto id = c.Upload(Source::FromString(data), "dat");
+    ASSERT_TRUE(id.ok()) << id.status().ToString();
+    files[*id] = data;
+  }
+  auto gone = c.Upload(Source::FromString("deleted before the join"), "");
+  ASSERT_TRUE(gone.ok());
+  ASSERT_TRUE(c.SetMetadata(files.begin()->first, {{"k", "v"}}, 'O').ok());
+  // Both A and B hold everything, then B dies for good.
+  for (const auto& [id, data] : files) {
+    for (const char* ip : {"127.0.0.1", "127.0.0.2"}) {
+      bool ok = false;
+      for (int i = 0; i < 200 && !ok; ++i) {
+        ok = Fetch(ip, port, id).body == data;
+        if (!ok) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+      }
+      ASSERT_TRUE(ok) << id << " on " << ip;
+    }
+  }
+  ASSERT_TRUE(c.Delete(*gone).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  cluster.StopStorage(1, SIGKILL);
+
+  cluster.AddStorage("group1", "bind_addr = 127.0.0.3\n" + same_port);  // C
+  uint8_t first_state = 0;
+  std::string first_src;
+  for (int i = 0; i < 100 && first_state == 0; ++i) {
+    auto st = c.ListStorages("group1");
+    ASSERT_TRUE(st.ok());
+    for (const auto& s : *st) {
+      if (s.ip == "127.0.0.3") {
+        first_state = s.status;
+        first_src = s.src_id;
+      }
+    }
+    if (first_state == 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(first_state == 1 || first_state == 2)
+      << "a new member of a non-empty group must wait for its copy, got "
+      << static_cast<int>(first_state);
+  EXPECT_EQ(first_src, "127.0.0.1");
+
+  bool active = false;
+  for (int i = 0; i < 300 && !active; ++i) {
+    auto st = c.ListStorages("group1");
+    for (const auto& s : *st) active |= s.ip == "127.0.0.3" && s.status == 7;
+    if (!active) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(active) << "the new member never became ACTIVE";
+  // Everything is on C, including B's files that only A could give it.
+  for (const auto& [id, data] : files) {
+    EXPECT_EQ(Fetch("127.0.0.3", port, id).body, data) << id;
+  }
+  EXPECT_EQ(Meta("127.0.0.3", port, files.begin()->first).body, "k\x02v");
+  EXPECT_EQ(Fetch("127.0.0.3", port, *gone).status, ENOENT);
+}
+
+}  // namespace
+}  // namespace nimbus::test
