@@ -80,7 +80,14 @@ class Env {
   virtual Result<std::vector<std::string>> GetChildren(
       const std::string& dir) = 0;
   virtual Result<DiskSpace> GetDiskSpace(const std::string& path) = 0;
-  // Writes `data` to `path` atomically (temp file, fsync, rename).
+  // fsync(2) of a file or a directory by name: makes a file's content, or a
+  // directory's entries (names created, linked or removed in it), durable.
+  virtual Status SyncPath(const std::string& path) = 0;
+  // syncfs(2): makes everything written to the file system holding `path`
+  // durable with one flush (group commit).
+  virtual Status SyncFilesystem(const std::string& path) = 0;
+  // Writes `data` to `path` atomically and durably (temp file, fsync,
+  // rename, fsync of the directory).
   virtual Status WriteFileAtomic(const std::string& path,
                                  std::string_view data) = 0;
   // Reads a whole file of at most `max_bytes`.

@@ -1,12 +1,20 @@
 #include "common/fault_injection_env.h"
 
+#include <utility>
+
 namespace nimbus {
 namespace {
 
+std::string DirName(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
 class FaultyWritableFile final : public WritableFile {
  public:
-  FaultyWritableFile(FaultInjectionEnv* env, std::unique_ptr<WritableFile> base)
-      : env_(env), base_(std::move(base)) {}
+  FaultyWritableFile(FaultInjectionEnv* env, std::unique_ptr<WritableFile> base,
+                     std::string path)
+      : env_(env), base_(std::move(base)), path_(std::move(path)) {}
   Status Append(std::string_view data) override {
     Status s = env_->ChargeWrite(data.size());
     if (!s.ok()) return s;
@@ -15,7 +23,9 @@ class FaultyWritableFile final : public WritableFile {
   Status Sync() override {
     Status s = env_->SyncStatus();
     if (!s.ok()) return s;
-    return base_->Sync();
+    s = base_->Sync();
+    if (s.ok()) env_->MarkSynced(path_);
+    return s;
   }
   Status Close() override { return base_->Close(); }
   uint64_t Size() const override { return base_->Size(); }
@@ -23,12 +33,16 @@ class FaultyWritableFile final : public WritableFile {
  private:
   FaultInjectionEnv* env_;
   std::unique_ptr<WritableFile> base_;
+  // The name at open; a Sync after a rename is not recorded (the servers
+  // sync before they rename).
+  std::string path_;
 };
 
 class FaultyRandomRWFile final : public RandomRWFile {
  public:
-  FaultyRandomRWFile(FaultInjectionEnv* env, std::unique_ptr<RandomRWFile> base)
-      : env_(env), base_(std::move(base)) {}
+  FaultyRandomRWFile(FaultInjectionEnv* env, std::unique_ptr<RandomRWFile> base,
+                     std::string path)
+      : env_(env), base_(std::move(base)), path_(std::move(path)) {}
   Result<size_t> Read(uint64_t offset, size_t n, char* scratch) const override {
     return base_->Read(offset, n, scratch);
   }
@@ -41,13 +55,16 @@ class FaultyRandomRWFile final : public RandomRWFile {
   Status Sync() override {
     Status s = env_->SyncStatus();
     if (!s.ok()) return s;
-    return base_->Sync();
+    s = base_->Sync();
+    if (s.ok()) env_->MarkSynced(path_);
+    return s;
   }
   Result<uint64_t> Size() const override { return base_->Size(); }
 
  private:
   FaultInjectionEnv* env_;
   std::unique_ptr<RandomRWFile> base_;
+  std::string path_;
 };
 
 }  // namespace
@@ -73,40 +90,148 @@ Status FaultInjectionEnv::SyncStatus() const {
   return Status::OK();
 }
 
+FaultInjectionEnv::Entry& FaultInjectionEnv::EntryFor(const std::string& path) {
+  auto it = entries_.find(path);
+  if (it != entries_.end()) return it->second;
+  auto node = std::make_shared<Node>();
+  auto st = base_->Stat(path);
+  if (st.ok()) node->durable_size = st->size;
+  return entries_[path] = Entry{std::move(node), true};
+}
+
+void FaultInjectionEnv::Track(const std::string& path, Entry e) {
+  std::lock_guard<std::mutex> lock(mu_);
+  entries_[path] = std::move(e);
+}
+
+void FaultInjectionEnv::MoveEntry(const std::string& from,
+                                  const std::string& to) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Entry e = EntryFor(from);
+  entries_.erase(from);
+  // The new name is durable only once its directory is synced; the old
+  // name's removal is not modelled.
+  e.durable = false;
+  entries_[to] = std::move(e);
+}
+
+void FaultInjectionEnv::MarkSynced(const std::string& path) {
+  if (!powered_.load()) return;
+  auto st = base_->Stat(path);
+  if (!st.ok()) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  EntryFor(path).node->durable_size = st->size;
+}
+
+Result<int> FaultInjectionEnv::DropUnsyncedData() {
+  std::lock_guard<std::mutex> lock(mu_);
+  int changed = 0;
+  for (auto& [path, e] : entries_) {
+    if (!e.durable) {
+      if (base_->RemoveFile(path).ok()) ++changed;
+      continue;
+    }
+    auto st = base_->Stat(path);
+    if (!st.ok() || st->size <= e.node->durable_size) continue;
+    auto f = base_->OpenRandomRWFile(path, true);
+    if (!f.ok()) return f.status();
+    Status s = (*f)->Truncate(e.node->durable_size);
+    if (!s.ok()) return s;
+    ++changed;
+  }
+  entries_.clear();
+  powered_.store(true);
+  return changed;
+}
+
 Result<std::unique_ptr<WritableFile>> FaultInjectionEnv::NewWritableFile(
     const std::string& path) {
   auto f = base_->NewWritableFile(path);
   if (!f.ok()) return f.status();
+  Track(path, Entry{std::make_shared<Node>(), false});
   return std::unique_ptr<WritableFile>(
-      std::make_unique<FaultyWritableFile>(this, std::move(*f)));
+      std::make_unique<FaultyWritableFile>(this, std::move(*f), path));
 }
 
 Result<std::unique_ptr<WritableFile>> FaultInjectionEnv::NewAppendableFile(
     const std::string& path) {
   auto f = base_->NewAppendableFile(path);
   if (!f.ok()) return f.status();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    EntryFor(path);
+  }
   return std::unique_ptr<WritableFile>(
-      std::make_unique<FaultyWritableFile>(this, std::move(*f)));
+      std::make_unique<FaultyWritableFile>(this, std::move(*f), path));
 }
 
 Result<std::unique_ptr<RandomRWFile>> FaultInjectionEnv::OpenRandomRWFile(
     const std::string& path, bool writable) {
   auto f = base_->OpenRandomRWFile(path, writable);
   if (!f.ok()) return f.status();
+  if (writable) {
+    std::lock_guard<std::mutex> lock(mu_);
+    EntryFor(path);
+  }
   return std::unique_ptr<RandomRWFile>(
-      std::make_unique<FaultyRandomRWFile>(this, std::move(*f)));
+      std::make_unique<FaultyRandomRWFile>(this, std::move(*f), path));
 }
 
 Status FaultInjectionEnv::RenameFile(const std::string& from,
                                      const std::string& to) {
   if (rename_fails_.load()) return Status::IOError("injected rename error");
-  return base_->RenameFile(from, to);
+  Status s = base_->RenameFile(from, to);
+  if (s.ok()) MoveEntry(from, to);
+  return s;
 }
 
 Status FaultInjectionEnv::RenameNoReplace(const std::string& from,
                                           const std::string& to) {
   if (rename_fails_.load()) return Status::IOError("injected rename error");
-  return base_->RenameNoReplace(from, to);
+  Status s = base_->RenameNoReplace(from, to);
+  if (s.ok()) MoveEntry(from, to);
+  return s;
+}
+
+Status FaultInjectionEnv::RemoveFile(const std::string& path) {
+  Status s = base_->RemoveFile(path);
+  if (s.ok()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    entries_.erase(path);
+  }
+  return s;
+}
+
+Status FaultInjectionEnv::SyncPath(const std::string& path) {
+  Status s = SyncStatus();
+  if (!s.ok()) return s;
+  s = base_->SyncPath(path);
+  if (!s.ok() || !powered_.load()) return s;
+  auto st = base_->Stat(path);
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = entries_.find(path);
+  if (it != entries_.end() && st.ok()) it->second.node->durable_size = st->size;
+  for (auto& [name, e] : entries_) {
+    if (DirName(name) == path) e.durable = true;
+  }
+  return s;
+}
+
+Status FaultInjectionEnv::SyncFilesystem(const std::string& path) {
+  Status s = SyncStatus();
+  if (!s.ok()) return s;
+  s = base_->SyncFilesystem(path);
+  if (!s.ok() || !powered_.load()) return s;
+  // Tests keep each server's files under one directory; treat that subtree
+  // as the file system.
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& [name, e] : entries_) {
+    if (name.compare(0, path.size(), path) != 0) continue;
+    auto st = base_->Stat(name);
+    if (st.ok()) e.node->durable_size = st->size;
+    e.durable = true;
+  }
+  return s;
 }
 
 Status FaultInjectionEnv::WriteFileAtomic(const std::string& path,
@@ -114,7 +239,13 @@ Status FaultInjectionEnv::WriteFileAtomic(const std::string& path,
   Status s = ChargeWrite(data.size());
   if (!s.ok()) return s;
   if (rename_fails_.load()) return Status::IOError("injected rename error");
-  return base_->WriteFileAtomic(path, data);
+  s = base_->WriteFileAtomic(path, data);
+  if (s.ok() && powered_.load()) {
+    auto node = std::make_shared<Node>();
+    node->durable_size = data.size();
+    Track(path, Entry{std::move(node), true});
+  }
+  return s;
 }
 
 }  // namespace nimbus

@@ -3,12 +3,26 @@
 // Tests use it to prove that a full disk, an I/O error or a failed fsync turns
 // into an error response and never into a partial file under a valid name.
 // Fault settings may be changed from any thread while files are in use.
+//
+// It also models a power cut. It remembers, for every file created, linked
+// or renamed through it, how many bytes were made durable (Sync, SyncPath,
+// SyncFilesystem) and whether its directory entry was (SyncPath of the
+// directory, SyncFilesystem, WriteFileAtomic). SimulatePowerCut() freezes
+// that record: later syncs no longer count. DropUnsyncedData() then does to
+// the base file system what the cut would have done: names whose entry was
+// never made durable disappear and files are cut back to their durable
+// length. Files that existed before the env first saw them count as durable.
+// Not modelled: the undoing of in-place overwrites of already durable bytes
+// and of removals.
 #ifndef NIMBUS_COMMON_FAULT_INJECTION_ENV_H_
 #define NIMBUS_COMMON_FAULT_INJECTION_ENV_H_
 
 #include <atomic>
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <mutex>
+#include <string>
 
 #include "common/env.h"
 
@@ -28,9 +42,17 @@ class FaultInjectionEnv final : public Env {
   // Every rename fails with EIO while set.
   void SetRenameFails(bool fail) { rename_fails_.store(fail); }
 
+  // See the class comment. DropUnsyncedData() must run while no file is
+  // open; it re-enables the record and returns the number of names removed
+  // and files shortened.
+  void SimulatePowerCut() { powered_.store(false); }
+  Result<int> DropUnsyncedData();
+
   // Charges `n` written bytes; returns the error to report, if any.
   Status ChargeWrite(size_t n);
   Status SyncStatus() const;
+  // Records that the file at `path` is durable up to its current size.
+  void MarkSynced(const std::string& path);
 
   Result<std::unique_ptr<WritableFile>> NewWritableFile(
       const std::string& path) override;
@@ -47,9 +69,7 @@ class FaultInjectionEnv final : public Env {
   Status RenameFile(const std::string& from, const std::string& to) override;
   Status RenameNoReplace(const std::string& from,
                          const std::string& to) override;
-  Status RemoveFile(const std::string& path) override {
-    return base_->RemoveFile(path);
-  }
+  Status RemoveFile(const std::string& path) override;
   Status CreateDirIfMissing(const std::string& path) override {
     return base_->CreateDirIfMissing(path);
   }
@@ -60,6 +80,8 @@ class FaultInjectionEnv final : public Env {
   Result<DiskSpace> GetDiskSpace(const std::string& path) override {
     return base_->GetDiskSpace(path);
   }
+  Status SyncPath(const std::string& path) override;
+  Status SyncFilesystem(const std::string& path) override;
   Status WriteFileAtomic(const std::string& path,
                          std::string_view data) override;
   Result<std::string> ReadSmallFile(const std::string& path,
@@ -68,7 +90,23 @@ class FaultInjectionEnv final : public Env {
   }
 
  private:
+  // One per inode, shared by the names linked to it.
+  struct Node {
+    uint64_t durable_size = 0;
+  };
+  struct Entry {
+    std::shared_ptr<Node> node;
+    bool durable = false;  // the name survives a power cut
+  };
+  // The entry for an existing name the env has not seen: durable.
+  Entry& EntryFor(const std::string& path);  // REQUIRES: mu_ held
+  void Track(const std::string& path, Entry e);
+  void MoveEntry(const std::string& from, const std::string& to);
+
   Env* const base_;
+  std::atomic<bool> powered_{true};
+  std::mutex mu_;
+  std::map<std::string, Entry> entries_;  // guarded by mu_
   std::atomic<int64_t> write_budget_{-1};
   std::atomic<bool> write_fails_{false};
   std::atomic<bool> sync_fails_{false};

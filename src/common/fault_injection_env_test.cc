@@ -49,5 +49,58 @@ TEST_F(FaultInjectionEnvTest, NewWritableFileRefusesToClobber) {
             Status::Code::kAlreadyExists);
 }
 
+TEST_F(FaultInjectionEnvTest, PowerCutKeepsOnlyWhatWasMadeDurable) {
+  std::filesystem::create_directories(dir_ / "d");
+  const std::string dir = (dir_ / "d").string();
+  // a: data synced, linked into d/, directory synced: survives whole.
+  auto a = env_.NewWritableFile(Path("a.tmp"));
+  ASSERT_TRUE(a.ok());
+  ASSERT_TRUE((*a)->Append("durable").ok());
+  ASSERT_TRUE((*a)->Sync().ok());
+  ASSERT_TRUE((*a)->Close().ok());
+  ASSERT_TRUE(env_.RenameNoReplace(Path("a.tmp"), dir + "/a").ok());
+  ASSERT_TRUE(env_.SyncPath(dir).ok());
+  // b: data synced but its name never made durable: gone.
+  auto b = env_.NewWritableFile(Path("b.tmp"));
+  ASSERT_TRUE(b.ok());
+  ASSERT_TRUE((*b)->Append("lost").ok());
+  ASSERT_TRUE((*b)->Sync().ok());
+  ASSERT_TRUE((*b)->Close().ok());
+  ASSERT_TRUE(env_.RenameNoReplace(Path("b.tmp"), Path("b")).ok());
+  // log: an existing file appended to; only the synced prefix survives, and
+  // a sync after the cut does not count.
+  ASSERT_TRUE(env_.WriteFileAtomic(Path("log"), "head").ok());
+  auto log = env_.NewAppendableFile(Path("log"));
+  ASSERT_TRUE(log.ok());
+  ASSERT_TRUE((*log)->Append("+1").ok());
+  ASSERT_TRUE((*log)->Sync().ok());
+  ASSERT_TRUE((*log)->Append("+2").ok());
+  env_.SimulatePowerCut();
+  ASSERT_TRUE((*log)->Sync().ok());
+  ASSERT_TRUE((*log)->Close().ok());
+
+  auto changed = env_.DropUnsyncedData();
+  ASSERT_TRUE(changed.ok());
+  EXPECT_EQ(*changed, 2);
+  EXPECT_EQ(*env_.ReadSmallFile(dir + "/a", 100), "durable");
+  EXPECT_FALSE(env_.FileExists(Path("b")));
+  EXPECT_EQ(*env_.ReadSmallFile(Path("log"), 100), "head+1");
+}
+
+TEST_F(FaultInjectionEnvTest, SyncFilesystemMakesTheSubtreeDurable) {
+  auto a = env_.NewWritableFile(Path("a"));
+  ASSERT_TRUE(a.ok());
+  ASSERT_TRUE((*a)->Append("abc").ok());
+  ASSERT_TRUE((*a)->Close().ok());
+  ASSERT_TRUE(env_.SyncFilesystem(dir_.string()).ok());
+  auto b = env_.NewWritableFile(Path("b"));
+  ASSERT_TRUE(b.ok());
+  ASSERT_TRUE((*b)->Close().ok());
+  env_.SimulatePowerCut();
+  ASSERT_TRUE(env_.DropUnsyncedData().ok());
+  EXPECT_EQ(*env_.ReadSmallFile(Path("a"), 100), "abc");
+  EXPECT_FALSE(env_.FileExists(Path("b")));
+}
+
 }  // namespace
 }  // namespace nimbus

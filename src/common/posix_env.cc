@@ -16,6 +16,14 @@
 namespace nimbus {
 namespace {
 
+// "." for a bare name; "/" for a name directly under the root.
+std::string DirName(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
 Status PosixError(const std::string& context, int err) {
   return Status::FromErrno(err,
                            fmt::format("{}: {}", context, std::strerror(err)));
@@ -236,7 +244,28 @@ class PosixEnv final : public Env {
       s = PosixError("fdatasync " + tmp, errno);
     if (::close(fd) != 0 && s.ok()) s = PosixError("close " + tmp, errno);
     if (s.ok()) s = RenameFile(tmp, path);
-    if (!s.ok()) ::unlink(tmp.c_str());
+    if (!s.ok()) {
+      ::unlink(tmp.c_str());
+      return s;
+    }
+    return SyncPath(DirName(path));
+  }
+
+  Status SyncPath(const std::string& path) override {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return PosixError("open " + path, errno);
+    Status s;
+    if (::fsync(fd) != 0) s = PosixError("fsync " + path, errno);
+    ::close(fd);
+    return s;
+  }
+
+  Status SyncFilesystem(const std::string& path) override {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return PosixError("open " + path, errno);
+    Status s;
+    if (::syncfs(fd) != 0) s = PosixError("syncfs " + path, errno);
+    ::close(fd);
     return s;
   }
 

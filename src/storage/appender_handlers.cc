@@ -66,6 +66,7 @@ asio::awaitable<Status> StorageServer::HandleAppend(Conn& c,
                           static_cast<int64_t>(original), ap->size);
     });
   }
+  if (s.ok()) Changed(c, t->logic.store_path_index, t->full, true, false);
   Count(proto::kTotalAppendCount, proto::kSuccessAppendCount, s);
   Count(proto::kTotalAppendBytes, proto::kSuccessAppendBytes, s, ap->size);
   co_return s;
@@ -127,12 +128,13 @@ asio::awaitable<Status> StorageServer::HandleModify(Conn& c,
       return r;
     });
   }
+  if (s.ok()) Changed(c, path, t->full, true, false);
   Count(proto::kTotalModifyCount, proto::kSuccessModifyCount, s);
   Count(proto::kTotalModifyBytes, proto::kSuccessModifyBytes, s, mp->size);
   co_return s;
 }
 
-asio::awaitable<Status> StorageServer::HandleTruncate(Conn&,
+asio::awaitable<Status> StorageServer::HandleTruncate(Conn& c,
                                                       std::string_view body,
                                                       uint8_t) {
   auto req = proto::DecodeTruncateRequest(body);
@@ -157,6 +159,7 @@ asio::awaitable<Status> StorageServer::HandleTruncate(Conn&,
     if (r.ok()) r = AppendBinlog('T', t->logic.ToString(), req->remain_size);
     return r;
   });
+  if (s.ok()) Changed(c, t->logic.store_path_index, t->full, true, false);
   Count(proto::kTotalTruncateCount, proto::kSuccessTruncateCount, s);
   co_return s;
 }
@@ -180,6 +183,8 @@ asio::awaitable<Status> StorageServer::HandleRegenerate(Conn& c,
     return AppendBinlog('R', fresh.ToString(), 0, 0, t->logic.ToString());
   });
   if (!s.ok()) co_return s;
+  Changed(c, fresh.store_path_index, *store_.Resolve(fresh), false, true);
+  Changed(c, fresh.store_path_index, t->full, false, true);
   PutFixedString(&c.reply, opts_.group_name, proto::kGroupNameLen);
   c.reply += fresh.ToString();
   co_return Status::OK();

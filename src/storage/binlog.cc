@@ -133,6 +133,9 @@ Status BinlogWriter::OpenFile(uint32_t index) {
     auto created = env_->NewWritableFile(path);
     if (!created.ok()) return created.status();
     Status s = (*created)->Close();
+    // The new name must survive a crash, or a later synced record would
+    // vanish with it.
+    if (s.ok()) s = env_->SyncPath(dir_);
     if (!s.ok()) return s;
   }
   // Cut a torn last line left by a crash mid-write.
@@ -177,7 +180,9 @@ Status BinlogWriter::Append(const BinlogRecord& r) {
   std::lock_guard<std::mutex> lock(mu_);
   if (file_ == nullptr) return Status::IOError("binlog not open");
   if (end_.offset > 0 && end_.offset + line.size() > max_file_bytes_) {
-    Status s = file_->Close();
+    // Sync() covers the current file only: finish the old one durably.
+    Status s = file_->Sync();
+    if (s.ok()) s = file_->Close();
     if (!s.ok()) return s;
     s = OpenFile(end_.file + 1);
     if (!s.ok()) return s;

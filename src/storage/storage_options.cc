@@ -65,6 +65,18 @@ Result<StorageOptions> StorageOptions::FromConfig(ConfigFile& cf) {
     return Status::InvalidArgument(
         src + ": fsync_after_written_bytes: " + fb.status().message());
   o.fsync_after_written_bytes = *fb;
+  std::string durability = cf.GetString("durability", "none");
+  if (durability == "none") {
+    o.durability = Durability::kNone;
+  } else if (durability == "fsync") {
+    o.durability = Durability::kFsync;
+  } else if (durability == "group-commit") {
+    o.durability = Durability::kGroupCommit;
+  } else {
+    return Status::InvalidArgument(
+        src + ": durability must be none, fsync or group-commit, not `" +
+        durability + "`");
+  }
   NIMBUS_ASSIGN_OR_RETURN(v, cf.GetInt("file_distribute_path_mode", 0, 0, 1));
   o.file_distribute_path_mode = static_cast<int>(v);
   NIMBUS_ASSIGN_OR_RETURN(

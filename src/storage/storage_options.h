@@ -13,6 +13,14 @@
 
 namespace nimbus::storage {
 
+// When a change is durable relative to its acknowledgement (Nimbus's own
+// key `durability`; FastDFS always behaves as kNone).
+enum class Durability {
+  kNone,         // acknowledged once in the page cache
+  kFsync,        // file, directory entry and binlog record fsynced first
+  kGroupCommit,  // one syncfs per batch of concurrent changes, then acked
+};
+
 struct StorageOptions {
   std::string group_name;
   std::string bind_addr;
@@ -26,7 +34,8 @@ struct StorageOptions {
   int64_t connect_timeout_s = 10;
   int64_t network_timeout_s = 60;
   int64_t fsync_after_written_bytes = 0;  // 0 = never
-  int file_distribute_path_mode = 0;      // 0 round robin, 1 random
+  Durability durability = Durability::kNone;
+  int file_distribute_path_mode = 0;  // 0 round robin, 1 random
   int file_distribute_rotate_count = 100;
   int64_t upload_priority = 10;
   int work_threads = 4;

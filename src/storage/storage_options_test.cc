@@ -46,5 +46,17 @@ TEST(StorageOptions, ClearErrors) {
                    .ok());
 }
 
+TEST(StorageOptions, Durability) {
+  const std::string base = "group_name=g\nbase_path=/b\ntracker_server=t:1\n";
+  EXPECT_EQ(Parse(base)->durability, Durability::kNone);
+  EXPECT_EQ(Parse(base + "durability = fsync\n")->durability,
+            Durability::kFsync);
+  EXPECT_EQ(Parse(base + "durability = group-commit\n")->durability,
+            Durability::kGroupCommit);
+  auto bad = Parse(base + "durability = always\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("durability"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace nimbus::storage

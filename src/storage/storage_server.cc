@@ -54,6 +54,7 @@ StorageServer::~StorageServer() {
     for (auto& [ip, w] : workers_) w->Stop();
   }
   for (auto& d : disks_) d->Stop();
+  if (committer_) committer_->Stop();
 }
 
 const std::array<StorageServer::Handler, 256>& StorageServer::Handlers() {
@@ -97,6 +98,10 @@ Status StorageServer::Start() {
       std::make_unique<BinlogWriter>(env_, sync_dir_, opts_.binlog_max_bytes);
   s = binlog_->Open();
   if (!s.ok()) return s;
+  if (opts_.durability == Durability::kGroupCommit) {
+    committer_ = std::make_unique<GroupCommitter>(env_, opts_.store_paths,
+                                                  binlog_.get());
+  }
   if (!opts_.bind_addr.empty()) SetAdvertisedIp(opts_.bind_addr);
   s = server_.Listen(opts_.bind_addr, opts_.port);
   if (!s.ok()) return s;
@@ -215,6 +220,7 @@ asio::awaitable<void> StorageServer::Serve(asio::ip::tcp::socket sock) {
     c.reply_sent = false;
     c.remaining = 0;
     c.cmd = h.cmd;
+    c.change.reset();
     if (!spec || handler == nullptr) {
       spdlog::warn("{}: unknown command {}, closing", c.peer_ip, h.cmd);
       st = Status::InvalidArgument("unknown command");
@@ -234,6 +240,12 @@ asio::awaitable<void> StorageServer::Serve(asio::ip::tcp::socket sock) {
         if (ec) break;
       }
       st = co_await (this->*handler)(c, body, h.status);
+      if (c.change && opts_.durability != Durability::kNone) {
+        // Applied but not yet durable: an error here means the change may
+        // or may not survive a crash, which is what a failed reply means.
+        Status durable = co_await Persist(*c.change);
+        if (st.ok()) st = durable;
+      }
       if (!st.ok() && !(st.IsNotFound() && h.cmd == proto::kQueryFileInfo &&
                         (h.status & proto::kQueryInfoSilent))) {
         spdlog::info("{}: {} failed: {}", c.peer_ip, spec->name, st.ToString());
@@ -267,6 +279,35 @@ asio::awaitable<void> StorageServer::Serve(asio::ip::tcp::socket sock) {
     }
     if (c.close) break;
   }
+}
+
+void StorageServer::Changed(Conn& c, uint32_t path, const std::string& full,
+                            bool content, bool entry) {
+  if (!c.change) c.change.emplace().path = path;
+  if (content) c.change->files.push_back(full);
+  if (entry) {
+    size_t slash = full.rfind('/');
+    c.change->dirs.push_back(
+        slash == std::string::npos ? "." : full.substr(0, slash));
+  }
+}
+
+asio::awaitable<Status> StorageServer::Persist(const Change& change) {
+  if (opts_.durability == Durability::kGroupCommit) {
+    co_return co_await committer_->Commit(change.path);
+  }
+  co_return co_await disks_[change.path]->Run([&]() -> Status {
+    // NotFound: removed since by a later change, which persists itself.
+    for (const std::string& f : change.files) {
+      Status s = env_->SyncPath(f);
+      if (!s.ok() && !s.IsNotFound()) return s;
+    }
+    for (const std::string& d : change.dirs) {
+      Status s = env_->SyncPath(d);
+      if (!s.ok() && !s.IsNotFound()) return s;
+    }
+    return binlog_->Sync();
+  });
 }
 
 asio::awaitable<Status> StorageServer::ReadName(Conn& c, int64_t len,
@@ -386,6 +427,7 @@ asio::awaitable<Status> StorageServer::HandleUpload(Conn& c,
   Count(proto::kTotalUploadBytes, proto::kSuccessUploadBytes, done,
         up->file_size);
   if (!done.ok()) co_return done;
+  Changed(c, *path, *store_.Resolve(name), true, true);
   counters_[proto::kLastSourceUpdate].store(NowSeconds());
   PutFixedString(&c.reply, opts_.group_name, proto::kGroupNameLen);
   c.reply += name.ToString();
@@ -457,6 +499,7 @@ asio::awaitable<Status> StorageServer::HandleUploadSlave(
   Count(proto::kTotalUploadBytes, proto::kSuccessUploadBytes, done,
         sp->file_size);
   if (!done.ok()) co_return done;
+  Changed(c, path, *slave_full, true, true);
   PutFixedString(&c.reply, opts_.group_name, proto::kGroupNameLen);
   c.reply += slave.ToString();
   co_return Status::OK();
@@ -541,7 +584,7 @@ asio::awaitable<Status> StorageServer::HandleDownload(Conn& c,
   co_return Status::OK();
 }
 
-asio::awaitable<Status> StorageServer::HandleDelete(Conn&,
+asio::awaitable<Status> StorageServer::HandleDelete(Conn& c,
                                                     std::string_view body,
                                                     uint8_t) {
   auto req = proto::DecodeGroupAndName(body);
@@ -554,11 +597,12 @@ asio::awaitable<Status> StorageServer::HandleDelete(Conn&,
     Status r = store_.Delete(t->full);
     return r.ok() ? AppendBinlog('D', t->logic.ToString()) : r;
   });
+  if (s.ok()) Changed(c, t->logic.store_path_index, t->full, false, true);
   Count(proto::kTotalDeleteCount, proto::kSuccessDeleteCount, s);
   co_return s;
 }
 
-asio::awaitable<Status> StorageServer::HandleSetMeta(Conn&,
+asio::awaitable<Status> StorageServer::HandleSetMeta(Conn& c,
                                                      std::string_view body,
                                                      uint8_t) {
   auto req = proto::DecodeSetMetaRequest(body);
@@ -571,6 +615,7 @@ asio::awaitable<Status> StorageServer::HandleSetMeta(Conn&,
     Status r = store_.WriteMetadata(t->full, req->op, req->meta);
     return r.ok() ? AppendBinlog('U', t->logic.ToString()) : r;
   });
+  if (s.ok()) Changed(c, t->logic.store_path_index, t->full, false, true);
   Count(proto::kTotalSetMetaCount, proto::kSuccessSetMetaCount, s);
   co_return s;
 }

@@ -33,6 +33,7 @@
 #include "storage/binlog.h"
 #include "storage/disk_executor.h"
 #include "storage/file_store.h"
+#include "storage/group_committer.h"
 #include "storage/storage_options.h"
 
 namespace nimbus::storage {
@@ -107,6 +108,20 @@ class StorageServer {
              int64_t n = 1);
   void AddCounter(proto::Counter c, int64_t n);
 
+  // What a request changed on disk, made durable per opts_.durability
+  // before its reply is sent.
+  struct Change {
+    uint32_t path = 0;               // store path index
+    std::vector<std::string> files;  // content changed
+    std::vector<std::string> dirs;   // entries created, renamed or removed
+  };
+  // Notes in `c` that the request changed `full` on store path `path`: its
+  // content when `content`, its directory's entries when `entry`.
+  static void Changed(Conn& c, uint32_t path, const std::string& full,
+                      bool content, bool entry);
+  // Makes `change` and the binlog durable per opts_.durability.
+  asio::awaitable<Status> Persist(const Change& change);
+
   // Guards against two updates of one appender file at the same time.
   class BusyGuard;
   bool TryMarkBusy(const std::string& full);
@@ -143,6 +158,7 @@ class StorageServer {
   net::TcpServer server_;
   std::vector<std::unique_ptr<TrackerReporter>> reporters_;
   std::unique_ptr<BinlogWriter> binlog_;
+  std::unique_ptr<GroupCommitter> committer_;  // durability = group-commit
   std::string sync_dir_;
   const int64_t start_time_;
 

@@ -5,6 +5,7 @@
 
 #include <asio.hpp>
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "storage/storage_server.h"
@@ -23,6 +24,8 @@ struct StorageServer::Conn {
   bool reply_sent = false;  // the handler wrote the response itself
   bool close = false;       // the connection cannot continue
   std::string chunk;        // reusable transfer buffer
+  // Set by a handler that changed something; persisted before the reply.
+  std::optional<Change> change;
 };
 
 class StorageServer::BusyGuard {

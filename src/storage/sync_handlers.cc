@@ -140,6 +140,7 @@ asio::awaitable<Status> StorageServer::HandleSyncCreate(Conn& c,
     }
     return AppendBinlog('c', t->logic.ToString());
   });
+  if (done.ok()) Changed(c, t->logic.store_path_index, t->full, true, true);
   AddCounter(proto::kTotalSyncInBytes, p->file_size);
   if (done.ok()) AddCounter(proto::kSuccessSyncInBytes, p->file_size);
   counters_[proto::kLastSyncUpdate].store(
@@ -199,6 +200,7 @@ asio::awaitable<Status> StorageServer::HandleSyncWrite(Conn& c,
     if (r.ok()) r = AppendBinlog(op, t->logic.ToString(), p->offset, p->length);
     return r;
   });
+  if (s.ok()) Changed(c, path, t->full, true, false);
   AddCounter(proto::kTotalSyncInBytes, p->length);
   if (s.ok()) AddCounter(proto::kSuccessSyncInBytes, p->length);
   co_return s;
@@ -214,6 +216,7 @@ asio::awaitable<Status> StorageServer::HandleSyncDelete(Conn& c,
   if (!m.ok()) co_return m.status();
   auto t = ResolveTarget(m->group, m->name);
   if (!t.ok()) co_return t.status();
+  Changed(c, t->logic.store_path_index, t->full, false, true);
   co_return co_await disks_[t->logic.store_path_index]->Run([&]() -> Status {
     Status r = store_.Delete(t->full);
     if (r.IsNotFound()) return Status::OK();  // already gone: harmless
@@ -232,6 +235,7 @@ asio::awaitable<Status> StorageServer::HandleSyncMetadata(Conn& c,
   if (!m.ok()) co_return m.status();
   auto t = ResolveTarget(m->group, m->name);
   if (!t.ok()) co_return t.status();
+  Changed(c, t->logic.store_path_index, t->full, false, true);
   co_return co_await disks_[t->logic.store_path_index]->Run([&]() -> Status {
     Status r = store_.WriteMetadata(t->full, 'O', m->extra);
     if (r.IsNotFound()) return Status::OK();  // deleted since: harmless
@@ -253,6 +257,7 @@ asio::awaitable<Status> StorageServer::HandleSyncTruncate(Conn& c,
   if (!t->fields.IsAppender()) {
     co_return Status::InvalidArgument("not an appender file");
   }
+  Changed(c, t->logic.store_path_index, t->full, true, false);
   co_return co_await disks_[t->logic.store_path_index]->Run([&]() -> Status {
     auto f = env_->OpenRandomRWFile(t->full, true);
     if (f.status().IsNotFound()) return Status::OK();
@@ -275,6 +280,8 @@ asio::awaitable<Status> StorageServer::HandleSyncRename(Conn& c,
   if (!to.ok()) co_return to.status();
   auto from = ResolveTarget(m->group, m->extra);
   if (!from.ok()) co_return from.status();
+  Changed(c, to->logic.store_path_index, to->full, false, true);
+  Changed(c, to->logic.store_path_index, from->full, false, true);
   co_return co_await disks_[to->logic.store_path_index]->Run([&]() -> Status {
     if (!env_->FileExists(from->full)) {
       return Status::OK();  // applied before, or the file is gone

@@ -1,0 +1,81 @@
+#include "storage/group_committer.h"
+
+#include <set>
+#include <utility>
+
+namespace nimbus::storage {
+
+GroupCommitter::GroupCommitter(Env* env, std::vector<std::string> store_paths,
+                               BinlogWriter* binlog)
+    : env_(env), store_paths_(std::move(store_paths)), binlog_(binlog) {
+  thread_ = std::thread([this] { Loop(); });
+}
+
+GroupCommitter::~GroupCommitter() { Stop(); }
+
+void GroupCommitter::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void GroupCommitter::Enqueue(uint32_t path, std::function<void(Status)> done) {
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (!stopping_) {
+      pending_.push_back(Waiter{path, std::move(done)});
+      lock.unlock();
+      cv_.notify_one();
+      return;
+    }
+  }
+  done(Status::Unavailable("storage server is stopping"));
+}
+
+asio::awaitable<Status> GroupCommitter::Commit(uint32_t path) {
+  return asio::async_initiate<const asio::use_awaitable_t<>&, void(Status)>(
+      [this, path](auto handler) {
+        auto work =
+            asio::make_work_guard(asio::get_associated_executor(handler));
+        // The handler is move-only; std::function needs a copyable callable.
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        Enqueue(path, [shared, work](Status s) mutable {
+          asio::post(work.get_executor(), [shared, s = std::move(s)]() mutable {
+            std::move (*shared)(std::move(s));
+          });
+          work.reset();
+        });
+      },
+      asio::use_awaitable);
+}
+
+void GroupCommitter::Loop() {
+  std::vector<Waiter> batch;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
+      batch.swap(pending_);
+      if (batch.empty() && stopping_) return;
+    }
+    std::set<uint32_t> paths;
+    for (const Waiter& w : batch) paths.insert(w.path);
+    Status s;
+    for (uint32_t p : paths) {
+      if (p >= store_paths_.size()) continue;
+      s = env_->SyncFilesystem(store_paths_[p]);
+      if (!s.ok()) break;
+    }
+    // The binlog may live on another file system than the store paths.
+    if (s.ok()) s = binlog_->Sync();
+    flushes_.fetch_add(1);
+    commits_.fetch_add(batch.size());
+    for (Waiter& w : batch) w.done(s);
+    batch.clear();
+  }
+}
+
+}  // namespace nimbus::storage
