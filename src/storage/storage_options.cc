@@ -77,6 +77,16 @@ Result<StorageOptions> StorageOptions::FromConfig(ConfigFile& cf) {
         src + ": durability must be none, fsync or group-commit, not `" +
         durability + "`");
   }
+  NIMBUS_ASSIGN_OR_RETURN(
+      o.scrub_interval_s,
+      cf.GetSeconds("scrub_interval", 7 * 86400, 0, 365 * 86400));
+  auto rate = ParseByteSize(cf.GetString("scrub_bytes_per_second", "16M"));
+  if (!rate.ok())
+    return Status::InvalidArgument(
+        src + ": scrub_bytes_per_second: " + rate.status().message());
+  o.scrub_bytes_per_second = *rate;
+  NIMBUS_ASSIGN_OR_RETURN(o.check_crc_on_download,
+                          cf.GetBool("check_crc_on_download", true));
   NIMBUS_ASSIGN_OR_RETURN(v, cf.GetInt("file_distribute_path_mode", 0, 0, 1));
   o.file_distribute_path_mode = static_cast<int>(v);
   NIMBUS_ASSIGN_OR_RETURN(

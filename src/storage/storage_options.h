@@ -35,6 +35,14 @@ struct StorageOptions {
   int64_t network_timeout_s = 60;
   int64_t fsync_after_written_bytes = 0;  // 0 = never
   Durability durability = Durability::kNone;
+  // Scrubber (Nimbus only): seconds between passes (0 = no passes; files a
+  // download found damaged are still repaired) and its read rate limit
+  // (0 = unlimited).
+  int64_t scrub_interval_s = 7 * 86400;
+  int64_t scrub_bytes_per_second = 16 << 20;
+  // Check size and CRC32 of a normal file while serving a whole-file
+  // download; a damaged file is never sent as if intact.
+  bool check_crc_on_download = true;
   int file_distribute_path_mode = 0;  // 0 round robin, 1 random
   int file_distribute_rotate_count = 100;
   int64_t upload_priority = 10;

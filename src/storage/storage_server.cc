@@ -53,6 +53,7 @@ StorageServer::~StorageServer() {
     std::lock_guard<std::mutex> lock(mu_);
     for (auto& [ip, w] : workers_) w->Stop();
   }
+  if (scrubber_) scrubber_->Stop();
   for (auto& d : disks_) d->Stop();
   if (committer_) committer_->Stop();
 }
@@ -109,6 +110,8 @@ Status StorageServer::Start() {
                              server_.port());
   if (!s.ok()) return s;
   server_.Start();
+  scrubber_ = std::make_unique<Scrubber>(this);
+  scrubber_->Start();
   for (const HostPort& t : opts_.trackers) {
     reporters_.push_back(std::make_unique<TrackerReporter>(this, io_, t));
     reporters_.back()->Start();
@@ -505,6 +508,12 @@ asio::awaitable<Status> StorageServer::HandleUploadSlave(
   co_return Status::OK();
 }
 
+void StorageServer::DownloadCorrupt(const Target& t, const Status& s) {
+  download_crc_failures_.fetch_add(1);
+  spdlog::error("download refused: {}; repairing from a peer", s.ToString());
+  if (scrubber_) scrubber_->Suspect(t.logic.ToString());
+}
+
 asio::awaitable<Status> StorageServer::HandleDownload(Conn& c,
                                                       std::string_view body,
                                                       uint8_t) {
@@ -517,6 +526,11 @@ asio::awaitable<Status> StorageServer::HandleDownload(Conn& c,
   uint64_t offset = static_cast<uint64_t>(req->offset);
   uint64_t length = 0;
   size_t first = 0;
+  // A normal file's name carries its size and CRC32; a whole-file download
+  // is checked against them as it is sent.
+  bool verify = opts_.check_crc_on_download && !t->fields.IsAppender() &&
+                !t->logic.IsSlave(t->fields);
+  uLong crc = crc32(0L, Z_NULL, 0);
   Status s = co_await disk.Run([&]() -> Status {
     auto f = env_->OpenRandomRWFile(t->full, false);
     if (!f.ok()) return f.status();
@@ -530,6 +544,12 @@ asio::awaitable<Status> StorageServer::HandleDownload(Conn& c,
     if (req->bytes > 0 && static_cast<uint64_t>(req->bytes) < length) {
       length = static_cast<uint64_t>(req->bytes);
     }
+    if (verify && *size != static_cast<uint64_t>(t->fields.EncodedSize())) {
+      return Status::Corruption(fmt::format("{} has {} bytes, its name says {}",
+                                            t->full, *size,
+                                            t->fields.EncodedSize()));
+    }
+    verify = verify && offset == 0 && length == *size;
     // Read the first chunk in the same trip to the disk thread: small files
     // need no second hop.
     size_t want =
@@ -538,9 +558,18 @@ asio::awaitable<Status> StorageServer::HandleDownload(Conn& c,
     if (!n.ok()) return n.status();
     if (*n != want) return Status::IOError("file shrank while being read");
     first = *n;
+    if (verify) {
+      crc = crc32(crc, reinterpret_cast<const Bytef*>(c.chunk.data()),
+                  static_cast<uInt>(first));
+      if (first == length && crc != t->fields.crc32) {
+        return Status::Corruption(
+            fmt::format("{} does not match its CRC32", t->full));
+      }
+    }
     file = std::move(*f);
     return Status::OK();
   });
+  if (s.code() == Status::Code::kCorruption) DownloadCorrupt(*t, s);
   Count(proto::kTotalDownloadCount, proto::kSuccessDownloadCount, s);
   if (!s.ok()) co_return s;
   char hdr[proto::kHeaderSize];
@@ -559,8 +588,19 @@ asio::awaitable<Status> StorageServer::HandleDownload(Conn& c,
       if (!n.ok()) return n.status();
       if (*n != want) return Status::IOError("file shrank while being read");
       got = *n;
+      if (verify) {
+        crc = crc32(crc, reinterpret_cast<const Bytef*>(c.chunk.data()),
+                    static_cast<uInt>(got));
+        // The last chunk is held back: closing the connection instead tells
+        // the client the download failed.
+        if (sent + got == length && crc != t->fields.crc32) {
+          return Status::Corruption(
+              fmt::format("{} does not match its CRC32", t->full));
+        }
+      }
       return Status::OK();
     });
+    if (s.code() == Status::Code::kCorruption) DownloadCorrupt(*t, s);
     if (!s.ok()) {
       // The header promised `length` bytes; the only honest signal left is
       // to close the connection.

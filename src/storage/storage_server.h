@@ -34,6 +34,7 @@
 #include "storage/disk_executor.h"
 #include "storage/file_store.h"
 #include "storage/group_committer.h"
+#include "storage/scrubber.h"
 #include "storage/storage_options.h"
 
 namespace nimbus::storage {
@@ -71,6 +72,16 @@ class StorageServer {
   // to when this server is its sync source).
   void UpdatePeers(const std::vector<proto::StorageStat>& members,
                    const std::string& self_ip);
+  // The IPs of the group's other members (they listen on this server's
+  // port); only those the tracker reports ACTIVE when `active_only`.
+  std::vector<std::string> Peers(bool active_only) const;
+  // Marks `full` as being updated; false if it already is. Every change to
+  // an existing file holds the mark (see BusyGuard).
+  bool TryMarkBusy(const std::string& full);
+  void ClearBusy(const std::string& full);
+  const Scrubber* scrubber() const { return scrubber_.get(); }
+  int64_t download_crc_failures() const { return download_crc_failures_; }
+
   // Peers whose full copy from this server finished and must be reported to
   // the trackers (STORAGE_SYNC_NOTIFY).
   std::vector<std::string> FinishedFullCopies() const;
@@ -103,6 +114,8 @@ class StorageServer {
     std::string full;
   };
   Result<Target> ResolveTarget(std::string_view group, std::string_view name);
+  // Counts a download refused for damage and queues the file for repair.
+  void DownloadCorrupt(const Target& t, const Status& s);
   uint32_t SourceIp(const Conn& c);
   void Count(proto::Counter total, proto::Counter success, const Status& s,
              int64_t n = 1);
@@ -122,10 +135,8 @@ class StorageServer {
   // Makes `change` and the binlog durable per opts_.durability.
   asio::awaitable<Status> Persist(const Change& change);
 
-  // Guards against two updates of one appender file at the same time.
+  // Guards against two updates of one file at the same time.
   class BusyGuard;
-  bool TryMarkBusy(const std::string& full);
-  void ClearBusy(const std::string& full);
 
   asio::awaitable<Status> HandleActiveTest(Conn&, std::string_view, uint8_t);
   asio::awaitable<Status> HandleUpload(Conn&, std::string_view, uint8_t);
@@ -159,6 +170,8 @@ class StorageServer {
   std::vector<std::unique_ptr<TrackerReporter>> reporters_;
   std::unique_ptr<BinlogWriter> binlog_;
   std::unique_ptr<GroupCommitter> committer_;  // durability = group-commit
+  std::unique_ptr<Scrubber> scrubber_;
+  std::atomic<int64_t> download_crc_failures_{0};
   std::string sync_dir_;
   const int64_t start_time_;
 

@@ -70,6 +70,17 @@ void StorageServer::SaveOwnState(uint8_t state) {
   if (!s.ok()) spdlog::warn("cannot save storage state: {}", s.ToString());
 }
 
+std::vector<std::string> StorageServer::Peers(bool active_only) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> out;
+  for (const auto& [ip, w] : workers_) {
+    if (!active_only ||
+        w->peer_state() == static_cast<uint8_t>(proto::StorageState::kActive))
+      out.push_back(ip);
+  }
+  return out;
+}
+
 bool StorageServer::IsPeer(const std::string& ip) const {
   std::lock_guard<std::mutex> lock(mu_);
   return workers_.contains(ip);
@@ -216,11 +227,14 @@ asio::awaitable<Status> StorageServer::HandleSyncDelete(Conn& c,
   if (!m.ok()) co_return m.status();
   auto t = ResolveTarget(m->group, m->name);
   if (!t.ok()) co_return t.status();
+  BusyGuard guard(this, t->full);
+  if (!guard.held()) co_return Status::Busy("file is being updated");
   Changed(c, t->logic.store_path_index, t->full, false, true);
   co_return co_await disks_[t->logic.store_path_index]->Run([&]() -> Status {
     Status r = store_.Delete(t->full);
-    if (r.IsNotFound()) return Status::OK();  // already gone: harmless
-    if (!r.ok()) return r;
+    // Already gone is harmless, and still logged: a repair of the file in
+    // flight (Scrubber) must see that it was deleted.
+    if (!r.ok() && !r.IsNotFound()) return r;
     return AppendBinlog('d', t->logic.ToString());
   });
 }

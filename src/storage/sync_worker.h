@@ -33,6 +33,7 @@ class SyncWorker {
   void Stop() { stop_.store(true); }
 
   const std::string& peer_ip() const { return peer_ip_; }
+  uint8_t peer_state() const { return peer_state_.load(); }
   // The peer's state as the tracker reports it, and whether this server is
   // the source of its initial full copy. A joining peer (WAIT_SYNC or
   // SYNCING) gets nothing from a non-source until it is ACTIVE; the source
