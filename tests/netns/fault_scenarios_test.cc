@@ -1,0 +1,322 @@
+// Fault scenarios on a multi-host cluster (NetCluster): a client keeps
+// uploading during the fault; afterwards every acknowledged upload must be
+// readable with the right bytes and the replicas of the group must hold
+// identical file sets. Each test prints `acked N, lost M, converged in S s`.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "net_cluster.h"
+
+namespace nimbus::test {
+namespace {
+
+using client::Source;
+using Clock = std::chrono::steady_clock;
+
+// Uploads from `threads` clients until stopped, recording what was acked.
+class Workload {
+ public:
+  Workload(NetCluster& c, client::ClientOptions opts, int threads,
+           size_t max_size = 16384)
+      : cluster_(c), opts_(std::move(opts)) {
+    for (int t = 0; t < threads; ++t) {
+      threads_.emplace_back([this, t, max_size] {
+        NetCluster::ClientScope in(cluster_);
+        client::Client c(opts_);
+        std::mt19937 rng(static_cast<uint32_t>(t * 7919 + 1));
+        while (!stop_.load()) {
+          std::string data(1 + rng() % max_size, '\0');
+          for (char& ch : data) ch = static_cast<char>(rng());
+          auto id = c.Upload(Source::FromString(data), "bin");
+          std::lock_guard<std::mutex> lock(mu_);
+          if (id.ok()) {
+            acked_[*id] = std::move(data);
+          } else {
+            ++errors_;
+            last_error_ = id.status();
+          }
+        }
+      });
+    }
+  }
+  ~Workload() { Stop(); }
+  void Stop() {
+    stop_.store(true);
+    for (auto& t : threads_) t.join();
+    threads_.clear();
+  }
+  size_t acked() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return acked_.size();
+  }
+  const std::map<std::string, std::string>& files() const { return acked_; }
+  int errors() const { return errors_; }
+  const Status& last_error() const { return last_error_; }
+
+ private:
+  NetCluster& cluster_;
+  client::ClientOptions opts_;
+  std::atomic<bool> stop_{false};
+  std::vector<std::thread> threads_;
+  std::mutex mu_;
+  std::map<std::string, std::string> acked_;  // guarded by mu_
+  int errors_ = 0;                            // guarded by mu_
+  Status last_error_;                         // guarded by mu_
+};
+
+// Acked files that cannot be read back whole through the tracker.
+int CountLost(NetCluster& c, const client::ClientOptions& opts,
+              const std::map<std::string, std::string>& files) {
+  NetCluster::ClientScope in(c);
+  client::Client cl(opts);
+  int lost = 0;
+  for (const auto& [id, data] : files) {
+    auto got = cl.DownloadToString(id);
+    if (!got.ok() || *got != data) {
+      ++lost;
+      if (lost <= 5) {
+        ADD_FAILURE() << "lost " << id << ": "
+                      << (got.ok() ? "wrong bytes" : got.status().ToString());
+      }
+    }
+  }
+  return lost;
+}
+
+// Seconds until every replica in `procs` holds the same files, or -1.
+double Converge(NetCluster& c, const std::vector<size_t>& procs,
+                int timeout_s = 60) {
+  auto start = Clock::now();
+  while (Clock::now() - start < std::chrono::seconds(timeout_s)) {
+    auto first = c.Files(procs[0]);
+    bool same = true;
+    for (size_t i = 1; i < procs.size() && same; ++i) {
+      same = c.Files(procs[i]) == first;
+    }
+    if (same) {
+      return std::chrono::duration<double>(Clock::now() - start).count();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  auto a = c.Files(procs[0]);
+  for (size_t i = 1; i < procs.size(); ++i) {
+    auto b = c.Files(procs[i]);
+    int only_a = 0, only_b = 0, differ = 0;
+    for (const auto& [k, v] : a) {
+      auto it = b.find(k);
+      if (it == b.end()) {
+        ++only_a;
+      } else if (it->second != v) {
+        ++differ;
+      }
+    }
+    for (const auto& [k, v] : b) only_b += a.count(k) == 0;
+    ADD_FAILURE() << "replicas differ: " << only_a << " only on the first, "
+                  << only_b << " only on replica " << i << ", " << differ
+                  << " with different bytes";
+  }
+  return -1;
+}
+
+void Sleep(int ms) {
+  std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+}
+
+class FaultScenario : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!cluster_.available()) {
+      std::fprintf(stderr,
+                   "\n*** SKIPPING multi-host fault tests: %s (they need root "
+                   "and network namespaces) ***\n\n",
+                   cluster_.why().c_str());
+      GTEST_SKIP() << cluster_.why();
+    }
+  }
+  // One tracker on host 0 and a group of two replicas on hosts 1 and 2.
+  void StartGroup(const std::string& extra = "") {
+    for (int i = 0; i < 3; ++i) cluster_.AddHost();
+    cluster_.StartTracker(0);
+    s1_ = cluster_.StartStorage(1, "group1", {0}, extra);
+    s2_ = cluster_.StartStorage(2, "group1", {0}, extra);
+    ASSERT_TRUE(cluster_.WaitActive(0, 2)) << "storages never became ACTIVE";
+    opts_ = cluster_.ClientOpts({0});
+  }
+  void Report(const char* what, size_t acked, int lost, double converged) {
+    std::printf("%s: acked %zu, lost %d, converged in %.1f s\n", what, acked,
+                lost, converged);
+  }
+
+  NetCluster cluster_{
+      ::testing::UnitTest::GetInstance()->current_test_info()->name()};
+  client::ClientOptions opts_;
+  size_t s1_ = 0, s2_ = 0;
+};
+
+TEST_F(FaultScenario, KillStorageDuringUploads) {
+  ASSERT_NO_FATAL_FAILURE(StartGroup());
+  Workload w(cluster_, opts_, 3);
+  Sleep(1500);
+  cluster_.Kill(s2_, SIGKILL);
+  size_t at_kill = w.acked();
+  Sleep(2000);
+  ASSERT_NO_FATAL_FAILURE(cluster_.Restart(s2_));
+  Sleep(2000);
+  w.Stop();
+  EXPECT_GT(w.acked(), at_kill) << "uploads stopped while a replica was down";
+  int lost = CountLost(cluster_, opts_, w.files());
+  double t = Converge(cluster_, {s1_, s2_});
+  Report("kill -9 storage", w.acked(), lost, t);
+  EXPECT_EQ(lost, 0);
+  EXPECT_GE(t, 0);
+}
+
+TEST_F(FaultScenario, PartitionStorageThenHeal) {
+  ASSERT_NO_FATAL_FAILURE(StartGroup());
+  Workload w(cluster_, opts_, 3);
+  Sleep(1500);
+  cluster_.Cut(2);
+  size_t at_cut = w.acked();
+  Sleep(5000);  // longer than the tracker's check_active_interval
+  size_t during = w.acked() - at_cut;
+  cluster_.Heal(2);
+  Sleep(2000);
+  w.Stop();
+  EXPECT_GT(during, 0u) << "no upload succeeded during the partition";
+  int lost = CountLost(cluster_, opts_, w.files());
+  double t = Converge(cluster_, {s1_, s2_});
+  Report("partition storage", w.acked(), lost, t);
+  EXPECT_EQ(lost, 0);
+  EXPECT_GE(t, 0);
+}
+
+TEST_F(FaultScenario, FreshStorageJoinsGroupHolding10000Files) {
+  for (int i = 0; i < 2; ++i) cluster_.AddHost();
+  cluster_.StartTracker(0);
+  size_t s1 = cluster_.StartStorage(1, "group1", {0});
+  ASSERT_TRUE(cluster_.WaitActive(0, 1));
+  opts_ = cluster_.ClientOpts({0});
+  constexpr size_t kFiles = 10000;
+  {
+    Workload w(cluster_, opts_, 4, 512);
+    while (w.acked() < kFiles) Sleep(100);
+    w.Stop();
+    ASSERT_EQ(w.errors(), 0) << w.last_error().ToString();
+  }
+  size_t held = cluster_.Files(s1).size();
+  ASSERT_GE(held, kFiles);
+  cluster_.AddHost();
+  auto start = Clock::now();
+  size_t s2 = cluster_.StartStorage(2, "group1", {0});
+  ASSERT_TRUE(cluster_.WaitActive(0, 2, 300)) << "the new storage never "
+                                                 "became ACTIVE";
+  double active_after =
+      std::chrono::duration<double>(Clock::now() - start).count();
+  // ACTIVE means complete: no waiting for convergence here.
+  size_t copied = cluster_.Files(s2).size();
+  EXPECT_EQ(copied, held);
+  EXPECT_TRUE(cluster_.Files(s2) == cluster_.Files(s1));
+  std::printf(
+      "join: %zu files on the source, %zu on the new member when it "
+      "became ACTIVE after %.1f s\n",
+      held, copied, active_after);
+  (void)s2;
+}
+
+TEST_F(FaultScenario, DiskFullOnOneGroupThenOnAll) {
+  for (int i = 0; i < 3; ++i) cluster_.AddHost();
+  cluster_.StartTracker(0, "store_lookup = 0\n");
+  size_t a = cluster_.StartStorage(1, "group1", {0}, "", 12);
+  size_t b = cluster_.StartStorage(2, "group2", {0}, "", 24);
+  ASSERT_TRUE(cluster_.WaitActive(0, 2));
+  opts_ = cluster_.ClientOpts({0});
+  NetCluster::ClientScope in(cluster_);
+  client::Client c(opts_);
+  std::map<std::string, std::string> acked;
+  std::mt19937 rng(5);
+  Status last;
+  int failures = 0;
+  // Space is reported once a second: keep going through a few refusals.
+  for (int i = 0; i < 400 && failures < 20; ++i) {
+    std::string data(256 * 1024, '\0');
+    for (char& ch : data) ch = static_cast<char>(rng());
+    auto id = c.Upload(Source::FromString(data), "bin");
+    if (id.ok()) {
+      acked[*id] = std::move(data);
+      failures = 0;
+    } else {
+      last = id.status();
+      ++failures;
+      Sleep(100);
+    }
+  }
+  size_t in1 = 0, in2 = 0;
+  for (const auto& [id, data] : acked) {
+    (id.rfind("group1/", 0) == 0 ? in1 : in2)++;
+  }
+  // Group 1 filled first and uploads carried on in group 2, until both
+  // were full and the client got a clear "no space" error.
+  EXPECT_GT(in1, 20u);
+  EXPECT_GT(in2, in1);
+  EXPECT_EQ(last.code(), Status::Code::kNoSpace) << last.ToString();
+  int lost = CountLost(cluster_, opts_, acked);
+  std::printf(
+      "disk full: acked %zu (group1 %zu, group2 %zu), lost %d, last "
+      "error: %s\n",
+      acked.size(), in1, in2, lost, last.ToString().c_str());
+  EXPECT_EQ(lost, 0);
+  // No temp file or partial file left behind.
+  for (size_t p : {a, b}) {
+    for (const auto& [rel, bytes] : cluster_.Files(p)) {
+      EXPECT_TRUE(bytes.size() == 256 * 1024) << rel << " " << bytes.size();
+    }
+  }
+}
+
+TEST_F(FaultScenario, CorruptReplicaIsRepairedFromPeer) {
+  ASSERT_NO_FATAL_FAILURE(
+      StartGroup("scrub_interval = 1\nscrub_bytes_per_second = 0\n"));
+  std::map<std::string, std::string> files;
+  {
+    Workload w(cluster_, opts_, 2);
+    while (w.acked() < 40) Sleep(50);
+    w.Stop();
+    files = w.files();
+  }
+  ASSERT_GE(Converge(cluster_, {s1_, s2_}), 0);
+  // Damage five files on replica 2: flip bits in four, delete one.
+  auto on_disk = cluster_.Files(s2_);
+  int damaged = 0;
+  for (const auto& [rel, bytes] : on_disk) {
+    if (rel.size() > 2 && rel.substr(rel.size() - 2) == "-m") continue;
+    std::string path = cluster_.base(s2_) + "/data/" + rel;
+    if (damaged == 4) {
+      std::filesystem::remove(path);
+    } else {
+      std::string bad = bytes;
+      bad[bad.size() / 2] ^= 0x40;
+      std::ofstream(path, std::ios::binary | std::ios::trunc) << bad;
+    }
+    if (++damaged == 5) break;
+  }
+  ASSERT_EQ(damaged, 5);
+  double t = Converge(cluster_, {s1_, s2_}, 30);
+  int lost = CountLost(cluster_, opts_, files);
+  Report("corrupt replica", files.size(), lost, t);
+  EXPECT_EQ(lost, 0);
+  EXPECT_GE(t, 0) << "damage not repaired";
+}
+
+}  // namespace
+}  // namespace nimbus::test
