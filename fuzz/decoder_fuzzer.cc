@@ -69,6 +69,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     case 13:
       (void)DecodeDiskUsage(in);
+      (void)DecodeTrackerStatus(in);
+      (void)DecodeLeader(in);
       break;
     case 14:
       (void)DecodeParameters(in);

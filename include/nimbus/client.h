@@ -17,6 +17,7 @@
 #ifndef NIMBUS_CLIENT_H_
 #define NIMBUS_CLIENT_H_
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -133,6 +134,9 @@ class Client {
 
   const ClientOptions opts_;
   std::unique_ptr<ConnectionPool> pool_;
+  // The tracker that answered last: asked first next time, so a dead
+  // tracker costs one timeout, not one per request.
+  std::atomic<size_t> tracker_first_{0};
 };
 
 }  // namespace nimbus::client

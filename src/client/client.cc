@@ -216,10 +216,14 @@ Result<Client::Reply> Client::TrackerCall(uint8_t cmd,
     return Status::InvalidArgument("no tracker_server configured");
   }
   Status last;
-  for (const HostPort& t : opts_.trackers) {
+  const size_t n = opts_.trackers.size();
+  const size_t first = tracker_first_.load() % n;
+  for (size_t i = 0; i < n; ++i) {
+    size_t k = (first + i) % n;
     Reply r;
-    Call call(pool_.get(), t);
+    Call call(pool_.get(), opts_.trackers[k]);
     last = call.Run(cmd, 0, body, nullptr, &r.body, nullptr, nullptr);
+    if (last.ok() || !IsNetworkError(last)) tracker_first_.store(k);
     if (last.ok()) return r;
     if (!IsNetworkError(last)) return last;  // the tracker answered
   }

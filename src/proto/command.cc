@@ -15,7 +15,7 @@ constexpr int64_t kJoinBody = 17 + 6 * 8 + 8 + 1 + 1 + 16 + 8;
 constexpr int64_t kStatBlock = 12 + 42 * 8;
 constexpr int64_t kMaxStorePaths = 256;
 
-constexpr std::array<CommandSpec, 38> kCommands = {{
+constexpr std::array<CommandSpec, 40> kCommands = {{
     {kQuit, "QUIT", 0, 0, false},
     {kActiveTest, "ACTIVE_TEST", 0, 0, false},
     {kQueryStoreWithoutGroupOne, "QUERY_STORE_WITHOUT_GROUP_ONE", 0, 0, false},
@@ -49,6 +49,9 @@ constexpr std::array<CommandSpec, 38> kCommands = {{
     {kRegenerateAppenderFilename, "REGENERATE_APPENDER_FILENAME", 1, kName,
      false},
     {kResp, "RESP", 0, 0, false},
+    // tracker -> tracker (server_messages.h)
+    {64, "TRACKER_GET_STATUS", 0, 0, false},
+    {95, "TRACKER_GET_LEADER", 0, 0, false},
     // storage -> storage replication (sync_messages.h)
     {16, "SYNC_CREATE_FILE", 40 + 1, 40, true},
     {17, "SYNC_DELETE_FILE", 8 + kG + 1, 8 + kG + kName, false},

@@ -76,6 +76,51 @@ Result<JoinReply> DecodeJoinReply(std::string_view b) {
   return r;
 }
 
+std::string EncodeTrackerStatus(const TrackerStatus& s) {
+  std::string out;
+  out.push_back(s.is_leader ? 1 : 0);
+  PutBE64(&out, s.up_since);
+  PutFixedString(&out, s.leader_ip, kIpAddressSize);
+  PutBE64(&out, s.leader_port);
+  PutBE64(&out, s.leader_since);
+  return out;
+}
+
+Result<TrackerStatus> DecodeTrackerStatus(std::string_view b) {
+  if (b.size() != 1 + 8 + kIpAddressSize + 8 + 8) {
+    return Status::Corruption("tracker status has invalid length");
+  }
+  TrackerStatus s;
+  s.is_leader = b[0] != 0;
+  s.up_since = DecodeBE64(b.data() + 1);
+  s.leader_ip = std::string(GetFixedString(b.data() + 9, kIpAddressSize));
+  s.leader_port = DecodeBE64(b.data() + 9 + kIpAddressSize);
+  s.leader_since = DecodeBE64(b.data() + 17 + kIpAddressSize);
+  if (s.leader_port < 0 || s.leader_port > 65535) {
+    return Status::Corruption("tracker status has an invalid port");
+  }
+  return s;
+}
+
+std::string EncodeLeader(const std::string& ip, int64_t port) {
+  std::string out;
+  PutFixedString(&out, ip, kIpAddressSize);
+  PutBE64(&out, port);
+  return out;
+}
+
+Result<std::pair<std::string, int64_t>> DecodeLeader(std::string_view b) {
+  if (b.size() != kIpAddressSize + 8) {
+    return Status::Corruption("leader reply has invalid length");
+  }
+  int64_t port = DecodeBE64(b.data() + kIpAddressSize);
+  if (port <= 0 || port > 65535) {
+    return Status::Corruption("leader reply has an invalid port");
+  }
+  return std::make_pair(std::string(GetFixedString(b.data(), kIpAddressSize)),
+                        port);
+}
+
 std::string EncodeDiskUsage(const std::vector<PathUsage>& paths) {
   std::string out;
   for (const PathUsage& u : paths) {

@@ -10,6 +10,13 @@
 //   STORAGE_BEAT (83): StorageCounters (348 bytes) or empty; reply empty.
 //   REPORT_DISK_USAGE (84): n x (total_mb int64 | free_mb int64); reply empty.
 //   PARAMETER_REQ (75): empty; reply "key=value\n" text.
+//
+// Tracker -> tracker (leader election; Nimbus's own layouts):
+//   TRACKER_GET_STATUS (64): empty; reply 41 bytes:
+//     is_leader 1 | up_since int64 | leader_ip 16 | leader_port int64 |
+//     leader_since int64
+//   TRACKER_GET_LEADER (95): empty; reply leader_ip 16 | leader_port int64
+//     (ENOENT when no leader is known yet).
 #ifndef NIMBUS_PROTO_SERVER_MESSAGES_H_
 #define NIMBUS_PROTO_SERVER_MESSAGES_H_
 
@@ -17,6 +24,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/result.h"
@@ -48,6 +56,23 @@ struct JoinReply {
 inline constexpr size_t kJoinReplySize = 17;
 std::string EncodeJoinReply(const JoinReply& r);
 Result<JoinReply> DecodeJoinReply(std::string_view b);
+
+inline constexpr uint8_t kTrackerGetStatus = 64;
+inline constexpr uint8_t kTrackerGetLeader = 95;
+
+// What one tracker tells another about itself.
+struct TrackerStatus {
+  bool is_leader = false;
+  int64_t up_since = 0;   // unix seconds when this tracker started
+  std::string leader_ip;  // the leader it follows ("" if none yet)
+  int64_t leader_port = 0;
+  int64_t leader_since = 0;  // when it started following that leader
+};
+std::string EncodeTrackerStatus(const TrackerStatus& s);
+Result<TrackerStatus> DecodeTrackerStatus(std::string_view b);
+std::string EncodeLeader(const std::string& ip, int64_t port);
+// Returns {ip, port}.
+Result<std::pair<std::string, int64_t>> DecodeLeader(std::string_view b);
 
 struct PathUsage {
   int64_t total_mb = 0;

@@ -496,6 +496,42 @@ Result<std::vector<proto::StorageStat>> Registry::ListStorages(
   return out;
 }
 
+std::vector<std::string> Registry::GroupsWithJoiningMembers() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> out;
+  for (const auto& [name, g] : groups_) {
+    for (const auto& [ip, n] : g.nodes) {
+      if (!n.initial_sync_done && (n.state == StorageState::kWaitSync ||
+                                   n.state == StorageState::kSyncing)) {
+        out.push_back(name);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+void Registry::AdoptSyncSource(const std::string& group, const std::string& ip,
+                               const std::string& src) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto git = groups_.find(group);
+  if (git == groups_.end()) return;
+  Group& g = git->second;
+  auto nit = g.nodes.find(ip);
+  auto sit = g.nodes.find(src);
+  if (nit == g.nodes.end() || sit == g.nodes.end() || src == ip) return;
+  Node& n = nit->second;
+  if (n.initial_sync_done || n.sync_src == src ||
+      sit->second.state != StorageState::kActive) {
+    return;
+  }
+  spdlog::info("storage {} of {} copies from {} (the leader's choice, not {})",
+               ip, group, src, n.sync_src.empty() ? "none" : n.sync_src);
+  n.sync_src = src;
+  n.state = SettleState(g, n);
+  ++changes_;
+}
+
 int Registry::CheckActive(int64_t now) {
   std::lock_guard<std::mutex> lock(mu_);
   int changed = 0;

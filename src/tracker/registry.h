@@ -80,6 +80,14 @@ class Registry {
   // and names a new sync source for a joining member whose source is gone.
   // Returns how many storages changed state.
   int CheckActive(int64_t now);
+  // Groups with a member still copying its initial data (WAIT_SYNC or
+  // SYNCING).
+  std::vector<std::string> GroupsWithJoiningMembers() const;
+  // The leader tracker names `src` as the sync source of joining member
+  // `ip`: adopt it if `src` is an ACTIVE member here too (otherwise keep
+  // this tracker's own choice until the views agree).
+  void AdoptSyncSource(const std::string& group, const std::string& ip,
+                       const std::string& src);
   // Bumped on every change worth persisting.
   uint64_t change_count() const;
   std::string Serialize() const;

@@ -16,6 +16,24 @@ Result<TrackerOptions> TrackerOptions::FromConfig(ConfigFile& cf) {
   if (o.base_path.empty()) {
     return Status::InvalidArgument(cf.source() + ": base_path is required");
   }
+  for (const std::string& t : cf.GetAll("tracker_server")) {
+    auto hp = ParseHostPort(t);
+    if (!hp.ok()) {
+      return Status::InvalidArgument(
+          cf.source() + ": tracker_server: " + hp.status().message());
+    }
+    if (hp->host == o.bind_addr && hp->port == o.port) continue;  // self
+    o.peers.push_back(*hp);
+  }
+  if (!o.peers.empty() && o.bind_addr.empty()) {
+    return Status::InvalidArgument(
+        cf.source() +
+        ": bind_addr is required with tracker_server (it is how the other "
+        "trackers know this one)");
+  }
+  NIMBUS_ASSIGN_OR_RETURN(
+      o.tracker_ping_interval_ms,
+      cf.GetInt("tracker_ping_interval_ms", 1000, 100, 60000));
   NIMBUS_ASSIGN_OR_RETURN(v, cf.GetInt("work_threads", 4, 1, 256));
   o.work_threads = static_cast<int>(v);
   NIMBUS_ASSIGN_OR_RETURN(v, cf.GetInt("max_connections", 1024, 1, 1000000));

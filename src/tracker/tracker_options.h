@@ -5,8 +5,10 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "common/config_file.h"
+#include "common/host_port.h"
 #include "common/reserved_space.h"
 #include "common/result.h"
 
@@ -38,6 +40,11 @@ struct TrackerOptions {
   int64_t check_active_interval_s = 120;
   int64_t storage_sync_file_max_delay_s = 86400;
   bool storage_ip_changed_auto_adjust = true;
+  // The other trackers of the cluster (Nimbus's key, same syntax as in
+  // storage.conf; an entry equal to bind_addr:port is this tracker and is
+  // skipped). Needed for leader election; requires bind_addr.
+  std::vector<HostPort> peers;
+  int64_t tracker_ping_interval_ms = 1000;
   std::string log_level = "info";
 
   // Reads every key this tracker implements from `cf`. Invalid values and

@@ -35,5 +35,19 @@ TEST(TrackerOptions, InvalidValuesAreStartupErrors) {
   EXPECT_FALSE(Parse("base_path=/t\nport = 99999\n").ok());
 }
 
+TEST(TrackerOptions, PeersSkipSelfAndNeedBindAddr) {
+  auto o = Parse(
+      "base_path=/b\nbind_addr=10.0.0.1\nport=22122\n"
+      "tracker_server=10.0.0.1:22122\ntracker_server=10.0.0.2:22122\n");
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  ASSERT_EQ(o->peers.size(), 1u);
+  EXPECT_EQ(o->peers[0].host, "10.0.0.2");
+  EXPECT_EQ(o->tracker_ping_interval_ms, 1000);
+  auto no_bind = Parse("base_path=/b\ntracker_server=10.0.0.2:22122\n");
+  ASSERT_FALSE(no_bind.ok());
+  EXPECT_NE(no_bind.status().message().find("bind_addr"), std::string::npos);
+  EXPECT_FALSE(Parse("base_path=/b\nbind_addr=a\ntracker_server=x\n").ok());
+}
+
 }  // namespace
 }  // namespace nimbus::tracker

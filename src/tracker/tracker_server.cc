@@ -31,7 +31,12 @@ TrackerServer::TrackerServer(TrackerOptions opts, Env* env)
       registry_(opts_),
       server_(
           io_, [this](asio::ip::tcp::socket s) { return Serve(std::move(s)); },
-          opts_.max_connections) {}
+          opts_.max_connections),
+      election_(
+          io_, HostPort{opts_.bind_addr, opts_.port}, opts_.peers, Now(),
+          std::chrono::milliseconds(opts_.tracker_ping_interval_ms),
+          std::chrono::seconds(std::min<int64_t>(opts_.connect_timeout_s, 2)),
+          &registry_) {}
 
 TrackerServer::~TrackerServer() {
   Stop();
@@ -58,6 +63,8 @@ const std::array<TrackerServer::Handler, 256>& TrackerServer::Handlers() {
     t[proto::kStorageParameterReq] = &TrackerServer::HandleParameterReq;
     t[proto::kStorageSyncReport] = &TrackerServer::HandleSyncReport;
     t[proto::kStorageSyncNotify] = &TrackerServer::HandleSyncNotify;
+    t[proto::kTrackerGetStatus] = &TrackerServer::HandleGetStatus;
+    t[proto::kTrackerGetLeader] = &TrackerServer::HandleGetLeader;
     return t;
   }();
   return table;
@@ -84,6 +91,7 @@ Status TrackerServer::Start() {
   if (!s.ok()) return s;
   server_.Start();
   asio::co_spawn(io_, MaintenanceLoop(), asio::detached);
+  election_.Start();
   persister_ = std::thread([this] { PersistLoop(); });
   spdlog::info("nimbus-tracker listening on {}:{}",
                opts_.bind_addr.empty() ? "0.0.0.0" : opts_.bind_addr,
@@ -143,6 +151,7 @@ asio::awaitable<void> TrackerServer::Serve(asio::ip::tcp::socket sock) {
   auto remote = sock.remote_endpoint(ec);
   if (ec) co_return;
   conn.peer_ip = remote.address().to_string();
+  conn.local_ip = sock.local_endpoint(ec).address().to_string();
   const auto net_timeout = std::chrono::seconds(opts_.network_timeout_s);
   char hdr[proto::kHeaderSize];
   std::string body;
@@ -320,6 +329,22 @@ Status TrackerServer::HandleSyncNotify(Conn& conn, std::string_view body,
   if (!conn.joined) return Status::InvalidArgument("sync notice before join");
   std::string dest(GetFixedString(body.data(), proto::kIpAddressSize));
   return registry_.SyncDone(conn.group, conn.peer_ip, dest);
+}
+
+Status TrackerServer::HandleGetStatus(Conn&, std::string_view, uint8_t,
+                                      std::string* reply) {
+  *reply = proto::EncodeTrackerStatus(election_.status());
+  return Status::OK();
+}
+
+Status TrackerServer::HandleGetLeader(Conn& c, std::string_view, uint8_t,
+                                      std::string* reply) {
+  HostPort l = election_.leader();
+  if (l.port == 0) return Status::NotFound("no leader elected yet");
+  // A lone tracker without bind_addr leads; it is where the client reached.
+  if (l.host.empty()) l.host = c.local_ip;
+  *reply = proto::EncodeLeader(l.host, l.port);
+  return Status::OK();
 }
 
 }  // namespace nimbus::tracker

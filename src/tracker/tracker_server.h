@@ -26,6 +26,7 @@
 #include "common/env.h"
 #include "net/tcp_server.h"
 #include "proto/header.h"
+#include "tracker/leader_election.h"
 #include "tracker/registry.h"
 #include "tracker/tracker_options.h"
 
@@ -43,11 +44,13 @@ class TrackerServer {
   void Stop();
   uint16_t port() const { return server_.port(); }
   Registry& registry() { return registry_; }
+  const LeaderElection& election() const { return election_; }
 
  private:
   // Per-connection state: a storage's connection remembers who it is.
   struct Conn {
     std::string peer_ip;
+    std::string local_ip;
     std::string group;
     bool joined = false;
   };
@@ -71,12 +74,15 @@ class TrackerServer {
   Status HandleParameterReq(Conn&, std::string_view, uint8_t, std::string*);
   Status HandleSyncReport(Conn&, std::string_view, uint8_t, std::string*);
   Status HandleSyncNotify(Conn&, std::string_view, uint8_t, std::string*);
+  Status HandleGetStatus(Conn&, std::string_view, uint8_t, std::string*);
+  Status HandleGetLeader(Conn&, std::string_view, uint8_t, std::string*);
 
   const TrackerOptions opts_;
   Env* const env_;
   Registry registry_;
   asio::io_context io_;
   net::TcpServer server_;
+  LeaderElection election_;
   std::string state_path_;
 
   std::mutex persist_mu_;

@@ -16,7 +16,10 @@
 #include <thread>
 #include <vector>
 
+#include "net/blocking_connection.h"
 #include "net_cluster.h"
+#include "proto/header.h"
+#include "proto/server_messages.h"
 
 namespace nimbus::test {
 namespace {
@@ -316,6 +319,83 @@ TEST_F(FaultScenario, CorruptReplicaIsRepairedFromPeer) {
   Report("corrupt replica", files.size(), lost, t);
   EXPECT_EQ(lost, 0);
   EXPECT_GE(t, 0) << "damage not repaired";
+}
+
+// The leader as tracker `ip` sees it ("" when it does not answer).
+std::string LeaderSeenBy(NetCluster& c, const std::string& ip) {
+  NetCluster::ClientScope in(c);
+  auto conn = net::BlockingConnection::Connect(ip, 22122,
+                                               std::chrono::milliseconds(1000),
+                                               std::chrono::milliseconds(2000));
+  if (!conn.ok()) return "";
+  std::string frame;
+  proto::AppendHeader(&frame, 0, proto::kTrackerGetLeader);
+  if (!(*conn)->Write(frame).ok()) return "";
+  char h[proto::kHeaderSize];
+  if (!(*conn)->ReadExact(h, sizeof(h)).ok()) return "";
+  proto::Header hdr = proto::DecodeHeader(h);
+  if (hdr.status != 0 || hdr.pkg_len != 24) return "";
+  std::string body(24, '\0');
+  if (!(*conn)->ReadExact(body.data(), body.size()).ok()) return "";
+  auto l = proto::DecodeLeader(body);
+  return l.ok() ? l->first : "";
+}
+
+TEST_F(FaultScenario, KillLeaderTracker) {
+  for (int i = 0; i < 4; ++i) cluster_.AddHost();
+  const std::string peers = "tracker_server = " + cluster_.ip(0) +
+                            ":22122\ntracker_server = " + cluster_.ip(1) +
+                            ":22122\n";
+  size_t t0 = cluster_.StartTracker(0, peers);
+  Sleep(1100);  // t0 is the older tracker: it should lead
+  size_t t1 = cluster_.StartTracker(1, peers);
+  s1_ = cluster_.StartStorage(2, "group1", {0, 1});
+  s2_ = cluster_.StartStorage(3, "group1", {0, 1});
+  ASSERT_TRUE(cluster_.WaitActive(0, 2));
+  ASSERT_TRUE(cluster_.WaitActive(1, 2));
+  std::string leader;
+  for (int i = 0; i < 50; ++i) {
+    leader = LeaderSeenBy(cluster_, cluster_.ip(0));
+    if (!leader.empty() && leader == LeaderSeenBy(cluster_, cluster_.ip(1))) {
+      break;
+    }
+    Sleep(100);
+  }
+  ASSERT_EQ(leader, cluster_.ip(0)) << "the trackers do not agree on t0";
+  ASSERT_EQ(LeaderSeenBy(cluster_, cluster_.ip(1)), cluster_.ip(0));
+
+  opts_ = cluster_.ClientOpts({0, 1});
+  Workload w(cluster_, opts_, 3);
+  Sleep(1500);
+  cluster_.Kill(t0, SIGKILL);
+  size_t at_kill = w.acked();
+  auto killed = Clock::now();
+  double elected = -1;
+  for (int i = 0; i < 100; ++i) {
+    if (LeaderSeenBy(cluster_, cluster_.ip(1)) == cluster_.ip(1)) {
+      elected = std::chrono::duration<double>(Clock::now() - killed).count();
+      break;
+    }
+    Sleep(100);
+  }
+  Sleep(2000);
+  EXPECT_GT(w.acked(), at_kill) << "uploads stopped with the leader";
+  // The old leader comes back as a follower: the lead does not flap.
+  ASSERT_NO_FATAL_FAILURE(cluster_.Restart(t0));
+  Sleep(2500);
+  w.Stop();
+  EXPECT_GE(elected, 0) << "no new leader";
+  EXPECT_EQ(LeaderSeenBy(cluster_, cluster_.ip(0)), cluster_.ip(1));
+  EXPECT_EQ(LeaderSeenBy(cluster_, cluster_.ip(1)), cluster_.ip(1));
+  EXPECT_TRUE(cluster_.WaitActive(0, 2)) << "the restarted tracker did not "
+                                            "rebuild its view";
+  int lost = CountLost(cluster_, opts_, w.files());
+  double t = Converge(cluster_, {s1_, s2_});
+  std::printf("new leader after %.1f s; ", elected);
+  Report("kill leader tracker", w.acked(), lost, t);
+  EXPECT_EQ(lost, 0);
+  EXPECT_GE(t, 0);
+  (void)t1;
 }
 
 }  // namespace
