@@ -77,6 +77,21 @@ Result<StorageOptions> StorageOptions::FromConfig(ConfigFile& cf) {
         src + ": durability must be none, fsync or group-commit, not `" +
         durability + "`");
   }
+  NIMBUS_ASSIGN_OR_RETURN(v, cf.GetInt("sync_replicas", 0, 0, 16));
+  o.sync_replicas = static_cast<int>(v);
+  std::string policy = cf.GetString("sync_replicas_policy", "fail");
+  if (policy == "fail") {
+    o.sync_replicas_policy = SyncReplicasPolicy::kFail;
+  } else if (policy == "degrade") {
+    o.sync_replicas_policy = SyncReplicasPolicy::kDegrade;
+  } else {
+    return Status::InvalidArgument(
+        src + ": sync_replicas_policy must be fail or degrade, not `" + policy +
+        "`");
+  }
+  NIMBUS_ASSIGN_OR_RETURN(
+      o.sync_replicas_timeout_ms,
+      cf.GetInt("sync_replicas_timeout_ms", 10000, 10, 3600000));
   NIMBUS_ASSIGN_OR_RETURN(
       o.scrub_interval_s,
       cf.GetSeconds("scrub_interval", 7 * 86400, 0, 365 * 86400));

@@ -21,6 +21,12 @@ enum class Durability {
   kGroupCommit,  // one syncfs per batch of concurrent changes, then acked
 };
 
+// What an upload does when fewer than sync_replicas peers can take it.
+enum class SyncReplicasPolicy {
+  kFail,     // refused (or rolled back) with an error: never under-replicated
+  kDegrade,  // acknowledged with the replicas there are; counted and logged
+};
+
 struct StorageOptions {
   std::string group_name;
   std::string bind_addr;
@@ -35,6 +41,11 @@ struct StorageOptions {
   int64_t network_timeout_s = 60;
   int64_t fsync_after_written_bytes = 0;  // 0 = never
   Durability durability = Durability::kNone;
+  // Synchronous replication (Nimbus only): a new file is acknowledged only
+  // once this many ACTIVE peers hold it; 0 = asynchronous (FastDFS).
+  int sync_replicas = 0;
+  SyncReplicasPolicy sync_replicas_policy = SyncReplicasPolicy::kFail;
+  int64_t sync_replicas_timeout_ms = 10000;
   // Scrubber (Nimbus only): seconds between passes (0 = no passes; files a
   // download found damaged are still repaired) and its read rate limit
   // (0 = unlimited).

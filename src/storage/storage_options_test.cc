@@ -58,5 +58,19 @@ TEST(StorageOptions, Durability) {
   EXPECT_NE(bad.status().message().find("durability"), std::string::npos);
 }
 
+TEST(StorageOptions, SyncReplicas) {
+  const std::string base = "group_name=g\nbase_path=/b\ntracker_server=t:1\n";
+  EXPECT_EQ(Parse(base)->sync_replicas, 0);
+  auto o = Parse(base +
+                 "sync_replicas = 2\nsync_replicas_policy = degrade\n"
+                 "sync_replicas_timeout_ms = 500\n");
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_EQ(o->sync_replicas, 2);
+  EXPECT_EQ(o->sync_replicas_policy, SyncReplicasPolicy::kDegrade);
+  EXPECT_EQ(o->sync_replicas_timeout_ms, 500);
+  EXPECT_FALSE(Parse(base + "sync_replicas_policy = maybe\n").ok());
+  EXPECT_FALSE(Parse(base + "sync_replicas = 99\n").ok());
+}
+
 }  // namespace
 }  // namespace nimbus::storage

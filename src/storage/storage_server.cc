@@ -379,6 +379,8 @@ asio::awaitable<Status> StorageServer::HandleUpload(Conn& c,
   }
   Status s = proto::ValidateExt(up->ext);
   if (!s.ok()) co_return s;
+  s = CheckReplicasAvailable();
+  if (!s.ok()) co_return s;
   auto path = store_.ChoosePath(up->store_path_index);
   if (!path.ok()) co_return path.status();
   DiskExecutor& disk = *disks_[*path];
@@ -407,6 +409,7 @@ asio::awaitable<Status> StorageServer::HandleUpload(Conn& c,
   spec.crc32 = crc;
   spec.appender = appender;
   spec.ext = up->ext;
+  uint64_t replicated_at = 0;
   Status done = co_await disk.Run([&]() -> Status {
     Status r = s;
     if (r.ok() && opts_.fsync_after_written_bytes > 0) r = file->Sync();
@@ -419,6 +422,7 @@ asio::awaitable<Status> StorageServer::HandleUpload(Conn& c,
         r = AppendBinlog('C', name.ToString());
         // A file its peers would never hear of is not acknowledged.
         if (!r.ok()) env_->RemoveFile(*store_.Resolve(name));
+        replicated_at = PackPosition(binlog_->end());
         return r;
       }
       r = committed.status();
@@ -430,6 +434,13 @@ asio::awaitable<Status> StorageServer::HandleUpload(Conn& c,
   Count(proto::kTotalUploadBytes, proto::kSuccessUploadBytes, done,
         up->file_size);
   if (!done.ok()) co_return done;
+  if (opts_.sync_replicas > 0) {
+    Status replicated = co_await WaitReplicated(replicated_at);
+    if (!replicated.ok()) {
+      co_await RollBack(*path, *store_.Resolve(name), name.ToString());
+      co_return replicated;
+    }
+  }
   Changed(c, *path, *store_.Resolve(name), true, true);
   counters_[proto::kLastSourceUpdate].store(NowSeconds());
   PutFixedString(&c.reply, opts_.group_name, proto::kGroupNameLen);
@@ -460,6 +471,8 @@ asio::awaitable<Status> StorageServer::HandleUploadSlave(
   slave.name = *slave_name;
   auto slave_full = store_.Resolve(slave);
   if (!slave_full.ok()) co_return slave_full.status();
+  Status avail = CheckReplicasAvailable();
+  if (!avail.ok()) co_return avail;
   uint32_t path = slave.store_path_index;
   DiskExecutor& disk = *disks_[path];
   std::unique_ptr<WritableFile> file;
@@ -484,6 +497,7 @@ asio::awaitable<Status> StorageServer::HandleUploadSlave(
     co_return s;
   }
   s = co_await ReceiveInto(c, disk, file.get(), sp->file_size, nullptr);
+  uint64_t replicated_at = 0;
   Status done = co_await disk.Run([&]() -> Status {
     Status r = s;
     if (r.ok() && opts_.fsync_after_written_bytes > 0) r = file->Sync();
@@ -496,12 +510,20 @@ asio::awaitable<Status> StorageServer::HandleUploadSlave(
     }
     r = AppendBinlog('C', slave.ToString());
     if (!r.ok()) env_->RemoveFile(*slave_full);
+    replicated_at = PackPosition(binlog_->end());
     return r;
   });
   Count(proto::kTotalUploadCount, proto::kSuccessUploadCount, done);
   Count(proto::kTotalUploadBytes, proto::kSuccessUploadBytes, done,
         sp->file_size);
   if (!done.ok()) co_return done;
+  if (opts_.sync_replicas > 0) {
+    Status replicated = co_await WaitReplicated(replicated_at);
+    if (!replicated.ok()) {
+      co_await RollBack(path, *slave_full, slave.ToString());
+      co_return replicated;
+    }
+  }
   Changed(c, path, *slave_full, true, true);
   PutFixedString(&c.reply, opts_.group_name, proto::kGroupNameLen);
   c.reply += slave.ToString();

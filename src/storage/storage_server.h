@@ -80,6 +80,8 @@ class StorageServer {
   bool TryMarkBusy(const std::string& full);
   void ClearBusy(const std::string& full);
   const Scrubber* scrubber() const { return scrubber_.get(); }
+  // Uploads acknowledged with fewer than sync_replicas copies (degrade).
+  int64_t sync_replicas_degraded() const { return sync_degraded_.load(); }
   int64_t download_crc_failures() const { return download_crc_failures_; }
 
   // Peers whose full copy from this server finished and must be reported to
@@ -132,6 +134,18 @@ class StorageServer {
   // content when `content`, its directory's entries when `entry`.
   static void Changed(Conn& c, uint32_t path, const std::string& full,
                       bool content, bool entry);
+  // sync_replicas: how many group peers are ACTIVE now.
+  int ActivePeerCount() const;
+  // Refuses a new file up front when policy is fail and too few peers are
+  // ACTIVE to ever hold it.
+  Status CheckReplicasAvailable() const;
+  // Waits until sync_replicas ACTIVE peers have everything before binlog
+  // position `pos` (PackPosition); TimedOut or Unavailable per policy.
+  asio::awaitable<Status> WaitReplicated(uint64_t pos);
+  // A new file that could not be replicated in time under policy fail:
+  // removed again (and the removal logged, so peers drop their copy).
+  asio::awaitable<void> RollBack(uint32_t path, const std::string& full,
+                                 const std::string& logic_name);
   // Makes `change` and the binlog durable per opts_.durability.
   asio::awaitable<Status> Persist(const Change& change);
 
@@ -172,6 +186,7 @@ class StorageServer {
   std::unique_ptr<GroupCommitter> committer_;  // durability = group-commit
   std::unique_ptr<Scrubber> scrubber_;
   std::atomic<int64_t> download_crc_failures_{0};
+  std::atomic<int64_t> sync_degraded_{0};
   std::string sync_dir_;
   const int64_t start_time_;
 

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <zlib.h>
 
+#include <asio/experimental/as_tuple.hpp>
 #include <ctime>
 
 #include "net/timed_io.h"
@@ -26,8 +27,85 @@ Status StorageServer::AppendBinlog(char op, const std::string& name, int64_t a,
   r.b = b;
   r.old_name = old_name;
   Status s = binlog_->Append(r);
-  if (!s.ok()) spdlog::error("binlog append failed: {}", s.ToString());
+  if (!s.ok()) {
+    spdlog::error("binlog append failed: {}", s.ToString());
+    return s;
+  }
+  if (!r.replicated()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [ip, w] : workers_) w->Wake();
+  }
   return s;
+}
+
+int StorageServer::ActivePeerCount() const {
+  return static_cast<int>(Peers(true).size());
+}
+
+Status StorageServer::CheckReplicasAvailable() const {
+  if (opts_.sync_replicas == 0 ||
+      opts_.sync_replicas_policy != SyncReplicasPolicy::kFail) {
+    return Status::OK();
+  }
+  int n = ActivePeerCount();
+  if (n >= opts_.sync_replicas) return Status::OK();
+  return Status::Unavailable(
+      fmt::format("sync_replicas = {} but only {} peer(s) are ACTIVE",
+                  opts_.sync_replicas, n));
+}
+
+asio::awaitable<Status> StorageServer::WaitReplicated(uint64_t pos) {
+  const int k = opts_.sync_replicas;
+  auto deadline = std::chrono::steady_clock::now() +
+                  std::chrono::milliseconds(opts_.sync_replicas_timeout_ms);
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  int have = 0, active = 0;
+  for (;;) {
+    have = 0;
+    active = 0;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (const auto& [ip, w] : workers_) {
+        if (w->peer_state() !=
+            static_cast<uint8_t>(proto::StorageState::kActive)) {
+          continue;
+        }
+        ++active;
+        if (w->pushed() >= pos) ++have;
+      }
+    }
+    if (have >= k) co_return Status::OK();
+    // Under degrade, the replicas that can exist are enough.
+    if (opts_.sync_replicas_policy == SyncReplicasPolicy::kDegrade &&
+        have >= active) {
+      break;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) break;
+    timer.expires_after(std::chrono::microseconds(500));
+    co_await timer.async_wait(
+        asio::experimental::as_tuple(asio::use_awaitable));
+  }
+  if (opts_.sync_replicas_policy == SyncReplicasPolicy::kDegrade) {
+    sync_degraded_.fetch_add(1);
+    spdlog::warn("sync_replicas = {}: acknowledged with {} replica(s)", k,
+                 have);
+    co_return Status::OK();
+  }
+  co_return Status::TimedOut(
+      fmt::format("sync_replicas = {}: only {} peer(s) confirmed within {} ms",
+                  k, have, opts_.sync_replicas_timeout_ms));
+}
+
+asio::awaitable<void> StorageServer::RollBack(uint32_t path,
+                                              const std::string& full,
+                                              const std::string& logic_name) {
+  Status s = co_await disks_[path]->Run([&]() -> Status {
+    Status r = store_.Delete(full);
+    return r.ok() ? AppendBinlog('D', logic_name) : r;
+  });
+  if (!s.ok()) {
+    spdlog::error("cannot roll back {}: {}", logic_name, s.ToString());
+  }
 }
 
 void StorageServer::UpdatePeers(const std::vector<proto::StorageStat>& members,

@@ -32,9 +32,17 @@ SyncWorker::SyncWorker(StorageServer* server, asio::io_context& io,
       peer_ip_(std::move(peer_ip)),
       port_(port),
       mark_path_(server->sync_dir() + "/" + peer_ip_ + ".mark"),
+      strand_(asio::make_strand(io)),
+      idle_(strand_),
       chunk_(server->options().buff_size, '\0') {}
 
-void SyncWorker::Start() { asio::co_spawn(io_, Loop(), asio::detached); }
+// The loop runs on strand_, so idle_ is only touched there.
+void SyncWorker::Start() { asio::co_spawn(strand_, Loop(), asio::detached); }
+
+void SyncWorker::Wake() {
+  if (wake_pending_.exchange(true)) return;  // a wake is already on its way
+  asio::post(strand_, [this] { idle_.cancel(); });
+}
 
 void SyncWorker::SetPeerState(uint8_t state, bool i_am_source) {
   peer_state_.store(state);
@@ -288,8 +296,18 @@ asio::awaitable<void> SyncWorker::Loop() {
         } else {
           spdlog::error("sync to {}: {}", peer_ip_, next.status().ToString());
         }
-        co_await Sleep(
-            io_, next.status().IsNotFound() ? wait : std::chrono::seconds(1));
+        if (next.status().IsNotFound()) {
+          pushed_.store(PackPosition(reader->position()));
+          // Idle until woken by a new record (or the poll interval).
+          if (!wake_pending_.exchange(false)) {
+            idle_.expires_after(wait);
+            co_await idle_.async_wait(
+                asio::experimental::as_tuple(asio::use_awaitable));
+            wake_pending_.store(false);
+          }
+        } else {
+          co_await Sleep(io_, std::chrono::seconds(1));
+        }
         continue;
       }
       if (next->replicated() && !full_mode) continue;
@@ -332,6 +350,7 @@ asio::awaitable<void> SyncWorker::Loop() {
     backoff = std::chrono::milliseconds(100);
     synced_until_.store(pending->timestamp - 1);
     pending.reset();
+    pushed_.store(PackPosition(reader->position()));
     auto now = std::chrono::steady_clock::now();
     if (now - last_save > std::chrono::seconds(1)) {
       BinlogPosition at = reader->position();

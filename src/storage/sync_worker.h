@@ -25,6 +25,11 @@ namespace nimbus::storage {
 
 class StorageServer;
 
+// A binlog position as one comparable number (files stay under 4 GiB).
+inline uint64_t PackPosition(const BinlogPosition& p) {
+  return (static_cast<uint64_t>(p.file) << 32) | (p.offset & 0xffffffffu);
+}
+
 class SyncWorker {
  public:
   SyncWorker(StorageServer* server, asio::io_context& io, std::string peer_ip,
@@ -47,6 +52,11 @@ class SyncWorker {
   int64_t synced_until() const { return synced_until_.load(); }
   // Binlog bytes not yet pushed (for lag metrics).
   int64_t lag_bytes() const;
+  // Every record before this binlog position (PackPosition) is on the peer
+  // or needs nothing sent; updated after each record, unlike the mark.
+  uint64_t pushed() const { return pushed_.load(); }
+  // New records were appended: stop idling. Any thread.
+  void Wake();
 
  private:
   asio::awaitable<void> Loop();
@@ -71,6 +81,10 @@ class SyncWorker {
   std::atomic<uint8_t> peer_state_{7};
   std::atomic<bool> i_am_source_{false};
   std::atomic<bool> full_copy_done_{false};
+  asio::strand<asio::io_context::executor_type> strand_;
+  asio::steady_timer idle_;  // used on strand_ only
+  std::atomic<bool> wake_pending_{false};
+  std::atomic<uint64_t> pushed_{0};
   std::atomic<uint64_t> acked_file_{0};
   std::atomic<uint64_t> acked_offset_{0};
   std::string chunk_;

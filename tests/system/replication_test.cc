@@ -2,6 +2,7 @@
 // FastDFS requires) replicate every change to each other.
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -382,6 +383,87 @@ TEST_F(Scrub, DamagedFileIsNeverServedAndIsRepaired) {
   auto part = c.DownloadToString(ids, 10, 5);
   ASSERT_TRUE(part.ok()) << part.status().ToString();
   EXPECT_EQ(*part, small.substr(10, 5));
+}
+
+// sync_replicas = 1: an upload is acknowledged only once the peer has it.
+class SyncReplicas : public ::testing::Test {
+ protected:
+  void Start(const std::string& extra) {
+    cluster_.StartTracker();
+    cluster_.AddStorage("group1", extra);
+    port_ = cluster_.storage_port(0);
+    cluster_.AddStorage("group1", extra + "bind_addr = 127.0.0.2\nport = " +
+                                      std::to_string(port_) + "\n");
+    cluster_.WaitActive(2);
+    // Both must know each other as ACTIVE peers before uploads are taken.
+    for (int i = 0; i < 100; ++i) {
+      if (UploadTo("127.0.0.1", "probe").status == 0) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+  Direct UploadTo(const std::string& ip, const std::string& data) {
+    std::string body = proto::EncodeUploadPrefix(
+        {0, static_cast<int64_t>(data.size()), "txt"});
+    return Ask(ip, port_, proto::kUploadFile, body + data);
+  }
+  static std::string IdOf(const Direct& d) {
+    return std::string(GetFixedString(d.body.data(), proto::kGroupNameLen)) +
+           "/" + d.body.substr(proto::kGroupNameLen);
+  }
+  size_t FilesOn(size_t i) {
+    size_t n = 0;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(
+             cluster_.storage_base(i) + "/data")) {
+      std::string rel = e.path().string();
+      if (e.is_regular_file() && rel.find("/data/sync/") == std::string::npos &&
+          rel.find(".port") == std::string::npos &&
+          rel.find(".pid") == std::string::npos) {
+        ++n;
+      }
+    }
+    return n;
+  }
+
+  TestCluster cluster_{"syncrep"};
+  uint16_t port_ = 0;
+};
+
+TEST_F(SyncReplicas, AckedOnlyOnceThePeerHoldsTheFile) {
+  Start("sync_replicas = 1\nsync_replicas_timeout_ms = 1500\n");
+  for (int i = 0; i < 20; ++i) {
+    std::string data = "synchronously replicated " + std::to_string(i);
+    Direct up = UploadTo("127.0.0.1", data);
+    ASSERT_EQ(up.status, 0);
+    // No waiting: at the acknowledgement the peer already has it.
+    Direct peer = Fetch("127.0.0.2", port_, IdOf(up));
+    EXPECT_EQ(peer.status, 0) << i;
+    EXPECT_EQ(peer.body, data) << i;
+  }
+  // A peer that stops answering (still ACTIVE to the tracker): the upload
+  // fails after the timeout and leaves no file behind.
+  size_t before = FilesOn(0);
+  cluster_.SignalStorage(1, SIGSTOP);
+  Direct up = UploadTo("127.0.0.1", "never acknowledged");
+  cluster_.SignalStorage(1, SIGCONT);
+  EXPECT_EQ(up.status, ETIMEDOUT);
+  EXPECT_EQ(FilesOn(0), before) << "the refused upload left a file";
+}
+
+TEST_F(SyncReplicas, DegradePolicyAcknowledgesWithFewerReplicas) {
+  Start(
+      "sync_replicas = 1\nsync_replicas_timeout_ms = 800\n"
+      "sync_replicas_policy = degrade\n");
+  cluster_.SignalStorage(1, SIGSTOP);
+  Direct up = UploadTo("127.0.0.1", "degraded");
+  cluster_.SignalStorage(1, SIGCONT);
+  ASSERT_EQ(up.status, 0);
+  // It still reaches the peer once the peer is back.
+  bool there = false;
+  for (int i = 0; i < 100 && !there; ++i) {
+    there = Fetch("127.0.0.2", port_, IdOf(up)).body == "degraded";
+    if (!there) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(there);
 }
 
 }  // namespace

@@ -137,6 +137,10 @@ void TestCluster::StopTracker(int sig) { Stop(tracker_, sig); }
 
 void TestCluster::StopStorage(size_t i, int sig) { Stop(storages_[i], sig); }
 
+void TestCluster::SignalStorage(size_t i, int sig) {
+  if (storages_[i].pid > 0) ::kill(storages_[i].pid, sig);
+}
+
 void TestCluster::RestartStorage(size_t i) {
   Proc& p = storages_[i];
   std::ofstream(p.conf, std::ios::app) << fmt::format("port = {}\n", p.port);

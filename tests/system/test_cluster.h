@@ -35,6 +35,8 @@ class TestCluster {
   void RestartTracker();
   void StopStorage(size_t i, int sig = 15);
   void RestartStorage(size_t i);
+  // Sends `sig` (SIGSTOP, SIGCONT, ...) to storage `i` without waiting.
+  void SignalStorage(size_t i, int sig);
   // Polls the tracker until `n` storages are ACTIVE (fails the test on
   // timeout).
   void WaitActive(size_t n);
