@@ -71,6 +71,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       (void)DecodeDiskUsage(in);
       (void)DecodeTrackerStatus(in);
       (void)DecodeLeader(in);
+      (void)DecodeIpChange(in);
+      (void)DecodeChangelog(in);
       break;
     case 14:
       (void)DecodeParameters(in);

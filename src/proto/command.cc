@@ -15,7 +15,7 @@ constexpr int64_t kJoinBody = 17 + 6 * 8 + 8 + 1 + 1 + 16 + 8;
 constexpr int64_t kStatBlock = 12 + 42 * 8;
 constexpr int64_t kMaxStorePaths = 256;
 
-constexpr std::array<CommandSpec, 40> kCommands = {{
+constexpr std::array<CommandSpec, 42> kCommands = {{
     {kQuit, "QUIT", 0, 0, false},
     {kActiveTest, "ACTIVE_TEST", 0, 0, false},
     {kQueryStoreWithoutGroupOne, "QUERY_STORE_WITHOUT_GROUP_ONE", 0, 0, false},
@@ -51,6 +51,8 @@ constexpr std::array<CommandSpec, 40> kCommands = {{
     {kResp, "RESP", 0, 0, false},
     // tracker -> tracker (server_messages.h)
     {64, "TRACKER_GET_STATUS", 0, 0, false},
+    {78, "STORAGE_REPORT_IP_CHANGED", kG + 32, kG + 32, false},
+    {77, "STORAGE_CHANGELOG_REQ", kG, kG, false},
     {95, "TRACKER_GET_LEADER", 0, 0, false},
     // storage -> storage replication (sync_messages.h)
     {16, "SYNC_CREATE_FILE", 40 + 1, 40, true},

@@ -2,6 +2,7 @@
 
 #include "common/coding.h"
 #include "proto/constants.h"
+#include "proto/file_name.h"
 
 namespace nimbus::proto {
 
@@ -119,6 +120,53 @@ Result<std::pair<std::string, int64_t>> DecodeLeader(std::string_view b) {
   }
   return std::make_pair(std::string(GetFixedString(b.data(), kIpAddressSize)),
                         port);
+}
+
+std::string EncodeIpChange(const IpChange& c) {
+  std::string out;
+  PutFixedString(&out, c.group, kGroupNameLen);
+  PutFixedString(&out, c.old_ip, kIpAddressSize);
+  PutFixedString(&out, c.new_ip, kIpAddressSize);
+  return out;
+}
+
+Result<IpChange> DecodeIpChange(std::string_view b) {
+  if (b.size() != kGroupNameLen + 2 * kIpAddressSize) {
+    return Status::Corruption("ip change has invalid length");
+  }
+  IpChange c;
+  c.group = std::string(GetFixedString(b.data(), kGroupNameLen));
+  c.old_ip =
+      std::string(GetFixedString(b.data() + kGroupNameLen, kIpAddressSize));
+  c.new_ip = std::string(GetFixedString(
+      b.data() + kGroupNameLen + kIpAddressSize, kIpAddressSize));
+  Status s = ValidateGroupName(c.group);
+  if (!s.ok()) return s;
+  if (c.old_ip.empty() || c.new_ip.empty() || c.old_ip == c.new_ip) {
+    return Status::InvalidArgument("ip change needs two different addresses");
+  }
+  return c;
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> DecodeChangelog(
+    std::string_view b) {
+  std::vector<std::pair<std::string, std::string>> out;
+  while (!b.empty()) {
+    size_t nl = b.find('\n');
+    if (nl == std::string_view::npos) {
+      return Status::Corruption("changelog line without newline");
+    }
+    std::string_view line = b.substr(0, nl);
+    b.remove_prefix(nl + 1);
+    size_t sp = line.find(' ');
+    if (sp == std::string_view::npos || sp == 0 || sp + 1 >= line.size() ||
+        line.size() > 2 * kIpAddressSize) {
+      return Status::Corruption("bad changelog line");
+    }
+    out.emplace_back(std::string(line.substr(0, sp)),
+                     std::string(line.substr(sp + 1)));
+  }
+  return out;
 }
 
 std::string EncodeDiskUsage(const std::vector<PathUsage>& paths) {

@@ -17,6 +17,9 @@
 //     leader_since int64
 //   TRACKER_GET_LEADER (95): empty; reply leader_ip 16 | leader_port int64
 //     (ENOENT when no leader is known yet).
+//   STORAGE_REPORT_IP_CHANGED (78): group 16 | old_ip 16 | new_ip 16;
+//     reply empty (EPERM when storage_ip_changed_auto_adjust is off).
+//   STORAGE_CHANGELOG_REQ (77): group 16; reply "old_ip new_ip\n" lines.
 #ifndef NIMBUS_PROTO_SERVER_MESSAGES_H_
 #define NIMBUS_PROTO_SERVER_MESSAGES_H_
 
@@ -57,6 +60,8 @@ inline constexpr size_t kJoinReplySize = 17;
 std::string EncodeJoinReply(const JoinReply& r);
 Result<JoinReply> DecodeJoinReply(std::string_view b);
 
+inline constexpr uint8_t kStorageReportIpChanged = 78;
+inline constexpr uint8_t kStorageChangelogReq = 77;
 inline constexpr uint8_t kTrackerGetStatus = 64;
 inline constexpr uint8_t kTrackerGetLeader = 95;
 
@@ -73,6 +78,17 @@ Result<TrackerStatus> DecodeTrackerStatus(std::string_view b);
 std::string EncodeLeader(const std::string& ip, int64_t port);
 // Returns {ip, port}.
 Result<std::pair<std::string, int64_t>> DecodeLeader(std::string_view b);
+
+struct IpChange {
+  std::string group;
+  std::string old_ip;
+  std::string new_ip;
+};
+std::string EncodeIpChange(const IpChange& c);
+Result<IpChange> DecodeIpChange(std::string_view b);
+// Parses CHANGELOG_REQ's reply; malformed lines are Corruption.
+Result<std::vector<std::pair<std::string, std::string>>> DecodeChangelog(
+    std::string_view b);
 
 struct PathUsage {
   int64_t total_mb = 0;

@@ -34,5 +34,25 @@ TEST(ServerMessages, LeaderRoundTripAndLimits) {
   EXPECT_FALSE(DecodeLeader("short").ok());
 }
 
+TEST(ServerMessages, IpChangeAndChangelog) {
+  std::string b = EncodeIpChange({"group1", "10.0.0.5", "10.0.0.9"});
+  ASSERT_EQ(b.size(), 16u + 32u);
+  auto c = DecodeIpChange(b);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->group, "group1");
+  EXPECT_EQ(c->old_ip, "10.0.0.5");
+  EXPECT_EQ(c->new_ip, "10.0.0.9");
+  EXPECT_FALSE(
+      DecodeIpChange(EncodeIpChange({"g", "1.1.1.1", "1.1.1.1"})).ok());
+  EXPECT_FALSE(
+      DecodeIpChange(EncodeIpChange({"g/x", "1.1.1.1", "2.2.2.2"})).ok());
+  auto log = DecodeChangelog("a b\nc d\n");
+  ASSERT_TRUE(log.ok());
+  ASSERT_EQ(log->size(), 2u);
+  EXPECT_EQ((*log)[1].second, "d");
+  EXPECT_FALSE(DecodeChangelog("a b").ok());
+  EXPECT_FALSE(DecodeChangelog("ab\n").ok());
+}
+
 }  // namespace
 }  // namespace nimbus::proto

@@ -84,6 +84,12 @@ class StorageServer {
   int64_t sync_replicas_degraded() const { return sync_degraded_.load(); }
   int64_t download_crc_failures() const { return download_crc_failures_; }
 
+  // Address changes of peers (old, new) from the tracker's changelog: the
+  // worker for an old address stops and its sync mark becomes the new
+  // address's, so the moved peer is not sent everything again.
+  void ApplyPeerRenames(
+      const std::vector<std::pair<std::string, std::string>>& renames,
+      const std::string& self_ip);
   // Peers whose full copy from this server finished and must be reported to
   // the trackers (STORAGE_SYNC_NOTIFY).
   std::vector<std::string> FinishedFullCopies() const;
@@ -195,6 +201,9 @@ class StorageServer {
   std::set<std::string> busy_;  // guarded by mu_
   std::map<std::string, std::unique_ptr<SyncWorker>>
       workers_;  // guarded by mu_
+  // Stopped workers of peers that moved; their coroutines may still be
+  // finishing, so they live until the server does.
+  std::vector<std::unique_ptr<SyncWorker>> retired_;  // guarded by mu_
 
   std::array<std::atomic<int64_t>, proto::kCounterCount> counters_{};
   std::atomic<int32_t> conn_alloc_{0};

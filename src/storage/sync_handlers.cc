@@ -126,6 +126,30 @@ void StorageServer::UpdatePeers(const std::vector<proto::StorageStat>& members,
   }
 }
 
+void StorageServer::ApplyPeerRenames(
+    const std::vector<std::pair<std::string, std::string>>& renames,
+    const std::string& self_ip) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [old_ip, new_ip] : renames) {
+    auto it = workers_.find(old_ip);
+    if (it == workers_.end() || old_ip == self_ip || new_ip == self_ip ||
+        workers_.count(new_ip) != 0) {
+      continue;
+    }
+    it->second->Stop();
+    retired_.push_back(std::move(it->second));
+    workers_.erase(it);
+    const std::string from = sync_dir_ + "/" + old_ip + ".mark";
+    const std::string to = sync_dir_ + "/" + new_ip + ".mark";
+    if (env_->FileExists(from) && !env_->FileExists(to)) {
+      Status s = env_->RenameFile(from, to);
+      if (!s.ok()) spdlog::warn("cannot move {}: {}", from, s.ToString());
+    }
+    spdlog::info("group peer {} is now {}; its sync progress moves with it",
+                 old_ip, new_ip);
+  }
+}
+
 std::vector<std::string> StorageServer::FinishedFullCopies() const {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<std::string> out;

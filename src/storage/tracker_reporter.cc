@@ -1,5 +1,6 @@
 #include "storage/tracker_reporter.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <asio/experimental/as_tuple.hpp>
@@ -106,9 +107,39 @@ asio::awaitable<Status> TrackerReporter::Session(asio::ip::tcp::socket& sock) {
   join.tracker_count = static_cast<int64_t>(o.trackers.size());
   join.status = server_->LoadOwnState();
   std::string reply;
+  // The address this tracker knew us by, if it changed since
+  // (storage_ip_changed_auto_adjust): ask it to move our entry first.
+  const std::string self_ip = o.bind_addr.empty() ? local_ip : o.bind_addr;
+  const std::string seen_path = fmt::format(
+      "{}/ip_seen_by_{}_{}", server_->sync_dir(), tracker_.host, tracker_.port);
+  auto seen = server_->env()->ReadSmallFile(seen_path, 64);
+  std::string old_ip = seen.ok() ? seen->substr(0, seen->find('\n')) : "";
+  if (!old_ip.empty() && old_ip != self_ip) {
+    // Built outside the co_await expression: GCC 12 destroys brace-built
+    // temporaries there twice.
+    proto::IpChange change{o.group_name, old_ip, self_ip};
+    const std::string body = proto::EncodeIpChange(change);
+    Status moved =
+        co_await Call(sock, proto::kStorageReportIpChanged, body, nullptr);
+    if (moved.ok()) {
+      spdlog::info("tracker {}: address changed from {} to {}",
+                   tracker_.ToString(), old_ip, self_ip);
+    } else if (moved.code() == Status::Code::kUnavailable) {
+      co_return moved;
+    } else {
+      spdlog::warn("tracker {} did not move {} to {}: {}; joining as {}",
+                   tracker_.ToString(), old_ip, self_ip, moved.ToString(),
+                   self_ip);
+    }
+  }
   Status s = co_await Call(sock, proto::kStorageJoin,
                            proto::EncodeJoinRequest(join), &reply);
   if (!s.ok()) co_return s;
+  if (old_ip != self_ip) {
+    Status saved = server_->env()->WriteFileAtomic(seen_path, self_ip + "\n");
+    if (!saved.ok())
+      spdlog::warn("cannot save {}: {}", seen_path, saved.ToString());
+  }
   if (o.bind_addr.empty()) server_->SetAdvertisedIp(local_ip);
   auto joined = proto::DecodeJoinReply(reply);
   if (joined.ok() &&
@@ -155,6 +186,13 @@ asio::awaitable<Status> TrackerReporter::Session(asio::ip::tcp::socket& sock) {
     if (!s.ok()) co_return s;
     auto members = proto::DecodeStorageStats(reply);
     const std::string self = o.bind_addr.empty() ? local_ip : o.bind_addr;
+    // Peers whose address changed: their sync progress moves with them.
+    std::string changelog;
+    s = co_await Call(sock, proto::kStorageChangelogReq,
+                      proto::EncodeGroup(o.group_name), &changelog);
+    if (!s.ok()) co_return s;
+    auto renames = proto::DecodeChangelog(changelog);
+    if (renames.ok()) server_->ApplyPeerRenames(*renames, self);
     if (members.ok()) {
       server_->UpdatePeers(*members, self);
       for (const auto& m : *members) {

@@ -371,6 +371,13 @@ Result<proto::FetchAll> Registry::QueryFetch(const std::string& group,
     return Status::NotFound("group " + group + " does not exist");
   }
   Group& g = git->second;
+  // The source may have moved since it named the file (bounded: a chain of
+  // renames cannot loop forever).
+  for (int hops = 0; hops < 16; ++hops) {
+    auto r = g.renamed.find(source_ip);
+    if (r == g.renamed.end() || g.nodes.count(source_ip) != 0) break;
+    source_ip = r->second;
+  }
   const Node* source = nullptr;
   std::vector<const Node*> readable;
   bool old_enough = static_cast<int64_t>(fields->create_time) +
@@ -496,6 +503,52 @@ Result<std::vector<proto::StorageStat>> Registry::ListStorages(
   return out;
 }
 
+Status Registry::RenameStorage(const std::string& group,
+                               const std::string& old_ip,
+                               const std::string& new_ip) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto git = groups_.find(group);
+  if (git == groups_.end()) return Status::NotFound("unknown group " + group);
+  Group& g = git->second;
+  auto old_it = g.nodes.find(old_ip);
+  if (old_it == g.nodes.end()) {
+    return Status::NotFound("no storage " + old_ip + " in " + group);
+  }
+  if (auto new_it = g.nodes.find(new_ip); new_it != g.nodes.end()) {
+    if (new_it->second.state != StorageState::kOffline) {
+      return Status::AlreadyExists(new_ip + " is already a member of " + group);
+    }
+    g.nodes.erase(new_it);  // a stale entry from an earlier life
+  }
+  Node n = std::move(old_it->second);
+  g.nodes.erase(old_it);
+  n.ip = new_ip;
+  g.nodes[new_ip] = std::move(n);
+  for (auto& [ip, other] : g.nodes) {
+    if (other.sync_src == old_ip) other.sync_src = new_ip;
+    if (auto it = other.synced_by.find(old_ip); it != other.synced_by.end()) {
+      other.synced_by[new_ip] = it->second;
+      other.synced_by.erase(it);
+    }
+  }
+  g.renamed[old_ip] = new_ip;
+  g.renamed.erase(new_ip);  // it may have had that address before
+  ++changes_;
+  spdlog::info("storage {} of {} now has address {}", old_ip, group, new_ip);
+  return Status::OK();
+}
+
+std::string Registry::Changelog(const std::string& group) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string out;
+  auto git = groups_.find(group);
+  if (git == groups_.end()) return out;
+  for (const auto& [from, to] : git->second.renamed) {
+    out += from + " " + to + "\n";
+  }
+  return out;
+}
+
 std::vector<std::string> Registry::GroupsWithJoiningMembers() const {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<std::string> out;
@@ -593,6 +646,7 @@ std::string Registry::Serialize() const {
       nodes.push_back(jn);
     }
     jg["storages"] = nodes;
+    jg["renamed"] = g.renamed;
     groups.push_back(jg);
   }
   root["groups"] = groups;
@@ -616,6 +670,9 @@ Status Registry::Load(const std::string& text) {
       g.port = jg.at("port").get<int64_t>();
       g.store_path_count = jg.at("store_path_count").get<int64_t>();
       g.subdir_count_per_path = jg.at("subdir_count_per_path").get<int64_t>();
+      if (jg.contains("renamed")) {
+        g.renamed = jg.at("renamed").get<std::map<std::string, std::string>>();
+      }
       for (const auto& jn : jg.at("storages")) {
         Node n;
         n.ip = jn.at("ip").get<std::string>();

@@ -88,6 +88,14 @@ class Registry {
   // this tracker's own choice until the views agree).
   void AdoptSyncSource(const std::string& group, const std::string& ip,
                        const std::string& src);
+  // A storage of `group` now has address `new_ip` (REPORT_IP_CHANGED): its
+  // entry, state and sync progress move to the new address. NotFound if
+  // `old_ip` is unknown; AlreadyExists if `new_ip` is already a different
+  // live member.
+  Status RenameStorage(const std::string& group, const std::string& old_ip,
+                       const std::string& new_ip);
+  // Every address change of `group` as "old new\n" lines (CHANGELOG_REQ).
+  std::string Changelog(const std::string& group) const;
   // Bumped on every change worth persisting.
   uint64_t change_count() const;
   std::string Serialize() const;
@@ -120,6 +128,9 @@ class Registry {
     std::map<std::string, Node> nodes;  // by IP, so "first by IP" is begin()
     uint32_t next_write = 0;
     uint32_t next_read = 0;
+    // Old IP -> new IP of members whose address changed: file names keep
+    // the old source address, and peers rename their sync marks.
+    std::map<std::string, std::string> renamed;
   };
 
   bool NodeWritable(const Node& n) const;

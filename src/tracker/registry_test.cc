@@ -239,5 +239,32 @@ TEST(RegistryJoin, MemberThatReportsItselfSyncedIsBelieved) {
             static_cast<uint8_t>(proto::StorageState::kActive));
 }
 
+TEST(Registry, RenamedStorageKeepsItsStateAndItsFiles) {
+  Registry r(Opts());
+  ASSERT_TRUE(r.Join(Join("g"), "10.0.0.1", 100).ok());
+  ASSERT_TRUE(r.Join(Join("g"), "10.0.0.2", 100).ok());
+  ASSERT_TRUE(r.SyncDone("g", "10.0.0.1", "10.0.0.2").ok());
+  ASSERT_TRUE(r.RenameStorage("g", "10.0.0.2", "10.0.0.9").ok());
+  auto st = r.ListStorages("g", std::nullopt);
+  ASSERT_TRUE(st.ok());
+  ASSERT_EQ(st->size(), 2u);
+  EXPECT_EQ((*st)[1].ip, "10.0.0.9");
+  EXPECT_EQ((*st)[1].status, 7);  // still ACTIVE: no second full copy
+  // A file the storage named under its old address is read from it.
+  auto f = r.QueryFetch("g", NameFrom("10.0.0.2", 1000),
+                        Registry::FetchKind::kUpdate, 1001);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_EQ(f->ips[0], "10.0.0.9");
+  EXPECT_EQ(r.Changelog("g"), "10.0.0.2 10.0.0.9\n");
+  EXPECT_EQ(r.RenameStorage("g", "10.0.0.2", "10.0.0.7").code(),
+            Status::Code::kNotFound);
+  EXPECT_EQ(r.RenameStorage("g", "10.0.0.9", "10.0.0.1").code(),
+            Status::Code::kAlreadyExists);
+  // The rename survives a tracker restart.
+  Registry again(Opts());
+  ASSERT_TRUE(again.Load(r.Serialize()).ok());
+  EXPECT_EQ(again.Changelog("g"), "10.0.0.2 10.0.0.9\n");
+}
+
 }  // namespace
 }  // namespace nimbus::tracker

@@ -64,6 +64,8 @@ const std::array<TrackerServer::Handler, 256>& TrackerServer::Handlers() {
     t[proto::kStorageSyncReport] = &TrackerServer::HandleSyncReport;
     t[proto::kStorageSyncNotify] = &TrackerServer::HandleSyncNotify;
     t[proto::kTrackerGetStatus] = &TrackerServer::HandleGetStatus;
+    t[proto::kStorageReportIpChanged] = &TrackerServer::HandleReportIpChanged;
+    t[proto::kStorageChangelogReq] = &TrackerServer::HandleChangelog;
     t[proto::kTrackerGetLeader] = &TrackerServer::HandleGetLeader;
     return t;
   }();
@@ -329,6 +331,31 @@ Status TrackerServer::HandleSyncNotify(Conn& conn, std::string_view body,
   if (!conn.joined) return Status::InvalidArgument("sync notice before join");
   std::string dest(GetFixedString(body.data(), proto::kIpAddressSize));
   return registry_.SyncDone(conn.group, conn.peer_ip, dest);
+}
+
+Status TrackerServer::HandleReportIpChanged(Conn& conn, std::string_view body,
+                                            uint8_t, std::string*) {
+  auto c = proto::DecodeIpChange(body);
+  if (!c.ok()) return c.status();
+  if (!opts_.storage_ip_changed_auto_adjust) {
+    return Status::Permission(
+        "storage_ip_changed_auto_adjust = false: " + c->old_ip + " -> " +
+        c->new_ip + " must be handled by an operator");
+  }
+  // Only the storage itself, from its new address, may move its entry.
+  if (conn.peer_ip != c->new_ip) {
+    return Status::Permission("address change reported from " + conn.peer_ip +
+                              ", not from " + c->new_ip);
+  }
+  Status s = registry_.RenameStorage(c->group, c->old_ip, c->new_ip);
+  return s.IsNotFound() ? Status::OK() : s;  // nothing to move: a new member
+}
+
+Status TrackerServer::HandleChangelog(Conn&, std::string_view body, uint8_t,
+                                      std::string* reply) {
+  std::string group(GetFixedString(body.data(), proto::kGroupNameLen));
+  *reply = registry_.Changelog(group);
+  return Status::OK();
 }
 
 Status TrackerServer::HandleGetStatus(Conn&, std::string_view, uint8_t,

@@ -75,6 +75,8 @@ class TrackerServer {
   Status HandleSyncReport(Conn&, std::string_view, uint8_t, std::string*);
   Status HandleSyncNotify(Conn&, std::string_view, uint8_t, std::string*);
   Status HandleGetStatus(Conn&, std::string_view, uint8_t, std::string*);
+  Status HandleReportIpChanged(Conn&, std::string_view, uint8_t, std::string*);
+  Status HandleChangelog(Conn&, std::string_view, uint8_t, std::string*);
   Status HandleGetLeader(Conn&, std::string_view, uint8_t, std::string*);
 
   const TrackerOptions opts_;

@@ -398,5 +398,61 @@ TEST_F(FaultScenario, KillLeaderTracker) {
   (void)t1;
 }
 
+TEST_F(FaultScenario, StorageComesBackWithANewAddress) {
+  ASSERT_NO_FATAL_FAILURE(StartGroup());
+  const std::string old_ip = cluster_.ip(2);
+  std::map<std::string, std::string> files;
+  {
+    Workload w(cluster_, opts_, 2);
+    while (w.acked() < 30) Sleep(50);
+    w.Stop();
+    files = w.files();
+  }
+  ASSERT_GE(Converge(cluster_, {s1_, s2_}), 0);
+  cluster_.Kill(s2_, SIGTERM);
+  const std::string new_ip = "10.77.0.42";
+  cluster_.ChangeIp(2, new_ip);
+  ASSERT_NO_FATAL_FAILURE(cluster_.Restart(s2_));
+  // The tracker moves the entry: still two members, the moved one ACTIVE
+  // at its new address, no WAIT_SYNC and no full copy.
+  bool moved = false;
+  {
+    NetCluster::ClientScope in(cluster_);
+    client::Client c(opts_);
+    for (int i = 0; i < 100 && !moved; ++i) {
+      auto st = c.ListStorages("group1");
+      if (st.ok() && st->size() == 2) {
+        bool a = false, b = false;
+        for (const auto& m : *st) {
+          a |= m.ip == cluster_.ip(1) && m.status == 7;
+          b |= m.ip == new_ip && m.status == 7;
+        }
+        moved = a && b;
+      }
+      if (!moved) Sleep(100);
+    }
+  }
+  ASSERT_TRUE(moved) << "the tracker did not move " << old_ip << " to "
+                     << new_ip;
+  {
+    Workload w(cluster_, opts_, 2);
+    size_t before = files.size();
+    while (w.acked() < 30) Sleep(50);
+    w.Stop();
+    files.insert(w.files().begin(), w.files().end());
+    ASSERT_GE(files.size(), before + 30);
+  }
+  // Files named with the old source address are still found.
+  int lost = CountLost(cluster_, opts_, files);
+  double t = Converge(cluster_, {s1_, s2_});
+  // The peer's sync progress moved with the address.
+  const std::string sync = cluster_.base(s1_) + "/data/sync/";
+  EXPECT_TRUE(std::filesystem::exists(sync + new_ip + ".mark"));
+  EXPECT_FALSE(std::filesystem::exists(sync + old_ip + ".mark"));
+  Report("storage address change", files.size(), lost, t);
+  EXPECT_EQ(lost, 0);
+  EXPECT_GE(t, 0);
+}
+
 }  // namespace
 }  // namespace nimbus::test

@@ -79,6 +79,14 @@ NetCluster::NetCluster(std::string name)
 
 NetCluster::~NetCluster() {
   for (Proc& p : procs_) {
+    int status = 0;
+    if (p.pid > 0 && ::waitpid(p.pid, &status, WNOHANG) == p.pid) {
+      // Nobody stopped it: it crashed or exited on its own.
+      ADD_FAILURE() << p.binary << " (" << p.base << ") exited unexpectedly"
+                    << " with status " << status << ":\n"
+                    << ReadAll(p.log);
+      p.pid = -1;
+    }
     if (p.pid > 0) {
       ::kill(p.pid, SIGTERM);
       for (int i = 0; i < 250; ++i) {
@@ -143,7 +151,22 @@ size_t NetCluster::AddHost() {
 }
 
 std::string NetCluster::ip(size_t host) const {
+  if (auto it = moved_.find(host); it != moved_.end()) return it->second;
   return fmt::format("10.77.0.{}", 10 + host);
+}
+
+void NetCluster::ChangeIp(size_t host, const std::string& new_ip) {
+  const std::string ns = Ns(fmt::format("h{}", host));
+  Sh(
+      fmt::format("ip -n {ns} addr flush dev eth0 && "
+                  "ip -n {ns} addr add {ip}/24 dev eth0",
+                  fmt::arg("ns", ns), fmt::arg("ip", new_ip)));
+  moved_[host] = new_ip;
+  for (const Proc& p : procs_) {
+    // A later key overrides an earlier one.
+    if (p.host == host)
+      std::ofstream(p.conf, std::ios::app) << "bind_addr = " << new_ip << "\n";
+  }
 }
 
 void NetCluster::Spawn(Proc& p) {

@@ -57,6 +57,10 @@ class NetCluster {
   const std::string& base(size_t proc) const { return procs_[proc].base; }
   size_t host_of(size_t proc) const { return procs_[proc].host; }
 
+  // Gives `host` a new address (10.77.0.x); servers on it restarted later
+  // bind to the new one.
+  void ChangeIp(size_t host, const std::string& new_ip);
+
   void Cut(size_t host);
   void Heal(size_t host);
 
@@ -99,6 +103,7 @@ class NetCluster {
   bool available_ = false;
   std::string why_;
   size_t hosts_ = 0;
+  std::map<size_t, std::string> moved_;  // host -> address after ChangeIp
   std::vector<Proc> procs_;
 };
 

@@ -29,6 +29,17 @@ TestCluster::TestCluster(std::string name) {
 }
 
 TestCluster::~TestCluster() {
+  // A server that is gone before the test stops it crashed or gave up.
+  std::vector<Proc*> all{&tracker_};
+  for (auto& s : storages_) all.push_back(&s);
+  for (Proc* p : all) {
+    int status = 0;
+    if (p->pid > 0 && ::waitpid(p->pid, &status, WNOHANG) == p->pid) {
+      ADD_FAILURE() << p->binary << " (" << p->base
+                    << ") exited unexpectedly with status " << status;
+      p->pid = -1;
+    }
+  }
   // A graceful stop runs the shutdown paths (and LeakSanitizer) too.
   for (auto& s : storages_) Stop(s, SIGTERM);
   Stop(tracker_, SIGTERM);
