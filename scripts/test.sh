@@ -47,7 +47,7 @@ if ! command -v node >/dev/null 2>&1; then
   apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 fi
 (cd tests/compat && npm ci --no-audit --no-fund --silent)
-node tests/compat/fdfs_node_client_test.js 127.0.0.1 32122
+node tests/compat/fdfs_node_client_test.js 127.0.0.1 32122 127.0.0.1,127.0.0.2
 NIMBUS_RUN_DIR=$smoke scripts/cluster.sh stop
 
 step "all tests passed"
