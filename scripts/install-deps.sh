@@ -11,7 +11,7 @@ PACKAGES=(
   libssl-dev libsodium-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # tools used by tests and the local cluster
-  python3 iproute2 procps psmisc
+  python3 iproute2 procps psmisc prometheus
 )
 
 missing=()
@@ -31,4 +31,14 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
+# Packages such as prometheus would start a system-wide daemon listening on
+# every address; we only want their binaries (promtool, prometheus), which
+# tests start themselves on loopback. policy-rc.d tells the package scripts
+# not to start services.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null
+  $SUDO chmod +x "$policy"
+  trap '$SUDO rm -f "$policy"' EXIT
+fi
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -40,7 +40,11 @@ step "README local cluster: start, round trip, stop"
 smoke=$(mktemp -d)
 trap 'NIMBUS_RUN_DIR=$smoke scripts/cluster.sh stop >/dev/null 2>&1 || true; rm -rf "$smoke"' EXIT
 NIMBUS_RUN_DIR=$smoke NIMBUS_TRACKER_PORT=32122 NIMBUS_STORAGE_PORT1=33000 \
+  NIMBUS_METRICS_PORT_BASE=39122 \
   NIMBUS_STORAGE_PORT2=33001 scripts/cluster.sh start
+
+step "monitoring: promtool on live /metrics, deploy/prometheus checks, a real Prometheus scrape"
+tests/ops/prometheus_smoke.sh 39122 39090
 
 step "interoperability: a third-party FastDFS client (npm fdfs) against that cluster"
 if ! command -v node >/dev/null 2>&1; then

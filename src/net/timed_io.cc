@@ -31,6 +31,18 @@ asio::awaitable<std::error_code> ReadExact(Socket& sock,
       sock, [&] { return asio::async_read(sock, buf, kUse); }, timeout);
 }
 
+asio::awaitable<std::error_code> ReadUntil(Socket& sock, std::string& buf,
+                                           std::string_view delim, size_t max,
+                                           Duration timeout) {
+  co_return co_await WithDeadline(
+      sock,
+      [&] {
+        return asio::async_read_until(sock, asio::dynamic_buffer(buf, max),
+                                      delim, kUse);
+      },
+      timeout);
+}
+
 asio::awaitable<std::error_code> WriteAll(Socket& sock, asio::const_buffer buf,
                                           Duration timeout) {
   co_return co_await WithDeadline(

@@ -9,6 +9,8 @@
 
 #include <asio.hpp>
 #include <chrono>
+#include <string>
+#include <string_view>
 #include <system_error>
 
 namespace nimbus::net {
@@ -26,6 +28,11 @@ asio::awaitable<std::error_code> WriteAll(Socket& sock, asio::const_buffer buf,
 // Writes two buffers in one gather write (header + body).
 asio::awaitable<std::error_code> WriteAll2(Socket& sock, asio::const_buffer a,
                                            asio::const_buffer b,
+                                           Duration timeout);
+// Reads into `buf` until it contains `delim` or holds `max` bytes
+// (asio::error::not_found then). Bytes after `delim` may be read too.
+asio::awaitable<std::error_code> ReadUntil(Socket& sock, std::string& buf,
+                                           std::string_view delim, size_t max,
                                            Duration timeout);
 // Connects to host:port (numeric or name). A non-empty `bind_ip` is the
 // local address to connect from (multi-homed hosts).

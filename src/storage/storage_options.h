@@ -10,6 +10,7 @@
 #include "common/config_file.h"
 #include "common/host_port.h"
 #include "common/result.h"
+#include "metrics/metrics_options.h"
 
 namespace nimbus::storage {
 
@@ -65,6 +66,7 @@ struct StorageOptions {
   int64_t sync_wait_msec = 50;  // sync worker poll interval when idle
   int64_t binlog_max_bytes = int64_t{1} << 30;
   std::string log_level = "info";
+  metrics::MetricsOptions metrics;
 
   static Result<StorageOptions> FromConfig(ConfigFile& cf);
 };

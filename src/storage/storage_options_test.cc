@@ -72,5 +72,16 @@ TEST(StorageOptions, SyncReplicas) {
   EXPECT_FALSE(Parse(base + "sync_replicas = 99\n").ok());
 }
 
+TEST(StorageOptions, AnnotatedDeployExampleIsValid) {
+  auto cf = ConfigFile::Load(NIMBUS_DEPLOY_CONF "/storage.conf");
+  ASSERT_TRUE(cf.ok()) << cf.status().ToString();
+  auto o = StorageOptions::FromConfig(*cf);
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_TRUE(o->metrics.enabled());
+  EXPECT_TRUE(cf->UnknownKeys().empty())
+      << "deploy/conf/storage.conf documents a key nobody reads: "
+      << cf->UnknownKeys().front();
+}
+
 }  // namespace
 }  // namespace nimbus::storage

@@ -110,6 +110,22 @@ Status StorageServer::Start() {
                              server_.port());
   if (!s.ok()) return s;
   server_.Start();
+  if (opts_.metrics.enabled()) {
+    http_ = std::make_unique<net::HttpEndpoint>(
+        io_, [this](const net::HttpRequestLine& r) {
+          return net::OperationalResponse(
+              r, [this] { return RenderMetrics(); },
+              [this] { return Health(); });
+        });
+    s = http_->Listen(opts_.metrics.bind_addr,
+                      static_cast<uint16_t>(opts_.metrics.port));
+    if (!s.ok()) return s;
+    s = env_->WriteFileAtomic(
+        opts_.base_path + "/data/nimbus-storage.metrics_port",
+        std::to_string(http_->port()) + "\n");
+    if (!s.ok()) return s;
+    http_->Start();
+  }
   scrubber_ = std::make_unique<Scrubber>(this);
   scrubber_->Start();
   for (const HostPort& t : opts_.trackers) {
@@ -127,7 +143,10 @@ void StorageServer::Run() { net::RunIoContext(io_, opts_.work_threads); }
 
 void StorageServer::Stop() {
   if (stopped_.exchange(true)) return;
-  asio::post(io_, [this] { server_.Stop(); });
+  asio::post(io_, [this] {
+    server_.Stop();
+    if (http_) http_->Stop();
+  });
   io_.stop();
 }
 
@@ -216,9 +235,16 @@ asio::awaitable<void> StorageServer::Serve(asio::ip::tcp::socket sock) {
     if (ec) break;
     proto::Header h = proto::DecodeHeader(hdr);
     if (h.cmd == proto::kQuit) break;
+    const auto started = std::chrono::steady_clock::now();
     auto spec = proto::FindCommand(h.cmd);
     Handler handler = Handlers()[h.cmd];
     Status st;
+    auto record = [&] {
+      requests_.Record(h.cmd, static_cast<uint8_t>(st.ToErrno()),
+                       std::chrono::duration<double>(
+                           std::chrono::steady_clock::now() - started)
+                           .count());
+    };
     c.reply.clear();
     c.reply_sent = false;
     c.remaining = 0;
@@ -255,7 +281,10 @@ asio::awaitable<void> StorageServer::Serve(asio::ip::tcp::socket sock) {
       }
     }
     if (c.close) {
-      if (c.reply_sent) break;
+      if (c.reply_sent) {
+        record();
+        break;
+      }
     } else if (c.remaining > 0) {
       if (c.remaining > kMaxDrainBytes) {
         c.close = true;
@@ -278,8 +307,9 @@ asio::awaitable<void> StorageServer::Serve(asio::ip::tcp::socket sock) {
                           out);
       ec = co_await net::WriteAll2(c.sock, asio::buffer(out),
                                    asio::buffer(c.reply), c.net_timeout);
-      if (ec) break;
     }
+    record();
+    if (!c.reply_sent && ec) break;
     if (c.close) break;
   }
 }

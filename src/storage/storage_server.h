@@ -26,6 +26,8 @@
 #include <vector>
 
 #include "common/env.h"
+#include "metrics/request_stats.h"
+#include "net/http_endpoint.h"
 #include "net/tcp_server.h"
 #include "proto/file_name.h"
 #include "proto/sync_messages.h"
@@ -53,6 +55,12 @@ class StorageServer {
   void Run();
   void Stop();
   uint16_t port() const { return server_.port(); }
+  // The /metrics port, 0 when metrics are off.
+  uint16_t metrics_port() const { return http_ ? http_->port() : 0; }
+  // Prometheus text for /metrics (storage_metrics.cc).
+  std::string RenderMetrics();
+  // OK while serving; the reason otherwise (/healthz).
+  Status Health();
 
   // --- used by TrackerReporter (any thread) ----------------------------
   proto::StorageCounters Counters() const;
@@ -191,6 +199,8 @@ class StorageServer {
   std::unique_ptr<BinlogWriter> binlog_;
   std::unique_ptr<GroupCommitter> committer_;  // durability = group-commit
   std::unique_ptr<Scrubber> scrubber_;
+  metrics::RequestStats requests_;
+  std::unique_ptr<net::HttpEndpoint> http_;  // /metrics, /healthz
   std::atomic<int64_t> download_crc_failures_{0};
   std::atomic<int64_t> sync_degraded_{0};
   std::string sync_dir_;

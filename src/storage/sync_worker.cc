@@ -23,6 +23,10 @@ asio::awaitable<void> Sleep(asio::io_context& io, std::chrono::milliseconds d) {
 
 int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
 
+// Retries of an unreachable or refusing peer back off up to this: short
+// enough that a peer coming back is caught up within seconds.
+constexpr std::chrono::milliseconds kMaxBackoff(2000);
+
 }  // namespace
 
 SyncWorker::SyncWorker(StorageServer* server, asio::io_context& io,
@@ -321,7 +325,7 @@ asio::awaitable<void> SyncWorker::Loop() {
       if (ec) {
         sock.close();
         co_await Sleep(io_, backoff);
-        backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+        backoff = std::min(backoff * 2, kMaxBackoff);
         continue;
       }
       backoff = std::chrono::milliseconds(100);
@@ -340,7 +344,7 @@ asio::awaitable<void> SyncWorker::Loop() {
       }
       sock.close();
       co_await Sleep(io_, backoff);
-      backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+      backoff = std::min(backoff * 2, kMaxBackoff);
       continue;  // retry the same record
     }
     if (!s.ok()) {

@@ -87,6 +87,8 @@ Result<TrackerOptions> TrackerOptions::FromConfig(ConfigFile& cf) {
                                 ": use_trunk_file = true is not supported");
   }
   o.log_level = cf.GetString("log_level", "info");
+  NIMBUS_ASSIGN_OR_RETURN(o.metrics,
+                          metrics::MetricsOptions::FromConfig(cf, o.bind_addr));
   return o;
 }
 

@@ -11,6 +11,7 @@
 #include "common/host_port.h"
 #include "common/reserved_space.h"
 #include "common/result.h"
+#include "metrics/metrics_options.h"
 
 namespace nimbus::tracker {
 
@@ -46,6 +47,7 @@ struct TrackerOptions {
   std::vector<HostPort> peers;
   int64_t tracker_ping_interval_ms = 1000;
   std::string log_level = "info";
+  metrics::MetricsOptions metrics;
 
   // Reads every key this tracker implements from `cf`. Invalid values and
   // unsupported settings are errors naming the key.

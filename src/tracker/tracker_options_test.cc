@@ -49,5 +49,16 @@ TEST(TrackerOptions, PeersSkipSelfAndNeedBindAddr) {
   EXPECT_FALSE(Parse("base_path=/b\nbind_addr=a\ntracker_server=x\n").ok());
 }
 
+TEST(TrackerOptions, AnnotatedDeployExampleIsValid) {
+  auto cf = ConfigFile::Load(NIMBUS_DEPLOY_CONF "/tracker.conf");
+  ASSERT_TRUE(cf.ok()) << cf.status().ToString();
+  auto o = TrackerOptions::FromConfig(*cf);
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_TRUE(o->metrics.enabled());
+  EXPECT_TRUE(cf->UnknownKeys().empty())
+      << "deploy/conf/tracker.conf documents a key nobody reads: "
+      << cf->UnknownKeys().front();
+}
+
 }  // namespace
 }  // namespace nimbus::tracker

@@ -92,6 +92,21 @@ Status TrackerServer::Start() {
   s = net::WriteRuntimeFiles(env_, data, "nimbus-tracker", server_.port());
   if (!s.ok()) return s;
   server_.Start();
+  if (opts_.metrics.enabled()) {
+    http_ = std::make_unique<net::HttpEndpoint>(
+        io_, [this](const net::HttpRequestLine& r) {
+          return net::OperationalResponse(
+              r, [this] { return RenderMetrics(); },
+              [this] { return Health(); });
+        });
+    s = http_->Listen(opts_.metrics.bind_addr,
+                      static_cast<uint16_t>(opts_.metrics.port));
+    if (!s.ok()) return s;
+    s = env_->WriteFileAtomic(data + "/nimbus-tracker.metrics_port",
+                              std::to_string(http_->port()) + "\n");
+    if (!s.ok()) return s;
+    http_->Start();
+  }
   asio::co_spawn(io_, MaintenanceLoop(), asio::detached);
   election_.Start();
   persister_ = std::thread([this] { PersistLoop(); });
@@ -105,7 +120,10 @@ void TrackerServer::Run() { net::RunIoContext(io_, opts_.work_threads); }
 
 void TrackerServer::Stop() {
   if (stopped_.exchange(true)) return;
-  asio::post(io_, [this] { server_.Stop(); });
+  asio::post(io_, [this] {
+    server_.Stop();
+    if (http_) http_->Stop();
+  });
   io_.stop();
   {
     std::lock_guard<std::mutex> lock(persist_mu_);
@@ -163,6 +181,7 @@ asio::awaitable<void> TrackerServer::Serve(asio::ip::tcp::socket sock) {
     if (ec) break;
     proto::Header h = proto::DecodeHeader(hdr);
     if (h.cmd == proto::kQuit) break;
+    const auto started = std::chrono::steady_clock::now();
     auto spec = proto::FindCommand(h.cmd);
     Handler handler = Handlers()[h.cmd];
     Status st;
@@ -200,6 +219,10 @@ asio::awaitable<void> TrackerServer::Serve(asio::ip::tcp::socket sock) {
                         out);
     ec = co_await net::WriteAll2(sock, asio::buffer(out), asio::buffer(reply),
                                  net_timeout);
+    requests_.Record(h.cmd, static_cast<uint8_t>(st.ToErrno()),
+                     std::chrono::duration<double>(
+                         std::chrono::steady_clock::now() - started)
+                         .count());
     if (ec || close_after) break;
   }
   if (conn.joined) registry_.ConnectionLost(conn.group, conn.peer_ip);

@@ -24,6 +24,8 @@
 #include <thread>
 
 #include "common/env.h"
+#include "metrics/request_stats.h"
+#include "net/http_endpoint.h"
 #include "net/tcp_server.h"
 #include "proto/header.h"
 #include "tracker/leader_election.h"
@@ -43,6 +45,10 @@ class TrackerServer {
   void Run();
   void Stop();
   uint16_t port() const { return server_.port(); }
+  uint16_t metrics_port() const { return http_ ? http_->port() : 0; }
+  // Prometheus text for /metrics (tracker_metrics.cc).
+  std::string RenderMetrics();
+  Status Health();
   Registry& registry() { return registry_; }
   const LeaderElection& election() const { return election_; }
 
@@ -85,6 +91,8 @@ class TrackerServer {
   asio::io_context io_;
   net::TcpServer server_;
   LeaderElection election_;
+  metrics::RequestStats requests_;
+  std::unique_ptr<net::HttpEndpoint> http_;  // /metrics, /healthz
   std::string state_path_;
 
   std::mutex persist_mu_;

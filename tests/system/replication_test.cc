@@ -70,8 +70,8 @@ class Replication : public ::testing::Test {
  protected:
   void SetUp() override {
     cluster_.StartTracker();
-    cluster_.AddStorage("group1");
-    port_ = cluster_.storage_port(0);
+    port_ = cluster_.SharedPort();
+    cluster_.AddStorage("group1", "port = " + std::to_string(port_) + "\n");
     cluster_.AddStorage("group1", "bind_addr = 127.0.0.2\nport = " +
                                       std::to_string(port_) + "\n");
     cluster_.WaitActive(2);
@@ -211,9 +211,9 @@ namespace {
 TEST(GroupJoin, NewMemberGetsAFullCopyFromOneSourceThenServes) {
   TestCluster cluster("join");
   cluster.StartTracker();
-  cluster.AddStorage("group1");  // A 127.0.0.1
-  uint16_t port = cluster.storage_port(0);
+  uint16_t port = cluster.SharedPort();
   std::string same_port = "port = " + std::to_string(port) + "\n";
+  cluster.AddStorage("group1", same_port);  // A 127.0.0.1
   cluster.AddStorage("group1", "bind_addr = 127.0.0.2\n" + same_port);  // B
   cluster.WaitActive(2);
   client::Client c(cluster.ClientOpts());
@@ -283,8 +283,9 @@ class Scrub : public ::testing::Test {
  protected:
   void Start(const std::string& extra) {
     cluster_.StartTracker();
-    cluster_.AddStorage("group1", extra);
-    port_ = cluster_.storage_port(0);
+    port_ = cluster_.SharedPort();
+    cluster_.AddStorage("group1",
+                        extra + "port = " + std::to_string(port_) + "\n");
     cluster_.AddStorage("group1", extra + "bind_addr = 127.0.0.2\nport = " +
                                       std::to_string(port_) + "\n");
     cluster_.WaitActive(2);
@@ -390,8 +391,9 @@ class SyncReplicas : public ::testing::Test {
  protected:
   void Start(const std::string& extra) {
     cluster_.StartTracker();
-    cluster_.AddStorage("group1", extra);
-    port_ = cluster_.storage_port(0);
+    port_ = cluster_.SharedPort();
+    cluster_.AddStorage("group1",
+                        extra + "port = " + std::to_string(port_) + "\n");
     cluster_.AddStorage("group1", extra + "bind_addr = 127.0.0.2\nport = " +
                                       std::to_string(port_) + "\n");
     cluster_.WaitActive(2);

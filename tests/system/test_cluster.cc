@@ -1,10 +1,13 @@
 #include "test_cluster.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,6 +15,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <thread>
 
 extern char** environ;
@@ -114,7 +118,7 @@ void TestCluster::StartTracker(const std::string& extra) {
   std::ofstream(tracker_.conf) << fmt::format(
       "base_path = {}\nbind_addr = 127.0.0.1\nport = 0\n"
       "reserved_storage_space = 64M\ncheck_active_interval = 5\n"
-      "log_level = debug\n{}\n",
+      "metrics_port = auto\nlog_level = debug\n{}\n",
       tracker_.base, extra);
   Spawn(tracker_);
 }
@@ -137,11 +141,50 @@ size_t TestCluster::AddStorage(const std::string& group,
       "group_name = {}\nbase_path = {}\nbind_addr = 127.0.0.1\nport = 0\n"
       "tracker_server = 127.0.0.1:{}\nheart_beat_interval = 1\n"
       "stat_report_interval = 1\nsubdir_count_per_path = 16\n"
-      "buff_size = 64KB\nlog_level = debug\n{}\n",
+      "buff_size = 64KB\nmetrics_port = auto\nlog_level = debug\n{}\n",
       group, p.base, tracker_.port, extra);
   storages_.push_back(p);
   Spawn(storages_.back());
   return i;
+}
+
+uint16_t TestCluster::SharedPort() {
+  std::random_device rd;
+  std::mt19937 rng(rd());
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    uint16_t port = static_cast<uint16_t>(20000 + rng() % 10000);
+    bool free = true;
+    for (const char* ip : {"127.0.0.1", "127.0.0.2", "127.0.0.3"}) {
+      int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+      sockaddr_in a{};
+      a.sin_family = AF_INET;
+      a.sin_port = htons(port);
+      ::inet_pton(AF_INET, ip, &a.sin_addr);
+      free = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0;
+      ::close(fd);
+      if (!free) break;
+    }
+    if (free) return port;
+  }
+  ADD_FAILURE() << "no port free on 127.0.0.1-3 in 20000-29999";
+  return 0;
+}
+
+namespace {
+uint16_t ReadPortFile(const std::string& path) {
+  std::ifstream in(path);
+  int port = 0;
+  in >> port;
+  return static_cast<uint16_t>(port);
+}
+}  // namespace
+
+uint16_t TestCluster::tracker_metrics_port() const {
+  return ReadPortFile(tracker_.base + "/data/nimbus-tracker.metrics_port");
+}
+
+uint16_t TestCluster::storage_metrics_port(size_t i) const {
+  return ReadPortFile(storages_[i].base + "/data/nimbus-storage.metrics_port");
 }
 
 void TestCluster::StopTracker(int sig) { Stop(tracker_, sig); }

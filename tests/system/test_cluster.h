@@ -42,6 +42,14 @@ class TestCluster {
   void WaitActive(size_t n);
 
   uint16_t tracker_port() const { return tracker_.port; }
+  // A port free on 127.0.0.1, .2 and .3, for the members of one group
+  // (they must share a port). Taken from below the kernel's ephemeral range,
+  // so no port-0 bind or outgoing connection can grab it before the
+  // servers start.
+  static uint16_t SharedPort();
+  // The /metrics ports (every server runs with metrics_port = auto).
+  uint16_t tracker_metrics_port() const;
+  uint16_t storage_metrics_port(size_t i) const;
   uint16_t storage_port(size_t i) const { return storages_[i].port; }
   const std::string& storage_base(size_t i) const { return storages_[i].base; }
   const std::string& dir() const { return dir_; }
