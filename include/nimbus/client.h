@@ -124,6 +124,14 @@ class Client {
   Result<Reply> TrackerCall(uint8_t cmd, const std::string& body);
   Result<proto::FetchAll> QueryFetch(uint8_t cmd, const std::string& group,
                                      const std::string& name);
+  // Runs `attempt` on the servers the tracker says hold the file, then, if
+  // none of them served it (unreachable, or not there yet), on the group's
+  // other ACTIVE members: the tracker learns of sync progress only from
+  // periodic reports, so a peer often holds a file before the tracker knows.
+  // Stops at the first success or at an error that another replica would
+  // repeat.
+  Status ForEachReplica(const std::string& group, const std::string& name,
+                        const std::function<Status(const HostPort&)>& attempt);
   Result<std::string> UploadImpl(uint8_t cmd, const Source& src,
                                  std::string_view ext,
                                  const std::string& group);

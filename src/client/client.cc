@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "client/connection_pool.h"
@@ -358,22 +359,51 @@ Status Client::Download(const std::string& file_id, int64_t offset,
   auto id = proto::ParseFileId(file_id);
   if (!id.ok()) return id.status();
   std::string name = id->logic.ToString();
-  auto where = QueryFetch(proto::kQueryFetchAll, id->group, name);
-  if (!where.ok()) return where.status();
   int64_t delivered = 0;
-  Status last;
-  for (const std::string& ip : where->ips) {
-    HostPort storage{ip, static_cast<uint16_t>(where->port)};
+  return ForEachReplica(id->group, name, [&](const HostPort& storage) {
     // After a partial transfer, resume where the last replica stopped.
     proto::DownloadRequest req{offset + delivered,
                                length == 0 ? 0 : length - delivered, id->group,
                                name};
     if (length != 0 && req.bytes == 0) return Status::OK();
     Call call(pool_.get(), storage);
-    last = call.Run(proto::kDownloadFile, 0, proto::EncodeDownloadRequest(req),
+    return call.Run(proto::kDownloadFile, 0, proto::EncodeDownloadRequest(req),
                     nullptr, nullptr, &sink, &delivered);
-    if (last.ok()) return last;
-    if (!IsNetworkError(last) && !last.IsNotFound()) return last;
+  });
+}
+
+Status Client::ForEachReplica(
+    const std::string& group, const std::string& name,
+    const std::function<Status(const HostPort&)>& attempt) {
+  auto retriable = [](const Status& s) {
+    return IsNetworkError(s) || s.IsNotFound();
+  };
+  std::vector<std::string> tried;
+  Status last;
+  auto where = QueryFetch(proto::kQueryFetchAll, group, name);
+  uint16_t port = 0;
+  if (where.ok()) {
+    port = static_cast<uint16_t>(where->port);
+    for (const std::string& ip : where->ips) {
+      last = attempt(HostPort{ip, port});
+      if (!retriable(last)) return last;
+      tried.push_back(ip);
+    }
+  } else if (!where.status().IsNotFound()) {
+    return where.status();  // no tracker, or the ID names no such group
+  } else {
+    last = where.status();
+  }
+  auto members = ListStorages(group);
+  if (!members.ok()) return last;
+  for (const proto::StorageStat& m : *members) {
+    if (m.status != static_cast<uint8_t>(proto::StorageState::kActive) ||
+        std::find(tried.begin(), tried.end(), m.ip) != tried.end()) {
+      continue;
+    }
+    last = attempt(HostPort{m.ip, static_cast<uint16_t>(m.storage_port)});
+    if (!retriable(last)) return last;
+    tried.push_back(m.ip);
   }
   return last;
 }
@@ -426,19 +456,16 @@ Result<proto::Metadata> Client::GetMetadata(const std::string& file_id) {
   auto id = proto::ParseFileId(file_id);
   if (!id.ok()) return id.status();
   std::string name = id->logic.ToString();
-  auto where = QueryFetch(proto::kQueryFetchAll, id->group, name);
-  if (!where.ok()) return where.status();
-  Status last;
-  for (const std::string& ip : where->ips) {
-    std::string reply;
-    Call call(pool_.get(), {ip, static_cast<uint16_t>(where->port)});
-    last = call.Run(proto::kGetMetadata, 0,
+  std::string reply;
+  Status s = ForEachReplica(id->group, name, [&](const HostPort& storage) {
+    reply.clear();
+    Call call(pool_.get(), storage);
+    return call.Run(proto::kGetMetadata, 0,
                     proto::EncodeGroupAndName(id->group, name), nullptr, &reply,
                     nullptr, nullptr);
-    if (last.ok()) return proto::UnpackMetadata(reply);
-    if (!IsNetworkError(last)) return last;
-  }
-  return last;
+  });
+  if (!s.ok()) return s;
+  return proto::UnpackMetadata(reply);
 }
 
 Status Client::Delete(const std::string& file_id) {

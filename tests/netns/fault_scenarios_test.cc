@@ -38,16 +38,33 @@ class Workload {
         NetCluster::ClientScope in(cluster_);
         client::Client c(opts_);
         std::mt19937 rng(static_cast<uint32_t>(t * 7919 + 1));
+        std::vector<std::string> mine;
         while (!stop_.load()) {
           std::string data(1 + rng() % max_size, '\0');
           for (char& ch : data) ch = static_cast<char>(rng());
           auto id = c.Upload(Source::FromString(data), "bin");
+          {
+            std::lock_guard<std::mutex> lock(mu_);
+            if (id.ok()) {
+              mine.push_back(*id);
+              acked_[*id] = std::move(data);
+            } else {
+              ++errors_;
+              last_error_ = id.status();
+            }
+          }
+          // Every other round, read back one of this client's files: a
+          // read may fail while a server is unreachable, but must never
+          // return other bytes than were acknowledged.
+          if (mine.empty() || rng() % 2 != 0) continue;
+          const std::string& pick = mine[rng() % mine.size()];
+          auto got = c.DownloadToString(pick);
           std::lock_guard<std::mutex> lock(mu_);
-          if (id.ok()) {
-            acked_[*id] = std::move(data);
-          } else {
-            ++errors_;
-            last_error_ = id.status();
+          ++reads_;
+          if (!got.ok()) {
+            ++read_errors_;
+          } else if (*got != acked_[pick]) {
+            ++wrong_reads_;
           }
         }
       });
@@ -65,6 +82,9 @@ class Workload {
   }
   const std::map<std::string, std::string>& files() const { return acked_; }
   int errors() const { return errors_; }
+  int reads() const { return reads_; }
+  int read_errors() const { return read_errors_; }
+  int wrong_reads() const { return wrong_reads_; }
   const Status& last_error() const { return last_error_; }
 
  private:
@@ -76,6 +96,9 @@ class Workload {
   std::map<std::string, std::string> acked_;  // guarded by mu_
   int errors_ = 0;                            // guarded by mu_
   Status last_error_;                         // guarded by mu_
+  int reads_ = 0;                             // guarded by mu_
+  int read_errors_ = 0;                       // guarded by mu_
+  int wrong_reads_ = 0;                       // guarded by mu_
 };
 
 // Acked files that cannot be read back whole through the tracker.
@@ -156,9 +179,20 @@ class FaultScenario : public ::testing::Test {
     ASSERT_TRUE(cluster_.WaitActive(0, 2)) << "storages never became ACTIVE";
     opts_ = cluster_.ClientOpts({0});
   }
-  void Report(const char* what, size_t acked, int lost, double converged) {
-    std::printf("%s: acked %zu, lost %d, converged in %.1f s\n", what, acked,
-                lost, converged);
+  // Prints the scenario's summary line. `w`, when the client kept working
+  // through the fault, adds the reads it made meanwhile: a read may fail
+  // while a server is unreachable but must never return wrong bytes.
+  void Report(const char* what, size_t acked, int lost, double converged,
+              const Workload* w = nullptr) {
+    std::string reads;
+    if (w != nullptr) {
+      reads = " (reads during the fault: " + std::to_string(w->reads()) +
+              ", errors " + std::to_string(w->read_errors()) +
+              ", wrong bytes " + std::to_string(w->wrong_reads()) + ")";
+      EXPECT_EQ(w->wrong_reads(), 0);
+    }
+    std::printf("%s: acked %zu, lost %d, converged in %.1f s%s\n", what, acked,
+                lost, converged, reads.c_str());
   }
 
   NetCluster cluster_{
@@ -180,7 +214,7 @@ TEST_F(FaultScenario, KillStorageDuringUploads) {
   EXPECT_GT(w.acked(), at_kill) << "uploads stopped while a replica was down";
   int lost = CountLost(cluster_, opts_, w.files());
   double t = Converge(cluster_, {s1_, s2_});
-  Report("kill -9 storage", w.acked(), lost, t);
+  Report("kill -9 storage", w.acked(), lost, t, &w);
   EXPECT_EQ(lost, 0);
   EXPECT_GE(t, 0);
 }
@@ -191,7 +225,9 @@ TEST_F(FaultScenario, PartitionStorageThenHeal) {
   Sleep(1500);
   cluster_.Cut(2);
   size_t at_cut = w.acked();
-  Sleep(5000);  // longer than the tracker's check_active_interval
+  // Longer than the tracker needs to notice (check_active_interval 3 s)
+  // plus the client network timeout (5 s) a request to the cut host costs.
+  Sleep(8000);
   size_t during = w.acked() - at_cut;
   cluster_.Heal(2);
   Sleep(2000);
@@ -199,7 +235,7 @@ TEST_F(FaultScenario, PartitionStorageThenHeal) {
   EXPECT_GT(during, 0u) << "no upload succeeded during the partition";
   int lost = CountLost(cluster_, opts_, w.files());
   double t = Converge(cluster_, {s1_, s2_});
-  Report("partition storage", w.acked(), lost, t);
+  Report("partition storage", w.acked(), lost, t, &w);
   EXPECT_EQ(lost, 0);
   EXPECT_GE(t, 0);
 }
@@ -211,30 +247,48 @@ TEST_F(FaultScenario, FreshStorageJoinsGroupHolding10000Files) {
   ASSERT_TRUE(cluster_.WaitActive(0, 1));
   opts_ = cluster_.ClientOpts({0});
   constexpr size_t kFiles = 10000;
+  std::map<std::string, std::string> files;
   {
     Workload w(cluster_, opts_, 4, 512);
     while (w.acked() < kFiles) Sleep(100);
     w.Stop();
     ASSERT_EQ(w.errors(), 0) << w.last_error().ToString();
+    files = w.files();
   }
-  size_t held = cluster_.Files(s1).size();
-  ASSERT_GE(held, kFiles);
+  auto held = cluster_.Files(s1);
+  ASSERT_GE(held.size(), kFiles);
   cluster_.AddHost();
+  // Clients keep uploading and reading while the new member copies.
+  Workload w(cluster_, opts_, 2, 512);
   auto start = Clock::now();
   size_t s2 = cluster_.StartStorage(2, "group1", {0});
   ASSERT_TRUE(cluster_.WaitActive(0, 2, 300)) << "the new storage never "
                                                  "became ACTIVE";
   double active_after =
       std::chrono::duration<double>(Clock::now() - start).count();
-  // ACTIVE means complete: no waiting for convergence here.
-  size_t copied = cluster_.Files(s2).size();
-  EXPECT_EQ(copied, held);
-  EXPECT_TRUE(cluster_.Files(s2) == cluster_.Files(s1));
+  // ACTIVE means complete: everything the group held when the member
+  // joined is already there, byte for byte.
+  auto copied = cluster_.Files(s2);
+  size_t missing = 0;
+  for (const auto& [rel, bytes] : held) {
+    auto it = copied.find(rel);
+    missing += it == copied.end() || it->second != bytes;
+  }
+  EXPECT_EQ(missing, 0u) << "of " << held.size()
+                         << " files, missing when ACTIVE";
+  Sleep(1000);  // uploads now also land on the new member
+  w.Stop();
+  EXPECT_EQ(w.errors(), 0) << w.last_error().ToString();
+  files.insert(w.files().begin(), w.files().end());
+  int lost = CountLost(cluster_, opts_, files);
+  double t = Converge(cluster_, {s1, s2});
   std::printf(
-      "join: %zu files on the source, %zu on the new member when it "
-      "became ACTIVE after %.1f s\n",
-      held, copied, active_after);
-  (void)s2;
+      "join: %zu files held when the member joined, %zu on it "
+      "when it became ACTIVE after %.1f s\n",
+      held.size(), held.size() - missing, active_after);
+  Report("join 10000 files", files.size(), lost, t, &w);
+  EXPECT_EQ(lost, 0);
+  EXPECT_GE(t, 0);
 }
 
 TEST_F(FaultScenario, DiskFullOnOneGroupThenOnAll) {
@@ -314,6 +368,10 @@ TEST_F(FaultScenario, CorruptReplicaIsRepairedFromPeer) {
     if (++damaged == 5) break;
   }
   ASSERT_EQ(damaged, 5);
+  // Reads right after the damage, before or while the scrubber repairs,
+  // still return the acknowledged bytes (the replica refuses a file whose
+  // CRC32 does not match and the client reads it from the peer).
+  EXPECT_EQ(CountLost(cluster_, opts_, files), 0);
   double t = Converge(cluster_, {s1_, s2_}, 30);
   int lost = CountLost(cluster_, opts_, files);
   Report("corrupt replica", files.size(), lost, t);
@@ -392,7 +450,7 @@ TEST_F(FaultScenario, KillLeaderTracker) {
   int lost = CountLost(cluster_, opts_, w.files());
   double t = Converge(cluster_, {s1_, s2_});
   std::printf("new leader after %.1f s; ", elected);
-  Report("kill leader tracker", w.acked(), lost, t);
+  Report("kill leader tracker", w.acked(), lost, t, &w);
   EXPECT_EQ(lost, 0);
   EXPECT_GE(t, 0);
   (void)t1;
