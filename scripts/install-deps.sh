@@ -11,7 +11,9 @@ PACKAGES=(
   libssl-dev libsodium-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # tools used by tests and the local cluster
-  python3 iproute2 procps psmisc prometheus
+  python3 iproute2 procps psmisc prometheus curl
+  # nginx for HTTP downloads (secure_link is built into nginx-core)
+  nginx-core
 )
 
 missing=()

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "cli/deploy_command.h"
 #include "cli/exit_code.h"
 #include "cli/monitor.h"
 #include "common/config_file.h"
@@ -166,6 +167,74 @@ int Main(int argc, char** argv) {
   mon->add_flag("--watch", watch, "refresh until interrupted");
   mon->add_option("--interval", interval, "seconds between refreshes");
 
+  UrlArgs url_args;
+  auto* url = app.add_subcommand(
+      "url", "print an HTTP download URL, signed and expiring (nginx)");
+  url->add_option("file_id", url_args.file_id)->required();
+  url->add_option("--ttl", url_args.ttl_s, "seconds the URL stays valid")
+      ->capture_default_str();
+  url->add_option("--filename", url_args.filename,
+                  "name the browser saves the download as");
+  url->add_option("--base", url_args.base,
+                  "front URL, e.g. http://host:8080 (client.conf: "
+                  "http_url_base)");
+  url->add_option("--secret-file", url_args.secret_file,
+                  "file holding the secret (client.conf: http_secret_file)");
+  url->add_flag("--unsigned", url_args.unsigned_urls,
+                "for a cluster that serves without signatures");
+
+  DeployNginxArgs dn;
+  auto* deploy = app.add_subcommand("deploy", "generate deployment files");
+  deploy->require_subcommand(1);
+  auto* nginx = deploy->add_subcommand("nginx",
+                                       "nginx configs for HTTP "
+                                       "downloads");
+  nginx->require_subcommand(1);
+  auto common_nginx = [&dn](CLI::App* sub, bool access) {
+    sub->add_option("-o,--output", dn.output, "file to write (- = stdout)")
+        ->capture_default_str();
+    if (access) {
+      sub->add_flag("--unsigned", dn.unsigned_urls,
+                    "serve without signed URLs");
+      sub->add_option("--secret-include", dn.secret_include,
+                      "nginx file setting $nimbus_secret (see `secret`)")
+          ->capture_default_str();
+    }
+  };
+  auto* ns = nginx->add_subcommand(
+      "storage", "server blocks serving the store paths of a storage host");
+  ns->add_option("--storage-conf", dn.storage_confs,
+                 "storage.conf of a storage server on this host (repeatable)")
+      ->required();
+  ns->add_option("--port", dn.port, "port nginx listens on")
+      ->capture_default_str();
+  ns->add_option("--listen-addr", dn.listen_addr,
+                 "address nginx listens on (default: each bind_addr)");
+  common_nginx(ns, true);
+  auto* nf = nginx->add_subcommand(
+      "front", "a front routing each group to its storage hosts");
+  nf->add_option("--listen", dn.listen, "host:port the front listens on")
+      ->required();
+  nf->add_option("--member", dn.members,
+                 "group=host:port of a storage host's nginx (repeatable; "
+                 "default: ask the tracker)");
+  nf->add_option("--storage-http-port", dn.storage_http_port,
+                 "port of the storage hosts' nginx when asking the tracker")
+      ->capture_default_str();
+  common_nginx(nf, true);
+  auto* nsec = nginx->add_subcommand(
+      "secret",
+      "the include setting the URL secret (creates the secret "
+      "file when missing)");
+  nsec->add_option("--secret-file", dn.secret_file, "the secret, one line")
+      ->required();
+  common_nginx(nsec, false);
+  auto* nmain = nginx->add_subcommand(
+      "main", "an nginx.conf running unprivileged from its own prefix");
+  nmain->add_option("--prefix", dn.prefix, "absolute directory")->required();
+  nmain->add_option("--include", dn.includes, "config to include in http {}");
+  common_nginx(nmain, false);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -174,6 +243,18 @@ int Main(int argc, char** argv) {
     app.exit(e);
     return 2;
   }
+
+  if (*url) {
+    auto u =
+        MakeDownloadUrl(url_args, conf, static_cast<int64_t>(::time(nullptr)));
+    if (!u.ok()) return Fail(u.status());
+    std::cout << *u << "\n";
+    return 0;
+  }
+  if (*ns) return Fail(DeployNginxStorage(dn));
+  if (*nsec) return Fail(DeployNginxSecret(dn));
+  if (*nmain) return Fail(DeployNginxMain(dn));
+  if (*nf && !dn.members.empty()) return Fail(DeployNginxFront(dn, nullptr));
 
   client::ClientOptions opts;
   if (!conf.empty()) {
@@ -205,6 +286,7 @@ int Main(int argc, char** argv) {
   if (network_timeout > 0)
     opts.network_timeout = std::chrono::seconds(network_timeout);
   client::Client c(opts);
+  if (*nf) return Fail(DeployNginxFront(dn, &c));
 
   if (*up || *upa) {
     auto src = OpenSource(file);

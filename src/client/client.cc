@@ -52,6 +52,9 @@ Result<ClientOptions> ClientOptions::FromConfig(ConfigFile& cf) {
       v, cf.GetSeconds("connection_pool_max_idle_time", 60, 1, 86400));
   o.pool_max_idle = std::chrono::seconds(v);
   (void)cf.GetString("base_path");  // FastDFS clients log there; we do not
+  // Read by `nimbus url` (cli/deploy_command.cc), not by the library.
+  (void)cf.GetString("http_url_base");
+  (void)cf.GetString("http_secret_file");
   return o;
 }
 

@@ -1,0 +1,34 @@
+#include <gtest/gtest.h>
+
+#include "common/config_file.h"
+#include "nimbus/client.h"
+
+namespace nimbus::client {
+namespace {
+
+TEST(ClientOptions, AnnotatedDeployExampleIsValid) {
+  auto cf = ConfigFile::Load(NIMBUS_DEPLOY_CONF "/client.conf");
+  ASSERT_TRUE(cf.ok()) << cf.status().ToString();
+  auto o = ClientOptions::FromConfig(*cf);
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  ASSERT_EQ(o->trackers.size(), 1u);
+  EXPECT_EQ(o->trackers[0].port, 22122);
+  EXPECT_EQ(o->network_timeout, std::chrono::seconds(30));
+  EXPECT_TRUE(cf->UnknownKeys().empty())
+      << "deploy/conf/client.conf documents a key nobody reads: "
+      << cf->UnknownKeys().front();
+}
+
+TEST(ClientOptions, BadValuesAreRefused) {
+  auto parse = [](const char* text) {
+    auto cf = ConfigFile::Parse(text, "t");
+    EXPECT_TRUE(cf.ok());
+    return ClientOptions::FromConfig(*cf);
+  };
+  EXPECT_FALSE(parse("tracker_server = nohost\n").ok());
+  EXPECT_FALSE(parse("tracker_server = h:1\nnetwork_timeout = -1\n").ok());
+  EXPECT_TRUE(parse("tracker_server = h:1\n").ok());
+}
+
+}  // namespace
+}  // namespace nimbus::client

@@ -1,0 +1,113 @@
+#include "http/nginx_config.h"
+
+#include <gtest/gtest.h>
+
+namespace nimbus::http {
+namespace {
+
+std::vector<StorageHost> TwoHosts() {
+  return {{"10.0.0.1:8888",
+           {{"group1", {"/data/a", "/data/b/"}}, {"group2", {"/data/c"}}}},
+          {"10.0.0.2:8888", {{"group1", {"/data/a", "/data/b"}}}}};
+}
+
+TEST(NginxConfig, StorageHostsMapEachStorePathToItsMIndex) {
+  auto c = NginxConfig::StorageHosts(TwoHosts(), Access{});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_NE(c->find("listen 10.0.0.1:8888;"), std::string::npos);
+  EXPECT_NE(c->find("listen 10.0.0.2:8888;"), std::string::npos);
+  EXPECT_NE(c->find("\"^/group1/M00/(?<nimbus_file>[0-9A-F]{2}/[0-9A-F]{2}/"
+                    "[0-9A-Za-z_.-]{1,128})$\""),
+            std::string::npos);
+  EXPECT_NE(c->find("alias \"/data/b/data/$nimbus_file\";"), std::string::npos);
+  EXPECT_NE(c->find("^/group1/M01/"), std::string::npos);
+  EXPECT_NE(c->find("^/group2/M00/"), std::string::npos);
+  EXPECT_EQ(c->find("^/group2/M01/"), std::string::npos);
+  EXPECT_NE(c->find("secure_link $arg_sign,$arg_expires;"), std::string::npos);
+  EXPECT_NE(c->find("include /etc/nimbus/nginx-secret.conf;"),
+            std::string::npos);
+  EXPECT_NE(c->find("location ~ \"-m$\" { return 404; }"), std::string::npos);
+}
+
+TEST(NginxConfig, UnsignedLeavesOutSecureLink) {
+  Access open;
+  open.signed_urls = false;
+  auto c = NginxConfig::StorageHosts(TwoHosts(), open);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->find("secure_link"), std::string::npos);
+  EXPECT_EQ(c->find("nimbus_secret"), std::string::npos);
+  auto f = NginxConfig::FrontServer({"127.0.0.1:8080", {{"g", {"a:1"}}}}, open);
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(f->find("secure_link"), std::string::npos);
+}
+
+TEST(NginxConfig, StorageHostsRefuseWhatNginxCannotCarryOrServe) {
+  auto bad = [](std::vector<StorageHost> h) {
+    return !NginxConfig::StorageHosts(h, Access{}).ok();
+  };
+  EXPECT_TRUE(bad({}));
+  EXPECT_TRUE(bad({{"10.0.0.1:8888", {}}}));
+  EXPECT_TRUE(bad({{"10.0.0.1", {{"g", {"/a"}}}}}));  // no port
+  EXPECT_TRUE(bad({{"10.0.0.1:8888", {{"g", {"relative"}}}}}));
+  EXPECT_TRUE(bad({{"10.0.0.1:8888", {{"g", {"/a b"}}}}}));
+  EXPECT_TRUE(bad({{"10.0.0.1:8888", {{"g", {"/a;evil"}}}}}));
+  EXPECT_TRUE(bad({{"10.0.0.1:8888", {{"g", {"/$x"}}}}}));
+  EXPECT_TRUE(bad({{"10.0.0.1:8888", {{"g", {"/a\"\n"}}}}}));
+  EXPECT_TRUE(bad({{"10.0.0.1:8888", {{"g", {}}}}}));
+  EXPECT_TRUE(bad({{"10.0.0.1:8888", {{"bad group!", {"/a"}}}}}));
+  EXPECT_TRUE(bad({{"10.0.0.1:8888", {{"g", {"/a"}}, {"g", {"/b"}}}}}));
+  EXPECT_TRUE(bad({{"10.0.0.1:8888", {{"g", {"/a"}}}},
+                   {"10.0.0.1:8888", {{"h", {"/b"}}}}}));
+  EXPECT_TRUE(
+      bad({{"10.0.0.1:8888", {{"g", std::vector<std::string>(257, "/a")}}}}));
+  Access a;
+  a.secret_include = "/etc/x;evil";
+  EXPECT_FALSE(NginxConfig::StorageHosts(TwoHosts(), a).ok());
+}
+
+TEST(NginxConfig, FrontRetriesTheNextReplicaOn404AndErrors) {
+  Front f{"127.0.0.1:8080",
+          {{"group1", {"10.0.0.1:8888", "10.0.0.2:8888"}},
+           {"group2", {"10.0.0.1:8888"}}}};
+  auto c = NginxConfig::FrontServer(f, Access{});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_NE(c->find("upstream nimbus_group1 {\n"
+                    "    server 10.0.0.1:8888 max_fails=1 fail_timeout=10s;\n"
+                    "    server 10.0.0.2:8888 max_fails=1 fail_timeout=10s;"),
+            std::string::npos);
+  EXPECT_NE(c->find("proxy_pass http://nimbus_group2;"), std::string::npos);
+  EXPECT_NE(c->find("proxy_next_upstream error timeout http_404"),
+            std::string::npos);
+  EXPECT_NE(c->find("secure_link $arg_sign,$arg_expires;"), std::string::npos);
+}
+
+TEST(NginxConfig, FrontRefusesBadInput) {
+  EXPECT_FALSE(NginxConfig::FrontServer({"127.0.0.1:8080", {}}, Access{}).ok());
+  EXPECT_FALSE(
+      NginxConfig::FrontServer({"127.0.0.1:8080", {{"g", {}}}}, Access{}).ok());
+  EXPECT_FALSE(
+      NginxConfig::FrontServer({"nope", {{"g", {"a:1"}}}}, Access{}).ok());
+  EXPECT_FALSE(NginxConfig::FrontServer(
+                   {"127.0.0.1:8080", {{"g", {"a:1", "a:1"}}}}, Access{})
+                   .ok());
+  EXPECT_FALSE(
+      NginxConfig::FrontServer({"127.0.0.1:8080", {{"g", {"a:1;b"}}}}, Access{})
+          .ok());
+}
+
+TEST(NginxConfig, SecretIncludeAndMain) {
+  auto s = UrlSigner::Create("0123456789abcdefXYZ");
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(NginxConfig::SecretInclude(*s).substr(
+                NginxConfig::SecretInclude(*s).find("set ")),
+            "set $nimbus_secret \"0123456789abcdefXYZ\";\n");
+  auto m = NginxConfig::Main("/run/x", {"/run/x/a.conf"});
+  ASSERT_TRUE(m.ok());
+  EXPECT_NE(m->find("pid /run/x/nginx.pid;"), std::string::npos);
+  EXPECT_NE(m->find("    include /run/x/a.conf;\n}"), std::string::npos);
+  EXPECT_FALSE(NginxConfig::Main("relative", {}).ok());
+  EXPECT_FALSE(NginxConfig::Main("/x", {"/a;b"}).ok());
+}
+
+}  // namespace
+}  // namespace nimbus::http
