@@ -117,6 +117,14 @@ class Client {
       const std::string& group);
   Result<proto::StoreAll> QueryStore(const std::string& group, bool all);
   Status ActiveTest(const HostPort& server);
+  // Asks every configured tracker which tracker leads. `status` is not OK
+  // for a tracker that cannot be reached (or knows no leader yet).
+  struct TrackerView {
+    HostPort tracker;
+    Status status;
+    HostPort leader;
+  };
+  std::vector<TrackerView> TrackerLeaders();
 
  private:
   struct Reply;

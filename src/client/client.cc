@@ -13,6 +13,7 @@
 #include "proto/constants.h"
 #include "proto/file_name.h"
 #include "proto/header.h"
+#include "proto/server_messages.h"
 #include "proto/storage_messages.h"
 
 namespace nimbus::client {
@@ -232,6 +233,28 @@ Result<Client::Reply> Client::TrackerCall(uint8_t cmd,
     if (!IsNetworkError(last)) return last;  // the tracker answered
   }
   return last;
+}
+
+std::vector<Client::TrackerView> Client::TrackerLeaders() {
+  std::vector<TrackerView> out;
+  for (const HostPort& t : opts_.trackers) {
+    TrackerView v;
+    v.tracker = t;
+    std::string reply;
+    Call call(pool_.get(), t);
+    v.status = call.Run(proto::kTrackerGetLeader, 0, "", nullptr, &reply,
+                        nullptr, nullptr);
+    if (v.status.ok()) {
+      auto l = proto::DecodeLeader(reply);
+      if (!l.ok()) {
+        v.status = l.status();
+      } else {
+        v.leader = {l->first, static_cast<uint16_t>(l->second)};
+      }
+    }
+    out.push_back(std::move(v));
+  }
+  return out;
 }
 
 Status Client::ActiveTest(const HostPort& server) {

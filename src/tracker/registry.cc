@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "proto/file_name.h"
@@ -495,6 +496,18 @@ Result<std::vector<proto::StorageStat>> Registry::ListStorages(
     s.current_write_path = n.paths.empty() ? 0 : n.next_path % n.paths.size();
     s.storage_port = g.port;
     s.counters = n.counters;
+    // As FastDFS: everything that originated on any other member up to this
+    // time is here (0 when a member with changes never reported on it).
+    int64_t synced = std::numeric_limits<int64_t>::max();
+    for (const auto& [other_ip, other] : g.nodes) {
+      if (other_ip == ip || other.counters.v[proto::kLastSourceUpdate] <= 0) {
+        continue;
+      }
+      auto it = other.synced_by.find(ip);
+      synced = std::min(synced, it == other.synced_by.end() ? 0 : it->second);
+    }
+    s.counters.v[proto::kLastSyncedTimestamp] =
+        synced == std::numeric_limits<int64_t>::max() ? 0 : synced;
     out.push_back(std::move(s));
   }
   if (id && out.empty()) {

@@ -390,6 +390,9 @@ Status TrackerServer::HandleGetStatus(Conn&, std::string_view, uint8_t,
 Status TrackerServer::HandleGetLeader(Conn& c, std::string_view, uint8_t,
                                       std::string* reply) {
   HostPort l = election_.leader();
+  // Alone, a tracker leads; it may not have known its port (port = 0)
+  // when the election was set up.
+  if (opts_.peers.empty()) l = HostPort{opts_.bind_addr, server_.port()};
   if (l.port == 0) return Status::NotFound("no leader elected yet");
   // A lone tracker without bind_addr leads; it is where the client reached.
   if (l.host.empty()) l.host = c.local_ip;

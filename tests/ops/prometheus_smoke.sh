@@ -3,7 +3,9 @@
 #   - promtool lints the live /metrics of every server;
 #   - promtool checks deploy/prometheus/ (config and alert rules);
 #   - a real Prometheus server scrapes the cluster for a few seconds and one
-#     query through its HTTP API must see every storage ACTIVE.
+#     query through its HTTP API must see every storage ACTIVE;
+#   - the Grafana dashboard: every query names exported metrics and runs on
+#     that Prometheus (tests/ops/grafana_check.py).
 # Usage: tests/ops/prometheus_smoke.sh METRICS_PORT_BASE [PROM_PORT]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -58,6 +60,12 @@ PY
 )
   if [ "$got" = 3 ]; then
     echo "Prometheus scraped the cluster: $query = $got"
+    # A few more scrapes so rate() over 1m has two points.
+    sleep 3
+    urls=()
+    for t in $targets_tracker $targets_storage; do urls+=("http://$t/metrics"); done
+    python3 "$ROOT/tests/ops/grafana_check.py" "$ROOT/deploy/grafana/nimbus-dashboard.json" \
+      "http://127.0.0.1:$PP" "${urls[@]}" --rules "$ROOT/deploy/prometheus/nimbus-alerts.yml"
     exit 0
   fi
   sleep 0.5

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "common/coding.h"
@@ -167,6 +168,73 @@ TEST_F(Replication, TrackerSendsReadsToAReplicaOnlyOnceItHasTheFile) {
     }
   }
   EXPECT_TRUE(both) << "the tracker never learned the replica was synced";
+}
+
+// `nimbus monitor` shows the leader and how far each replica is behind
+// the newest change of its peers (fdfs_monitor's "delay").
+TEST_F(Replication, MonitorShowsSyncDelayAndLeader) {
+  client::Client c(cluster_.ClientOpts());
+  auto monitor = [&]() {
+    std::string out;
+    EXPECT_EQ(cluster_.RunCli("monitor --json", &out), 0);
+    return nlohmann::json::parse(out);
+  };
+  // Delay of the storage at `ip`, -1 when unknown.
+  auto delay = [](const nlohmann::json& j, const std::string& ip) {
+    for (const auto& s : j["groups"][0]["storages"]) {
+      if (s["ip"] == ip) {
+        return s["sync_delay_s"].is_null() ? -1 : s["sync_delay_s"].get<int>();
+      }
+    }
+    return -2;
+  };
+  auto id = c.Upload(Source::FromString("first"), "txt");
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  ASSERT_TRUE(HasContent(*id, "first"));
+  // In sync once the source has reported its peer's progress.
+  bool zero = false;
+  for (int i = 0; i < 100 && !zero; ++i) {
+    auto j = monitor();
+    zero = delay(j, "127.0.0.1") == 0 && delay(j, "127.0.0.2") == 0;
+    if (!zero) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(zero) << monitor().dump();
+  auto j = monitor();
+  ASSERT_EQ(j["trackers"].size(), 1u);
+  EXPECT_TRUE(j["trackers"][0]["reachable"].get<bool>());
+  EXPECT_EQ(j["trackers"][0]["leader"],
+            "127.0.0.1:" + std::to_string(cluster_.tracker_port()));
+
+  // 127.0.0.2 goes down; 127.0.0.1 keeps taking uploads for 3 s: the delay
+  // of 127.0.0.2 is the time between the first it missed and the newest.
+  cluster_.StopStorage(1);
+  std::string last;
+  for (int i = 0; i < 16; ++i) {
+    auto more = c.Upload(Source::FromString("more"), "txt");
+    if (more.ok()) last = *more;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  ASSERT_FALSE(last.empty());
+  bool behind = false;
+  for (int i = 0; i < 50 && !behind; ++i) {
+    behind = delay(monitor(), "127.0.0.2") >= 2;
+    if (!behind) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(behind) << monitor().dump();
+  std::string text;
+  ASSERT_EQ(cluster_.RunCli("monitor", &text), 0);
+  EXPECT_NE(text.find("SYNC DELAY"), std::string::npos) << text;
+  EXPECT_NE(text.find("up, leader 127.0.0.1:"), std::string::npos) << text;
+
+  // Back: it catches up and the delay returns to 0.
+  cluster_.RestartStorage(1);
+  ASSERT_TRUE(HasContent(last, "more"));
+  zero = false;
+  for (int i = 0; i < 150 && !zero; ++i) {
+    zero = delay(monitor(), "127.0.0.2") == 0;
+    if (!zero) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(zero) << monitor().dump();
 }
 
 TEST_F(Replication, PeerThatWasDownCatchesUp) {
