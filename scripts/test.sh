@@ -55,6 +55,15 @@ if ! command -v node >/dev/null 2>&1; then
 fi
 (cd tests/compat && npm ci --no-audit --no-fund --silent)
 node tests/compat/fdfs_node_client_test.js 127.0.0.1 32122 127.0.0.1,127.0.0.2
+
+step "nimbus-bench smoke (benchmarks are not tests: this only checks it works without errors)"
+cmake --build --preset release --target nimbus-bench >/dev/null
+for w in upload download mixed; do
+  rr=--no-rr
+  [ "$w" = upload ] && rr=
+  build/release/bench/nimbus-bench "$w" --size 4k --concurrency 4 --duration 2s \
+    --tracker 127.0.0.1:32122 --group group1 $rr
+done
 NIMBUS_RUN_DIR=$smoke scripts/cluster.sh stop
 
 step "all tests passed"

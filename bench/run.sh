@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# The standard benchmark suite (bench/README.md): starts a dedicated local
+# cluster from the release build -- one tracker and one group of two
+# storages (127.0.0.1 and 127.0.0.2), replication on, as in the FastDFS
+# reference figures -- runs each workload 3 times with nimbus-bench and
+# prints a markdown table of medians (with min-max spread) and the ratio to
+# the echo round-trip ceiling measured in the same invocation.
+#
+#   bench/run.sh                 the whole suite (about 15 minutes)
+#   NIMBUS_BENCH_RUNS=1 NIMBUS_BENCH_DURATION=3s bench/run.sh   a quick pass
+#   NIMBUS_BENCH_ONLY="upload:4k:32 download:4k:32" bench/run.sh
+#
+# Results (JSON per run) stay in $NIMBUS_BENCH_DIR (default /tmp/nimbus-bench).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+OUT=${NIMBUS_BENCH_DIR:-/tmp/nimbus-bench}
+RUNS=${NIMBUS_BENCH_RUNS:-3}
+DURATION=${NIMBUS_BENCH_DURATION:-10s}
+TP=${NIMBUS_BENCH_TRACKER_PORT:-42122}
+SP=${NIMBUS_BENCH_STORAGE_PORT:-43000}
+BIN=$ROOT/build/release/src
+BENCH=$ROOT/build/release/bench/nimbus-bench
+
+# name:size:concurrency[:durability]
+SUITE=${NIMBUS_BENCH_ONLY:-"upload:4k:1 upload:4k:8 upload:4k:32
+download:4k:1 download:4k:8 download:4k:32
+upload:1m:4 download:1m:4 upload:256m:1 download:256m:1
+upload:4k:32:group-commit"}
+
+"$ROOT/scripts/install-deps.sh" >/dev/null
+(cd "$ROOT" && cmake --preset release >/dev/null &&
+  cmake --build --preset release --target nimbus-tracker nimbus-storage nimbus-bench >/dev/null)
+
+mkdir -p "$OUT"
+rm -f "$OUT"/*.json
+pids=()
+stop_cluster() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  pids=()
+}
+trap stop_cluster EXIT
+
+start_cluster() {  # durability
+  stop_cluster
+  local run="$OUT/cluster"
+  rm -rf "$run"
+  mkdir -p "$run/tracker" "$run/s1" "$run/s2"
+  cat >"$run/tracker.conf" <<CONF
+bind_addr = 127.0.0.1
+port = $TP
+base_path = $run/tracker
+reserved_storage_space = 1G
+metrics_port = off
+log_level = warn
+CONF
+  "$BIN/tracker/nimbus-tracker" "$run/tracker.conf" >"$run/tracker.out" 2>&1 &
+  pids+=($!)
+  for i in 1 2; do
+    cat >"$run/s$i.conf" <<CONF
+group_name = group1
+bind_addr = 127.0.0.$i
+port = $SP
+base_path = $run/s$i
+tracker_server = 127.0.0.1:$TP
+heart_beat_interval = 2
+stat_report_interval = 5
+durability = $1
+metrics_port = off
+log_level = warn
+CONF
+  done
+  for _ in $(seq 50); do [ -f "$run/tracker/data/nimbus-tracker.port" ] && break; sleep 0.1; done
+  for i in 1 2; do
+    "$BIN/storage/nimbus-storage" "$run/s$i.conf" >"$run/s$i.out" 2>&1 &
+    pids+=($!)
+  done
+  for _ in $(seq 100); do
+    if "$BIN/cli/nimbus" --tracker "127.0.0.1:$TP" monitor --json 2>/dev/null |
+      python3 -c 'import json,sys; g=json.load(sys.stdin)["groups"]; sys.exit(0 if g and g[0]["writable_count"] == 2 else 1)'; then
+      return
+    fi
+    sleep 0.1
+  done
+  echo "bench cluster did not start" >&2
+  exit 1
+}
+
+current=""
+for item in $SUITE; do
+  IFS=: read -r workload size conc durability <<<"$item"
+  durability=${durability:-none}
+  if [ "$durability" != "$current" ]; then
+    start_cluster "$durability"
+    current=$durability
+  fi
+  for run in $(seq "$RUNS"); do
+    f="$OUT/${workload}_${size}_${conc}_${durability}_$run.json"
+    "$BENCH" "$workload" --size "$size" --concurrency "$conc" --duration "$DURATION" \
+      --tracker "127.0.0.1:$TP" --group group1 --json >"$f" ||
+      echo "warning: $workload $size x$conc run $run reported errors (see $f)" >&2
+    echo "  $workload $size x$conc ($durability) run $run: $(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(f"{r["ops_per_s"]:.0f} ops/s, {r["mb_per_s"]:.1f} MB/s, p99 {r["latency_us"]["p99"]:.0f} us, {r["errors"]} errors")' "$f")" >&2
+  done
+done
+stop_cluster
+
+python3 - "$OUT" "$RUNS" <<'PY'
+import glob, json, os, statistics, sys
+out, runs = sys.argv[1], int(sys.argv[2])
+ref = {("upload", "4k", "1"): "7.1k ops/s", ("upload", "4k", "8"): "14.0k ops/s",
+       ("upload", "4k", "32"): "15.1k ops/s, p99 4.5 ms",
+       ("download", "4k", "1"): "10.6k ops/s", ("download", "4k", "8"): "29.0k ops/s",
+       ("download", "4k", "32"): "28.1k ops/s, p99 4.2 ms",
+       ("upload", "1m", "4"): "228 MB/s", ("download", "1m", "4"): "4.9 GB/s",
+       ("upload", "256m", "1"): "194 MB/s", ("download", "256m", "1"): "1.5 GB/s"}
+rows = {}
+for f in sorted(glob.glob(os.path.join(out, "*.json"))):
+    w, size, conc, dur, _ = os.path.basename(f)[:-5].split("_")
+    rows.setdefault((w, size, conc, dur), []).append(json.load(open(f)))
+def spread(xs, fmt):
+    m = statistics.median(xs)
+    return f"{fmt(m)} ({fmt(min(xs))}–{fmt(max(xs))})" if len(xs) > 1 else fmt(m)
+print(f"| workload | size | threads | durability | ops/s | MB/s | p99 | rr ceiling | ratio to rr | FastDFS 6.16 |")
+print("|---|---|---|---|---|---|---|---|---|---|")
+for (w, size, conc, dur), rs in rows.items():
+    ops = [r["ops_per_s"] for r in rs]
+    mb = [r["mb_per_s"] for r in rs]
+    p99 = [r["latency_us"]["p99"] / 1000 for r in rs]
+    rr = [r.get("rr_ops_per_s", 0) for r in rs]
+    ratio = [r.get("ratio_to_rr", 0) for r in rs]
+    errs = sum(r["errors"] for r in rs)
+    note = f" **{errs} errors**" if errs else ""
+    print(f"| {w} | {size} | {conc} | {dur} | {spread(ops, lambda x: f'{x:,.0f}')}{note} | "
+          f"{spread(mb, lambda x: f'{x:,.0f}')} | {spread(p99, lambda x: f'{x:.2f} ms')} | "
+          f"{statistics.median(rr):,.0f}/s | {statistics.median(ratio):.3f} | "
+          f"{ref.get((w, size, conc), '')} |")
+print(f"\nMedians of {runs} runs (min–max in brackets); MB/s = 10^6 bytes/s of payload.")
+PY
