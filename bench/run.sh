@@ -99,7 +99,7 @@ for item in $SUITE; do
     "$BENCH" "$workload" --size "$size" --concurrency "$conc" --duration "$DURATION" \
       --tracker "127.0.0.1:$TP" --group group1 --json >"$f" ||
       echo "warning: $workload $size x$conc run $run reported errors (see $f)" >&2
-    echo "  $workload $size x$conc ($durability) run $run: $(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(f"{r["ops_per_s"]:.0f} ops/s, {r["mb_per_s"]:.1f} MB/s, p99 {r["latency_us"]["p99"]:.0f} us, {r["errors"]} errors")' "$f")" >&2
+    echo "  $workload $size x$conc ($durability) run $run: $(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("%.0f ops/s, %.1f MB/s, p99 %.0f us, %d errors" % (r["ops_per_s"], r["mb_per_s"], r["latency_us"]["p99"], r["errors"]))' "$f")" >&2
   done
 done
 stop_cluster
