@@ -33,8 +33,8 @@ void BM_FileNameGenerate(benchmark::State& state) {
     f.create_time = 1795566586 + rng() % 1000;
     f.masked_size = proto::MaskFileSize(4096, false, rng());
     f.crc32 = rng();
-    std::string name = proto::EncodeNameBase(f) +
-                       proto::FormatNameSuffix("jpg", rng());
+    std::string name =
+        proto::EncodeNameBase(f) + proto::FormatNameSuffix("jpg", rng());
     benchmark::DoNotOptimize(name);
   }
 }
@@ -51,9 +51,9 @@ void BM_FileIdParse(benchmark::State& state) {
 BENCHMARK(BM_FileIdParse);
 
 void BM_BinlogEncode(benchmark::State& state) {
-  storage::BinlogRecord r{1795566586, 'C',
-                          "M00/00/00/fwAAAmsGK_qAY6msAAMgB2wy40Q600.bin", 0, 0,
-                          ""};
+  storage::BinlogRecord r{
+      1795566586, 'C', "M00/00/00/fwAAAmsGK_qAY6msAAMgB2wy40Q600.bin",
+      0,          0,   ""};
   for (auto _ : state) {
     std::string line = storage::EncodeBinlogRecord(r);
     benchmark::DoNotOptimize(line);
@@ -73,9 +73,9 @@ void BM_BinlogAppend(benchmark::State& state) {
       state.SkipWithError("cannot open binlog");
       return;
     }
-    storage::BinlogRecord r{1795566586, 'C',
-                            "M00/00/00/fwAAAmsGK_qAY6msAAMgB2wy40Q600.bin", 0,
-                            0, ""};
+    storage::BinlogRecord r{
+        1795566586, 'C', "M00/00/00/fwAAAmsGK_qAY6msAAMgB2wy40Q600.bin",
+        0,          0,   ""};
     for (auto _ : state) {
       Status s = w.Append(r);
       if (!s.ok()) state.SkipWithError(s.ToString().c_str());
