@@ -65,6 +65,26 @@ std::string StorageServer::RenderMetrics() {
              static_cast<double>(usage[i].free_mb) * 1048576.0);
   }
 
+  // Files stored, as of the last count.
+  if (const FileCounter* fc = file_counter(); fc != nullptr) {
+    std::vector<int64_t> counts = fc->counts();
+    if (!counts.empty()) {
+      e.Family("nimbus_storage_files", "gauge",
+               "Files stored in each store path (metadata files not "
+               "counted), as of the last count (file_count_interval).");
+      for (size_t i = 0; i < counts.size(); ++i) {
+        if (counts[i] < 0) continue;
+        e.Sample("nimbus_storage_files",
+                 {{"path", store_.path(i)}, {"index", std::to_string(i)}},
+                 static_cast<double>(counts[i]));
+      }
+      e.Family("nimbus_storage_files_counted_timestamp_seconds", "gauge",
+               "When the files were last counted (unix time).");
+      e.Sample("nimbus_storage_files_counted_timestamp_seconds", {},
+               static_cast<double>(fc->last_walk()));
+    }
+  }
+
   // Replication lag per peer.
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
   struct Lag {

@@ -92,6 +92,8 @@ Result<StorageOptions> StorageOptions::FromConfig(ConfigFile& cf) {
   NIMBUS_ASSIGN_OR_RETURN(
       o.sync_replicas_timeout_ms,
       cf.GetInt("sync_replicas_timeout_ms", 10000, 10, 3600000));
+  NIMBUS_ASSIGN_OR_RETURN(o.file_count_interval_s,
+                          cf.GetSeconds("file_count_interval", 60, 0, 86400));
   NIMBUS_ASSIGN_OR_RETURN(
       o.scrub_interval_s,
       cf.GetSeconds("scrub_interval", 7 * 86400, 0, 365 * 86400));

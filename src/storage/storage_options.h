@@ -51,6 +51,9 @@ struct StorageOptions {
   // download found damaged are still repaired) and its read rate limit
   // (0 = unlimited).
   int64_t scrub_interval_s = 7 * 86400;
+  // Seconds between counts of the files stored (the nimbus_storage_files
+  // metric); 0 = never count.
+  int64_t file_count_interval_s = 60;
   int64_t scrub_bytes_per_second = 16 << 20;
   // Check size and CRC32 of a normal file while serving a whole-file
   // download; a damaged file is never sent as if intact.

@@ -54,6 +54,7 @@ StorageServer::~StorageServer() {
     for (auto& [ip, w] : workers_) w->Stop();
   }
   if (scrubber_) scrubber_->Stop();
+  if (file_counter_) file_counter_->Stop();
   for (auto& d : disks_) d->Stop();
   if (committer_) committer_->Stop();
 }
@@ -128,6 +129,12 @@ Status StorageServer::Start() {
   }
   scrubber_ = std::make_unique<Scrubber>(this);
   scrubber_->Start();
+  if (opts_.file_count_interval_s > 0) {
+    file_counter_ = std::make_unique<FileCounter>(
+        env_, opts_.store_paths,
+        std::chrono::seconds(opts_.file_count_interval_s));
+    file_counter_->Start();
+  }
   for (const HostPort& t : opts_.trackers) {
     reporters_.push_back(std::make_unique<TrackerReporter>(this, io_, t));
     reporters_.back()->Start();

@@ -34,6 +34,7 @@
 #include "proto/tracker_messages.h"
 #include "storage/binlog.h"
 #include "storage/disk_executor.h"
+#include "storage/file_counter.h"
 #include "storage/file_store.h"
 #include "storage/group_committer.h"
 #include "storage/scrubber.h"
@@ -88,6 +89,7 @@ class StorageServer {
   bool TryMarkBusy(const std::string& full);
   void ClearBusy(const std::string& full);
   const Scrubber* scrubber() const { return scrubber_.get(); }
+  const FileCounter* file_counter() const { return file_counter_.get(); }
   // Uploads acknowledged with fewer than sync_replicas copies (degrade).
   int64_t sync_replicas_degraded() const { return sync_degraded_.load(); }
   int64_t download_crc_failures() const { return download_crc_failures_; }
@@ -199,6 +201,7 @@ class StorageServer {
   std::unique_ptr<BinlogWriter> binlog_;
   std::unique_ptr<GroupCommitter> committer_;  // durability = group-commit
   std::unique_ptr<Scrubber> scrubber_;
+  std::unique_ptr<FileCounter> file_counter_;
   metrics::RequestStats requests_;
   std::unique_ptr<net::HttpEndpoint> http_;  // /metrics, /healthz
   std::atomic<int64_t> download_crc_failures_{0};

@@ -69,7 +69,7 @@ class Metrics : public ::testing::Test {
  protected:
   void SetUp() override {
     cluster_.StartTracker();
-    cluster_.AddStorage("group1");
+    cluster_.AddStorage("group1", "file_count_interval = 1\n");
     cluster_.WaitActive(1);
   }
   TestCluster cluster_{"metrics"};
@@ -99,6 +99,19 @@ TEST_F(Metrics, StorageAndTrackerReportWhatHappened) {
                    "\"UPLOAD_FILE\"} 1\n"),
             std::string::npos);
   EXPECT_NE(s.find("nimbus_storage_path_free_bytes{"), std::string::npos);
+  // Files stored, counted every second here: the upload, with metadata.
+  ASSERT_TRUE(c.SetMetadata(*id, {{"k", "v"}}, 'O').ok());
+  const std::string one = "nimbus_storage_files{path=\"" +
+                          cluster_.storage_base(0) + "\",index=\"0\"} 1\n";
+  bool counted = false;
+  for (int i = 0; i < 40 && !counted; ++i) {
+    counted =
+        Body(Get(cluster_.storage_metrics_port(0), "/metrics")).find(one) !=
+        std::string::npos;
+    if (!counted) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(counted) << one;
+  s = Body(Get(cluster_.storage_metrics_port(0), "/metrics"));
 
   std::string t = Body(Get(cluster_.tracker_metrics_port(), "/metrics"));
   EXPECT_NE(t.find("nimbus_tracker_storages{group=\"group1\",state=\"ACTIVE\"}"
