@@ -29,7 +29,7 @@ upload:4k:32:group-commit"}
 
 "$ROOT/scripts/install-deps.sh" >/dev/null
 (cd "$ROOT" && cmake --preset release >/dev/null &&
-  cmake --build --preset release --target nimbus-tracker nimbus-storage nimbus-bench >/dev/null)
+  cmake --build --preset release --target nimbus-tracker nimbus-storage nimbus nimbus-bench >/dev/null)
 
 mkdir -p "$OUT"
 rm -f "$OUT"/*.json
@@ -77,7 +77,7 @@ CONF
   done
   for _ in $(seq 100); do
     if "$BIN/cli/nimbus" --tracker "127.0.0.1:$TP" monitor --json 2>/dev/null |
-      python3 -c 'import json,sys; g=json.load(sys.stdin)["groups"]; sys.exit(0 if g and g[0]["writable_count"] == 2 else 1)'; then
+      python3 -c 'import json,sys; g=json.load(sys.stdin)["groups"]; sys.exit(0 if g and g[0]["writable_count"] == 2 else 1)' 2>/dev/null; then
       return
     fi
     sleep 0.1
