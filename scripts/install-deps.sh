@@ -14,6 +14,9 @@ PACKAGES=(
   python3 iproute2 procps psmisc prometheus curl
   # nginx for HTTP downloads (secure_link is built into nginx-core)
   nginx-core
+  # cloud-disk service (nimbus-web): FastCGI, metadata stores and cache
+  libfcgi-dev libsqlite3-dev libmariadb-dev libhiredis-dev
+  mariadb-server redis-server
 )
 
 missing=()

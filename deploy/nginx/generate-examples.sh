@@ -39,3 +39,6 @@ storage_conf "$work/s13.conf" group2 10.0.0.13 /data/disk0
 "$NIMBUS" deploy nginx front --listen 0.0.0.0:80 \
   --member group1=10.0.0.11:8888 --member group1=10.0.0.12:8888 \
   --member group2=10.0.0.13:8888 -o "$OUT/front.conf"
+# The cloud-disk API on the front host, nimbus-web's FastCGI socket local.
+"$NIMBUS" deploy nginx web --listen 0.0.0.0:8090 --fastcgi 127.0.0.1:9100 \
+  -o "$OUT/web.conf"

@@ -183,6 +183,12 @@ Status DeployNginxMain(const DeployNginxArgs& args) {
   return WriteOutput(args.output, *text, 0644);
 }
 
+Status DeployNginxWeb(const DeployNginxArgs& args) {
+  auto text = http::NginxConfig::WebServer({args.listen, args.fastcgi});
+  if (!text.ok()) return text.status();
+  return WriteOutput(args.output, *text, 0644);
+}
+
 Result<std::string> MakeDownloadUrl(const UrlArgs& args,
                                     const std::string& conf, int64_t now) {
   std::string base = args.base;

@@ -29,6 +29,8 @@ struct DeployNginxArgs {
   std::string secret_file;
   // main
   std::string prefix;
+  // web
+  std::string fastcgi = "127.0.0.1:9100";
   std::vector<std::string> includes;
 };
 
@@ -41,6 +43,7 @@ Status DeployNginxFront(const DeployNginxArgs& args, client::Client* client);
 // Creates args.secret_file with a new random secret when it does not exist.
 Status DeployNginxSecret(const DeployNginxArgs& args);
 Status DeployNginxMain(const DeployNginxArgs& args);
+Status DeployNginxWeb(const DeployNginxArgs& args);
 
 struct UrlArgs {
   std::string file_id;

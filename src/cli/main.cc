@@ -235,6 +235,15 @@ int Main(int argc, char** argv) {
   nmain->add_option("--include", dn.includes, "config to include in http {}");
   common_nginx(nmain, false);
 
+  auto* nweb = nginx->add_subcommand(
+      "web", "a server passing the cloud-disk API (/api/) to nimbus-web");
+  nweb->add_option("--listen", dn.listen, "host:port nginx listens on")
+      ->required();
+  nweb->add_option("--fastcgi", dn.fastcgi,
+                   "nimbus-web's FastCGI socket: host:port or unix:/path")
+      ->capture_default_str();
+  common_nginx(nweb, false);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -254,6 +263,7 @@ int Main(int argc, char** argv) {
   if (*ns) return Fail(DeployNginxStorage(dn));
   if (*nsec) return Fail(DeployNginxSecret(dn));
   if (*nmain) return Fail(DeployNginxMain(dn));
+  if (*nweb) return Fail(DeployNginxWeb(dn));
   if (*nf && !dn.members.empty()) return Fail(DeployNginxFront(dn, nullptr));
 
   client::ClientOptions opts;

@@ -60,4 +60,16 @@ class [[nodiscard]] Result {
     lhs = std::move(*_nimbus_r);                    \
   } while (0)
 
+// Declares `decl` (e.g. `User u`) from `expr` (a Result), or returns its
+// Status on error. Unlike NIMBUS_ASSIGN_OR_RETURN this is not one
+// statement: use it directly in a block, never as the body of an if.
+#define NIMBUS_LET_OR_RETURN(decl, expr) \
+  NIMBUS_LET_OR_RETURN_IMPL_(NIMBUS_CONCAT_(_nimbus_let_, __LINE__), decl, expr)
+#define NIMBUS_LET_OR_RETURN_IMPL_(tmp, decl, expr) \
+  auto tmp = (expr);                                \
+  if (!tmp.ok()) return tmp.status();               \
+  decl = std::move(*tmp)
+#define NIMBUS_CONCAT_(a, b) NIMBUS_CONCAT2_(a, b)
+#define NIMBUS_CONCAT2_(a, b) a##b
+
 #endif  // NIMBUS_COMMON_RESULT_H_

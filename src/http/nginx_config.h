@@ -42,6 +42,13 @@ struct Front {
   std::map<std::string, std::vector<std::string>> groups;
 };
 
+// The cloud-disk API site: nginx listens on `listen` and passes /api/ to
+// nimbus-web over FastCGI at `fastcgi` ("host:port" or "unix:/path").
+struct WebSite {
+  std::string listen;
+  std::string fastcgi;
+};
+
 struct Access {
   // false serves anyone who knows a file ID (FastDFS's default).
   bool signed_urls = true;
@@ -57,6 +64,10 @@ class NginxConfig {
                                           const Access& access);
   static Result<std::string> FrontServer(const Front& front,
                                          const Access& access);
+  // A server block passing /api/ to nimbus-web; request bodies stream
+  // through unbuffered (uploads are never spooled by nginx) and their size
+  // is left to nimbus-web's own limits.
+  static Result<std::string> WebServer(const WebSite& site);
   // The secret include for `signer`'s secret.
   static std::string SecretInclude(const UrlSigner& signer);
   // A complete nginx.conf running unprivileged from `prefix` (pid, logs and

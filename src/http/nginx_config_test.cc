@@ -109,5 +109,19 @@ TEST(NginxConfig, SecretIncludeAndMain) {
   EXPECT_FALSE(NginxConfig::Main("/x", {"/a;b"}).ok());
 }
 
+TEST(NginxConfig, WebServerStreamsApiToFastCgi) {
+  auto w = NginxConfig::WebServer({"127.0.0.1:8090", "127.0.0.1:9100"});
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  EXPECT_NE(w->find("    listen 127.0.0.1:8090;\n"), std::string::npos);
+  EXPECT_NE(w->find("fastcgi_pass 127.0.0.1:9100;"), std::string::npos);
+  EXPECT_NE(w->find("fastcgi_request_buffering off;"), std::string::npos);
+  EXPECT_NE(w->find("fastcgi_param HTTP_PROXY \"\";"), std::string::npos);
+  EXPECT_TRUE(
+      NginxConfig::WebServer({"127.0.0.1:8090", "unix:/run/web.sock"}).ok());
+  EXPECT_FALSE(NginxConfig::WebServer({"127.0.0.1:8090", "a; b"}).ok());
+  EXPECT_FALSE(NginxConfig::WebServer({"127.0.0.1:8090", "unix:/x;evil"}).ok());
+  EXPECT_FALSE(NginxConfig::WebServer({"nowhere", "127.0.0.1:9100"}).ok());
+}
+
 }  // namespace
 }  // namespace nimbus::http

@@ -30,7 +30,8 @@ done
 # the front with each storage-host file separately.
 for host in "$work"/prefix/storage-host-*.conf; do
   "$NIMBUS" deploy nginx main --prefix "$work/prefix" --include "$host" \
-    --include "$work/prefix/front.conf" -o "$work/prefix/nginx.conf"
+    --include "$work/prefix/front.conf" --include "$work/prefix/web.conf" \
+    -o "$work/prefix/nginx.conf"
   nginx -t -q -p "$work/prefix" -c "$work/prefix/nginx.conf" -e "$work/prefix/logs/error.log"
 done
 echo "deploy/nginx examples: up to date, nginx -t accepts them"

@@ -1,0 +1,56 @@
+// nimbus-web's configuration (deploy/conf/web.conf documents every key),
+// parsed once at start-up and immutable afterwards.
+#ifndef NIMBUS_WEB_WEB_OPTIONS_H_
+#define NIMBUS_WEB_WEB_OPTIONS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "common/config_file.h"
+#include "common/result.h"
+
+namespace nimbus::web {
+
+struct WebOptions {
+  // FastCGI socket: "host:port" or a Unix socket path.
+  std::string listen = "127.0.0.1:9100";
+  int workers = 8;
+  // "sqlite:<path>" (relative to base_path) or
+  // "mysql://user:password@host:port/database".
+  std::string database = "sqlite:nimbus-web.db";
+  int db_pool_size = 0;  // 0: as many as workers
+  std::string base_path = ".";
+
+  // The DFS: a FastDFS client.conf (tracker_server lines).
+  std::string client_conf;
+  std::string group;  // empty: the tracker chooses
+
+  // Download URLs: base of the front nginx, and the secret shared with it
+  // (empty: unsigned URLs, for clusters configured without secure_link).
+  std::string http_url_base = "http://127.0.0.1:8080";
+  std::string http_secret_file;
+  int64_t url_ttl_s = 3600;
+
+  bool allow_register = true;
+  int64_t session_ttl_s = 7 * 86400;
+  int64_t default_quota_bytes = int64_t{10} << 30;
+  int64_t max_upload_bytes = int64_t{16} << 30;
+  int64_t max_json_bytes = 64 << 10;
+
+  int login_failures_per_name = 5;
+  int login_failures_per_address = 50;
+  int64_t login_window_s = 300;
+
+  int64_t orphan_collect_interval_s = 60;
+
+  std::string log_level = "info";
+  std::string log_file;
+
+  static Result<WebOptions> FromConfig(ConfigFile& cf);
+  // The SQLite path for "sqlite:<path>", resolved against base_path.
+  std::string SqlitePath() const;
+};
+
+}  // namespace nimbus::web
+
+#endif  // NIMBUS_WEB_WEB_OPTIONS_H_

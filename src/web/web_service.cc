@@ -1,0 +1,702 @@
+#include "web/web_service.h"
+
+#include <fmt/format.h>
+#include <sodium.h>
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <cstring>
+
+#include "web/node_name.h"
+#include "web/session_token.h"
+
+namespace nimbus::web {
+namespace {
+
+using nlohmann::json;
+
+// A JSON string field, length-capped; `*out` untouched when absent.
+Status StringField(const json& j, const char* key, size_t max, bool required,
+                   std::string* out) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) {
+    if (required) {
+      return Status::InvalidArgument(fmt::format("{}: required", key));
+    }
+    return Status::OK();
+  }
+  if (!it->is_string()) {
+    return Status::InvalidArgument(fmt::format("{}: must be a string", key));
+  }
+  const std::string& s = it->get_ref<const std::string&>();
+  if (s.size() > max) {
+    return Status::InvalidArgument(fmt::format("{}: too long", key));
+  }
+  *out = s;
+  return Status::OK();
+}
+
+// A node ID: a positive integer, or for folders "root" / 0.
+Result<int64_t> ParseId(std::string_view s, bool allow_root) {
+  if (allow_root && (s == "root" || s == "0")) return 0;
+  int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || v <= 0) {
+    return Status::InvalidArgument(fmt::format("bad ID '{}'", s.substr(0, 32)));
+  }
+  return v;
+}
+
+Result<int64_t> IdField(const json& j, const char* key, bool allow_root) {
+  auto it = j.find(key);
+  if (it == j.end()) {
+    return Status::InvalidArgument(fmt::format("{}: required", key));
+  }
+  if (it->is_number_integer()) {
+    int64_t v = it->get<int64_t>();
+    if (v == 0 && allow_root) return 0;
+    if (v > 0) return v;
+  } else if (it->is_string()) {
+    return ParseId(it->get_ref<const std::string&>(), allow_root);
+  }
+  return Status::InvalidArgument(fmt::format("{}: not a valid ID", key));
+}
+
+std::string EncodeCursor(const Node& n, SortKey k) {
+  json c = json::array();
+  c.push_back(n.is_dir ? 1 : 0);
+  switch (k) {
+    case SortKey::kName:
+      c.push_back(n.name);
+      break;
+    case SortKey::kSize:
+      c.push_back(n.size);
+      break;
+    case SortKey::kTime:
+      c.push_back(n.updated_at);
+      break;
+    case SortKey::kDownloads:
+      c.push_back(n.downloads);
+      break;
+  }
+  c.push_back(n.id);
+  std::string raw = c.dump();
+  std::string out(sodium_base64_ENCODED_LEN(
+                      raw.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+                  '\0');
+  sodium_bin2base64(out.data(), out.size(),
+                    reinterpret_cast<const unsigned char*>(raw.data()),
+                    raw.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  out.resize(std::strlen(out.c_str()));
+  return out;
+}
+
+Result<ListCursor> DecodeCursor(std::string_view s, SortKey k) {
+  Status bad = Status::InvalidArgument("cursor: not one this listing issued");
+  if (s.size() > 1024) return bad;
+  std::string raw(s.size(), '\0');
+  size_t len = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(raw.data()),
+                        raw.size(), s.data(), s.size(), nullptr, &len, nullptr,
+                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0) {
+    return bad;
+  }
+  raw.resize(len);
+  json c = json::parse(raw, nullptr, false);
+  if (!c.is_array() || c.size() != 3 || !c[0].is_number_integer() ||
+      !c[2].is_number_integer()) {
+    return bad;
+  }
+  ListCursor cur;
+  cur.is_dir = c[0].get<int64_t>() != 0;
+  cur.id = c[2].get<int64_t>();
+  if (k == SortKey::kName) {
+    if (!c[1].is_string()) return bad;
+    cur.key = c[1].get<std::string>();
+  } else {
+    if (!c[1].is_number_integer()) return bad;
+    cur.key = c[1].get<int64_t>();
+  }
+  return cur;
+}
+
+std::string LowerHex(const unsigned char* p, size_t n) {
+  std::string out(n * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), p, n);
+  out.resize(n * 2);
+  return out;
+}
+
+}  // namespace
+
+WebService::WebService(WebOptions opts, std::unique_ptr<Repository> repo,
+                       std::unique_ptr<BlobStore> blobs,
+                       std::optional<http::UrlSigner> signer,
+                       PasswordHasher hasher, Clock clock)
+    : opts_(std::move(opts)),
+      repo_(std::move(repo)),
+      blobs_(std::move(blobs)),
+      signer_(std::move(signer)),
+      hasher_(hasher),
+      clock_(std::move(clock)),
+      limiter_(opts_.login_failures_per_name, opts_.login_failures_per_address,
+               opts_.login_window_s),
+      router_(Routes()) {
+  Result<std::string> h = hasher_.Hash(SessionToken::Generate());
+  if (h.ok()) dummy_hash_ = *h;
+}
+
+std::vector<Router<WebService::Endpoint>::Route> WebService::Routes() {
+  // The API: docs/api.md describes each route.
+  return {
+      {"POST", "/api/v1/auth/register", {false, &WebService::Register}},
+      {"POST", "/api/v1/auth/login", {false, &WebService::Login}},
+      {"POST", "/api/v1/auth/logout", {true, &WebService::Logout}},
+      {"POST", "/api/v1/auth/password", {true, &WebService::ChangePassword}},
+      {"GET", "/api/v1/me", {true, &WebService::Me}},
+      {"GET",
+       "/api/v1/folders/:id/children",
+       {true, &WebService::ListChildren}},
+      {"POST", "/api/v1/folders", {true, &WebService::CreateFolder}},
+      {"GET", "/api/v1/nodes/:id", {true, &WebService::GetNode}},
+      {"PATCH", "/api/v1/nodes/:id", {true, &WebService::UpdateNode}},
+      {"DELETE", "/api/v1/nodes/:id", {true, &WebService::TrashNode}},
+      {"POST", "/api/v1/nodes/:id/copy", {true, &WebService::CopyNode}},
+      {"GET", "/api/v1/nodes/:id/download", {true, &WebService::Download}},
+      {"GET", "/api/v1/trash", {true, &WebService::ListTrash}},
+      {"DELETE", "/api/v1/trash", {true, &WebService::EmptyTrash}},
+      {"POST", "/api/v1/trash/:id/restore", {true, &WebService::RestoreNode}},
+      {"DELETE", "/api/v1/trash/:id", {true, &WebService::PurgeNode}},
+      {"GET", "/api/v1/search", {true, &WebService::Search}},
+      {"POST", "/api/v1/files", {true, &WebService::Upload}},
+  };
+}
+
+HttpResponse WebService::Handle(HttpRequest& req) {
+  const Endpoint* ep = nullptr;
+  HttpResponse resp;
+  switch (router_.Find(&req, &ep)) {
+    case Router<Endpoint>::Match::kNoPath:
+      resp = HttpResponse::Error(404, "not_found", "no such API route");
+      break;
+    case Router<Endpoint>::Match::kNoMethod:
+      resp = HttpResponse::Error(405, "method_not_allowed",
+                                 "method not allowed on this route");
+      resp.headers.emplace_back("Allow", router_.Allowed(req.path));
+      break;
+    case Router<Endpoint>::Match::kFound: {
+      Caller caller;
+      if (ep->needs_session) {
+        std::string auth = req.Header("authorization");
+        std::string_view token = SessionToken::FromAuthorization(auth);
+        Result<int64_t> user = Status::NotFound("");
+        if (SessionToken::WellFormed(token)) {
+          caller.token_hash = SessionToken::Hash(token);
+          user = repo_->FindSession(caller.token_hash, clock_());
+        }
+        if (!user.ok()) {
+          if (!user.status().IsNotFound()) {
+            spdlog::error("session lookup: {}", user.status().ToString());
+            resp = HttpResponse::FromStatus(user.status());
+            break;
+          }
+          resp = HttpResponse::Error(401, "unauthorized",
+                                     "sign in: missing, invalid or expired "
+                                     "session token");
+          resp.headers.emplace_back("WWW-Authenticate", "Bearer");
+          break;
+        }
+        caller.user_id = *user;
+      }
+      resp = (this->*(ep->fn))(req, caller);
+      if (resp.status >= 500) {
+        spdlog::warn("{} {} -> {}", req.method, req.path, resp.status);
+      }
+    }
+  }
+  resp.headers.emplace_back("Cache-Control", "no-store");
+  resp.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  return resp;
+}
+
+Result<json> WebService::ReadJson(HttpRequest& req, HttpResponse* error) {
+  if (req.content_length > opts_.max_json_bytes) {
+    *error = HttpResponse::Error(413, "too_large", "request body too large");
+    return Status::InvalidArgument("too large");
+  }
+  std::string body;
+  char buf[8192];
+  for (;;) {
+    Result<size_t> n =
+        req.read_body ? req.read_body(buf, sizeof(buf)) : Result<size_t>(0);
+    if (!n.ok()) {
+      *error = HttpResponse::Error(400, "bad_request", "body read failed");
+      return n.status();
+    }
+    if (*n == 0) break;
+    body.append(buf, *n);
+    if (static_cast<int64_t>(body.size()) > opts_.max_json_bytes) {
+      *error = HttpResponse::Error(413, "too_large", "request body too large");
+      return Status::InvalidArgument("too large");
+    }
+  }
+  json j = json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    *error = HttpResponse::Error(400, "bad_request",
+                                 "the body must be a JSON object");
+    return Status::InvalidArgument("bad json");
+  }
+  return j;
+}
+
+json WebService::UserJson(const User& u) const {
+  return {{"id", u.id},
+          {"name", u.name},
+          {"quota_bytes", u.quota_bytes},
+          {"used_bytes", u.used_bytes},
+          {"created_at", u.created_at}};
+}
+
+json WebService::NodeJson(const Node& n) {
+  json j = {{"id", n.id},
+            {"parent", n.parent_id},
+            {"name", n.name},
+            {"type", n.is_dir ? "folder" : "file"},
+            {"size", n.size},
+            {"downloads", n.downloads},
+            {"created_at", n.created_at},
+            {"updated_at", n.updated_at}};
+  if (!n.is_dir) j["sha256"] = n.sha256;
+  if (n.trashed_at) j["trashed_at"] = n.trashed_at;
+  return j;
+}
+
+void WebService::Audit(int64_t user_id, const std::string& action,
+                       const std::string& detail) {
+  Status s = repo_->Audit(clock_(), user_id, action, detail);
+  if (!s.ok()) spdlog::error("audit log: {}", s.ToString());
+  spdlog::info("audit user={} {} {}", user_id, action, detail);
+}
+
+// --- accounts ---------------------------------------------------------------
+
+HttpResponse WebService::Register(HttpRequest& req, const Caller&) {
+  if (!opts_.allow_register) {
+    return HttpResponse::Error(403, "forbidden", "registration is closed");
+  }
+  HttpResponse err;
+  Result<json> j = ReadJson(req, &err);
+  if (!j.ok()) return err;
+  std::string name, password;
+  Status s = StringField(*j, "name", 64, true, &name);
+  if (s.ok()) s = StringField(*j, "password", 4096, true, &password);
+  if (s.ok()) s = NodeName::ValidateUser(name);
+  if (s.ok()) s = PasswordHasher::ValidateNew(password);
+  if (!s.ok()) return HttpResponse::FromStatus(s);
+  Result<std::string> hash = hasher_.Hash(password);
+  if (!hash.ok()) return HttpResponse::FromStatus(hash.status());
+  Result<User> u =
+      repo_->CreateUser(name, *hash, opts_.default_quota_bytes, clock_());
+  if (!u.ok()) return HttpResponse::FromStatus(u.status());
+  Audit(u->id, "register", name);
+  return HttpResponse::Json(201, {{"user", UserJson(*u)}});
+}
+
+HttpResponse WebService::Login(HttpRequest& req, const Caller&) {
+  HttpResponse err;
+  Result<json> j = ReadJson(req, &err);
+  if (!j.ok()) return err;
+  std::string name, password;
+  Status s = StringField(*j, "name", 64, true, &name);
+  if (s.ok()) s = StringField(*j, "password", 4096, true, &password);
+  if (!s.ok()) return HttpResponse::FromStatus(s);
+  int64_t now = clock_();
+  if (int64_t wait = limiter_.RetryAfter(name, req.remote_addr, now)) {
+    HttpResponse r = HttpResponse::Error(
+        429, "too_many_attempts", "too many failed sign-ins; try again later");
+    r.headers.emplace_back("Retry-After", std::to_string(wait));
+    return r;
+  }
+  Result<User> u = repo_->FindUser(name);
+  if (!u.ok() && !u.status().IsNotFound()) {
+    return HttpResponse::FromStatus(u.status());
+  }
+  bool good = u.ok() ? hasher_.Verify(u->pass_hash, password)
+                     : (hasher_.Verify(dummy_hash_, password), false);
+  if (!good) {
+    limiter_.Failed(name, req.remote_addr, now);
+    Audit(u.ok() ? u->id : 0, "login_failed",
+          fmt::format("name={} from={}", name, req.remote_addr));
+    return HttpResponse::Error(401, "unauthorized",
+                               "wrong user name or password");
+  }
+  limiter_.Succeeded(name);
+  if (hasher_.NeedsRehash(u->pass_hash)) {
+    Result<std::string> h = hasher_.Hash(password);
+    if (h.ok()) (void)repo_->SetPasswordHash(u->id, *h);
+  }
+  std::string token = SessionToken::Generate();
+  int64_t expires = now + opts_.session_ttl_s;
+  s = repo_->AddSession(SessionToken::Hash(token), u->id, now, expires);
+  if (!s.ok()) return HttpResponse::FromStatus(s);
+  Audit(u->id, "login", fmt::format("from={}", req.remote_addr));
+  return HttpResponse::Json(
+      200, {{"token", token}, {"expires_at", expires}, {"user", UserJson(*u)}});
+}
+
+HttpResponse WebService::Logout(HttpRequest&, const Caller& c) {
+  Status s = repo_->DeleteSession(c.token_hash);
+  if (!s.ok()) return HttpResponse::FromStatus(s);
+  return HttpResponse::NoContent();
+}
+
+HttpResponse WebService::ChangePassword(HttpRequest& req, const Caller& c) {
+  HttpResponse err;
+  Result<json> j = ReadJson(req, &err);
+  if (!j.ok()) return err;
+  std::string old_pw, new_pw;
+  Status s = StringField(*j, "old_password", 4096, true, &old_pw);
+  if (s.ok()) s = StringField(*j, "new_password", 4096, true, &new_pw);
+  if (s.ok()) s = PasswordHasher::ValidateNew(new_pw);
+  if (!s.ok()) return HttpResponse::FromStatus(s);
+  Result<User> u = repo_->GetUser(c.user_id);
+  if (!u.ok()) return HttpResponse::FromStatus(u.status());
+  int64_t now = clock_();
+  if (int64_t wait = limiter_.RetryAfter(u->name, req.remote_addr, now)) {
+    HttpResponse r = HttpResponse::Error(429, "too_many_attempts",
+                                         "too many failed attempts");
+    r.headers.emplace_back("Retry-After", std::to_string(wait));
+    return r;
+  }
+  if (!hasher_.Verify(u->pass_hash, old_pw)) {
+    limiter_.Failed(u->name, req.remote_addr, now);
+    return HttpResponse::Error(403, "forbidden", "the old password is wrong");
+  }
+  Result<std::string> h = hasher_.Hash(new_pw);
+  if (!h.ok()) return HttpResponse::FromStatus(h.status());
+  s = repo_->SetPasswordHash(c.user_id, *h);
+  // Every other session ends: a stolen token dies with the old password.
+  if (s.ok()) s = repo_->DeleteOtherSessions(c.user_id, c.token_hash);
+  if (!s.ok()) return HttpResponse::FromStatus(s);
+  Audit(c.user_id, "password_changed", "");
+  return HttpResponse::NoContent();
+}
+
+HttpResponse WebService::Me(HttpRequest&, const Caller& c) {
+  Result<User> u = repo_->GetUser(c.user_id);
+  if (!u.ok()) return HttpResponse::FromStatus(u.status());
+  return HttpResponse::Json(200, {{"user", UserJson(*u)}});
+}
+
+// --- the tree ---------------------------------------------------------------
+
+HttpResponse WebService::ListChildren(HttpRequest& req, const Caller& c) {
+  Result<int64_t> parent = ParseId(req.params["id"], true);
+  if (!parent.ok()) return HttpResponse::FromStatus(parent.status());
+  ListQuery q;
+  std::string sort = req.query.count("sort") ? req.query["sort"] : "name";
+  if (sort == "name") {
+    q.sort = SortKey::kName;
+  } else if (sort == "size") {
+    q.sort = SortKey::kSize;
+  } else if (sort == "time") {
+    q.sort = SortKey::kTime;
+  } else if (sort == "downloads") {
+    q.sort = SortKey::kDownloads;
+  } else {
+    return HttpResponse::Error(400, "bad_request",
+                               "sort: name, size, time or downloads");
+  }
+  std::string order = req.query.count("order") ? req.query["order"] : "asc";
+  if (order != "asc" && order != "desc") {
+    return HttpResponse::Error(400, "bad_request", "order: asc or desc");
+  }
+  q.descending = order == "desc";
+  if (req.query.count("limit")) {
+    const std::string& l = req.query["limit"];
+    int v = 0;
+    auto [p, ec] = std::from_chars(l.data(), l.data() + l.size(), v);
+    if (ec != std::errc() || p != l.data() + l.size() || v < 1 || v > 1000) {
+      return HttpResponse::Error(400, "bad_request", "limit: 1 to 1000");
+    }
+    q.limit = v;
+  }
+  if (req.query.count("cursor") && !req.query["cursor"].empty()) {
+    Result<ListCursor> cur = DecodeCursor(req.query["cursor"], q.sort);
+    if (!cur.ok()) return HttpResponse::FromStatus(cur.status());
+    q.after = std::move(cur).value();
+  }
+  Result<std::vector<Node>> rows = repo_->ListChildren(c.user_id, *parent, q);
+  if (!rows.ok()) return HttpResponse::FromStatus(rows.status());
+  json items = json::array();
+  for (const Node& n : *rows) items.push_back(NodeJson(n));
+  json out = {{"items", items}, {"next_cursor", nullptr}};
+  if (static_cast<int>(rows->size()) == q.limit) {
+    out["next_cursor"] = EncodeCursor(rows->back(), q.sort);
+  }
+  return HttpResponse::Json(200, out);
+}
+
+HttpResponse WebService::GetNode(HttpRequest& req, const Caller& c) {
+  Result<int64_t> id = ParseId(req.params["id"], false);
+  if (!id.ok()) return HttpResponse::FromStatus(id.status());
+  Result<Node> n = repo_->GetNode(c.user_id, *id);
+  if (!n.ok()) return HttpResponse::FromStatus(n.status());
+  return HttpResponse::Json(200, {{"node", NodeJson(*n)}});
+}
+
+HttpResponse WebService::CreateFolder(HttpRequest& req, const Caller& c) {
+  HttpResponse err;
+  Result<json> j = ReadJson(req, &err);
+  if (!j.ok()) return err;
+  std::string name;
+  Status s = StringField(*j, "name", 4096, true, &name);
+  if (s.ok()) s = NodeName::Validate(name);
+  if (!s.ok()) return HttpResponse::FromStatus(s);
+  Result<int64_t> parent =
+      j->contains("parent") ? IdField(*j, "parent", true) : Result<int64_t>(0);
+  if (!parent.ok()) return HttpResponse::FromStatus(parent.status());
+  Result<Node> n = repo_->CreateFolder(c.user_id, *parent, name, clock_());
+  if (!n.ok()) return HttpResponse::FromStatus(n.status());
+  return HttpResponse::Json(201, {{"node", NodeJson(*n)}});
+}
+
+HttpResponse WebService::UpdateNode(HttpRequest& req, const Caller& c) {
+  Result<int64_t> id = ParseId(req.params["id"], false);
+  if (!id.ok()) return HttpResponse::FromStatus(id.status());
+  HttpResponse err;
+  Result<json> j = ReadJson(req, &err);
+  if (!j.ok()) return err;
+  if (!j->contains("name") && !j->contains("parent")) {
+    return HttpResponse::Error(400, "bad_request", "give name and/or parent");
+  }
+  int64_t now = clock_();
+  if (j->contains("parent")) {
+    Result<int64_t> parent = IdField(*j, "parent", true);
+    if (!parent.ok()) return HttpResponse::FromStatus(parent.status());
+    Status s = repo_->Move(c.user_id, *id, *parent, now);
+    if (!s.ok()) return HttpResponse::FromStatus(s);
+  }
+  if (j->contains("name")) {
+    std::string name;
+    Status s = StringField(*j, "name", 4096, true, &name);
+    if (s.ok()) s = NodeName::Validate(name);
+    if (s.ok()) s = repo_->Rename(c.user_id, *id, name, now);
+    if (!s.ok()) return HttpResponse::FromStatus(s);
+  }
+  Result<Node> n = repo_->GetNode(c.user_id, *id);
+  if (!n.ok()) return HttpResponse::FromStatus(n.status());
+  return HttpResponse::Json(200, {{"node", NodeJson(*n)}});
+}
+
+HttpResponse WebService::CopyNode(HttpRequest& req, const Caller& c) {
+  Result<int64_t> id = ParseId(req.params["id"], false);
+  if (!id.ok()) return HttpResponse::FromStatus(id.status());
+  HttpResponse err;
+  Result<json> j = ReadJson(req, &err);
+  if (!j.ok()) return err;
+  Result<int64_t> parent = IdField(*j, "parent", true);
+  if (!parent.ok()) return HttpResponse::FromStatus(parent.status());
+  Result<Node> n = repo_->Copy(c.user_id, *id, *parent, clock_());
+  if (!n.ok()) return HttpResponse::FromStatus(n.status());
+  return HttpResponse::Json(201, {{"node", NodeJson(*n)}});
+}
+
+HttpResponse WebService::TrashNode(HttpRequest& req, const Caller& c) {
+  Result<int64_t> id = ParseId(req.params["id"], false);
+  if (!id.ok()) return HttpResponse::FromStatus(id.status());
+  Status s = repo_->Trash(c.user_id, *id, clock_());
+  if (!s.ok()) return HttpResponse::FromStatus(s);
+  Audit(c.user_id, "trash", fmt::format("node={}", *id));
+  return HttpResponse::NoContent();
+}
+
+HttpResponse WebService::ListTrash(HttpRequest&, const Caller& c) {
+  Result<std::vector<Node>> rows = repo_->ListTrash(c.user_id);
+  if (!rows.ok()) return HttpResponse::FromStatus(rows.status());
+  json items = json::array();
+  for (const Node& n : *rows) items.push_back(NodeJson(n));
+  return HttpResponse::Json(200, {{"items", items}});
+}
+
+HttpResponse WebService::RestoreNode(HttpRequest& req, const Caller& c) {
+  Result<int64_t> id = ParseId(req.params["id"], false);
+  if (!id.ok()) return HttpResponse::FromStatus(id.status());
+  Status s = repo_->Restore(c.user_id, *id, clock_());
+  if (!s.ok()) return HttpResponse::FromStatus(s);
+  Result<Node> n = repo_->GetNode(c.user_id, *id);
+  if (!n.ok()) return HttpResponse::FromStatus(n.status());
+  return HttpResponse::Json(200, {{"node", NodeJson(*n)}});
+}
+
+HttpResponse WebService::PurgeNode(HttpRequest& req, const Caller& c) {
+  Result<int64_t> id = ParseId(req.params["id"], false);
+  if (!id.ok()) return HttpResponse::FromStatus(id.status());
+  Result<int64_t> bytes = repo_->Purge(c.user_id, *id);
+  if (!bytes.ok()) return HttpResponse::FromStatus(bytes.status());
+  Audit(c.user_id, "purge", fmt::format("node={} bytes={}", *id, *bytes));
+  (void)CollectOrphans();
+  return HttpResponse::NoContent();
+}
+
+HttpResponse WebService::EmptyTrash(HttpRequest&, const Caller& c) {
+  Result<int64_t> bytes = repo_->EmptyTrash(c.user_id);
+  if (!bytes.ok()) return HttpResponse::FromStatus(bytes.status());
+  Audit(c.user_id, "empty_trash", fmt::format("bytes={}", *bytes));
+  (void)CollectOrphans();
+  return HttpResponse::NoContent();
+}
+
+HttpResponse WebService::Search(HttpRequest& req, const Caller& c) {
+  std::string q = req.query.count("q") ? req.query["q"] : "";
+  if (q.empty() || q.size() > NodeName::kMaxBytes) {
+    return HttpResponse::Error(400, "bad_request", "q: 1 to 255 bytes");
+  }
+  Result<std::vector<Node>> rows = repo_->Search(c.user_id, q, 200);
+  if (!rows.ok()) return HttpResponse::FromStatus(rows.status());
+  json items = json::array();
+  for (const Node& n : *rows) items.push_back(NodeJson(n));
+  return HttpResponse::Json(200, {{"items", items}});
+}
+
+// --- content ----------------------------------------------------------------
+
+HttpResponse WebService::Upload(HttpRequest& req, const Caller& c) {
+  std::string name = req.query.count("name") ? req.query["name"] : "";
+  Status s = NodeName::Validate(name);
+  if (!s.ok()) return HttpResponse::FromStatus(s);
+  Result<int64_t> parent =
+      ParseId(req.query.count("parent") ? req.query["parent"] : "root", true);
+  if (!parent.ok()) return HttpResponse::FromStatus(parent.status());
+  if (req.content_length < 0) {
+    return HttpResponse::Error(411, "length_required",
+                               "send Content-Length (or use tus uploads)");
+  }
+  if (req.content_length > opts_.max_upload_bytes) {
+    return HttpResponse::Error(
+        413, "too_large",
+        fmt::format("files are limited to {} bytes", opts_.max_upload_bytes));
+  }
+  // Fail before moving any byte when the quota or the folder says no; the
+  // quota is charged atomically when the file is recorded.
+  Result<User> u = repo_->GetUser(c.user_id);
+  if (!u.ok()) return HttpResponse::FromStatus(u.status());
+  if (u->used_bytes + req.content_length > u->quota_bytes) {
+    return HttpResponse::FromStatus(Status::NoSpace("quota exceeded"));
+  }
+  if (*parent != 0) {
+    Result<Node> p = repo_->GetLiveNode(c.user_id, *parent);
+    if (!p.ok()) return HttpResponse::FromStatus(p.status());
+    if (!p->is_dir) {
+      return HttpResponse::FromStatus(Status::InvalidArgument("not a folder"));
+    }
+  }
+
+  crypto_hash_sha256_state sha;
+  crypto_hash_sha256_init(&sha);
+  int64_t left = req.content_length;
+  auto read = [&](char* dst, size_t n) -> Status {
+    size_t got = 0;
+    while (got < n) {
+      Result<size_t> r = req.read_body(dst + got, n - got);
+      if (!r.ok()) return r.status();
+      if (*r == 0) {
+        return Status::InvalidArgument("the request body ended early");
+      }
+      got += *r;
+    }
+    crypto_hash_sha256_update(&sha, reinterpret_cast<unsigned char*>(dst), n);
+    left -= static_cast<int64_t>(n);
+    return Status::OK();
+  };
+  Result<std::string> file_id =
+      blobs_->Put(req.content_length, read, NodeName::DfsExtension(name));
+  if (!file_id.ok()) {
+    if (left > 0) {
+      return HttpResponse::Error(400, "bad_request",
+                                 "the upload was cut off; nothing was stored");
+    }
+    spdlog::error("upload to the DFS: {}", file_id.status().ToString());
+    return HttpResponse::FromStatus(file_id.status());
+  }
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&sha, digest);
+
+  NewFile f;
+  f.user_id = c.user_id;
+  f.parent_id = *parent;
+  f.name = name;
+  f.sha256 = LowerHex(digest, sizeof(digest));
+  f.size = req.content_length;
+  f.file_id = *file_id;
+  f.now = clock_();
+  Result<AddedFile> added = repo_->AddFile(f);
+  if (!added.ok() || added->deduplicated) {
+    // Not referenced: the content was known already, or the file could not
+    // be recorded (name taken, quota used up meanwhile).
+    Status d = blobs_->Delete(*file_id);
+    if (!d.ok()) {
+      spdlog::warn("deleting unreferenced upload {}: {}", *file_id,
+                   d.ToString());
+    }
+  }
+  if (!added.ok()) return HttpResponse::FromStatus(added.status());
+  return HttpResponse::Json(201, {{"node", NodeJson(added->node)},
+                                  {"deduplicated", added->deduplicated}});
+}
+
+HttpResponse WebService::Download(HttpRequest& req, const Caller& c) {
+  Result<int64_t> id = ParseId(req.params["id"], false);
+  if (!id.ok()) return HttpResponse::FromStatus(id.status());
+  Result<Node> n = repo_->GetLiveNode(c.user_id, *id);
+  if (!n.ok()) return HttpResponse::FromStatus(n.status());
+  if (n->is_dir) {
+    return HttpResponse::Error(400, "bad_request",
+                               "folders are downloaded file by file");
+  }
+  int64_t expires = clock_() + opts_.url_ttl_s;
+  Result<std::string> url =
+      signer_ ? signer_->SignedUrl(opts_.http_url_base, n->file_id, expires,
+                                   n->name)
+              : http::UrlSigner::UnsignedUrl(opts_.http_url_base, n->file_id,
+                                             n->name);
+  if (!url.ok()) return HttpResponse::FromStatus(url.status());
+  Status s = repo_->CountDownload(c.user_id, *id);
+  if (!s.ok()) return HttpResponse::FromStatus(s);
+  if (req.query.count("redirect") && req.query["redirect"] != "0") {
+    HttpResponse r;
+    r.status = 302;
+    r.headers.emplace_back("Location", *url);
+    return r;
+  }
+  return HttpResponse::Json(200, {{"url", *url}, {"expires_at", expires}});
+}
+
+// --- background
+// ---------------------------------------------------------------
+
+Result<int> WebService::CollectOrphans() {
+  NIMBUS_LET_OR_RETURN(std::vector<Blob> orphans, repo_->OrphanBlobs(100));
+  int removed = 0;
+  for (const Blob& b : orphans) {
+    // The row goes first: once it is gone no upload can start referencing
+    // the DFS file, which is then safe to delete. A crash in between leaks
+    // one DFS file, never loses a referenced one.
+    NIMBUS_LET_OR_RETURN(bool gone, repo_->DeleteBlobIfOrphan(b.id));
+    if (!gone) continue;
+    Status s = blobs_->Delete(b.file_id);
+    if (!s.ok() && !s.IsNotFound()) {
+      spdlog::warn("orphan blob {}: DFS delete failed: {}", b.file_id,
+                   s.ToString());
+    }
+    ++removed;
+  }
+  return removed;
+}
+
+void WebService::SweepSessions() {
+  Result<int64_t> n = repo_->DeleteExpiredSessions(clock_());
+  if (!n.ok()) spdlog::warn("session sweep: {}", n.status().ToString());
+}
+
+}  // namespace nimbus::web
