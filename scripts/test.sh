@@ -44,7 +44,8 @@ smoke=$(mktemp -d)
 trap 'NIMBUS_RUN_DIR=$smoke scripts/cluster.sh stop >/dev/null 2>&1 || true; rm -rf "$smoke"' EXIT
 NIMBUS_RUN_DIR=$smoke NIMBUS_TRACKER_PORT=32122 NIMBUS_STORAGE_PORT1=33000 \
   NIMBUS_METRICS_PORT_BASE=39122 NIMBUS_HTTP_PORT=38888 NIMBUS_FRONT_PORT=38080 \
-  NIMBUS_STORAGE_PORT2=33001 scripts/cluster.sh start
+  NIMBUS_STORAGE_PORT2=33001 NIMBUS_WEB_PORT=38090 NIMBUS_FCGI_PORT=39100 \
+  scripts/cluster.sh start
 
 step "monitoring: promtool on live /metrics, deploy/prometheus checks, a real Prometheus scrape"
 tests/ops/prometheus_smoke.sh 39122 39090
