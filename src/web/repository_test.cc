@@ -1,5 +1,5 @@
-// The repository contract, on SQLite. (The same suite runs on MariaDB
-// once that connection lands: the fixture only needs a SqlPool.)
+// The repository contract, run against both databases: SQLite and a real
+// MariaDB server (MariadbTestServer, private to this test process).
 #include "web/repository.h"
 
 #include <gtest/gtest.h>
@@ -9,22 +9,37 @@
 #include <filesystem>
 #include <thread>
 
+#include "web/mariadb_test_server.h"
+#include "web/mysql_connection.h"
 #include "web/sqlite_connection.h"
 
 namespace nimbus::web {
 namespace {
 
-class RepositoryTest : public ::testing::Test {
+class RepositoryTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
+    std::string name =
+        ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    for (char& c : name) c = c == '/' ? '_' : c;
     dir_ = std::filesystem::temp_directory_path() /
-           ("nimbus-repo-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+           ("nimbus-repo-" + std::to_string(::getpid()) + "-" + name);
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    std::string path = (dir_ / "meta.db").string();
-    auto pool = std::make_unique<SqlPool>(
-        [path] { return SqliteConnection::Open(path); }, 8);
+    if (GetParam() == "sqlite") {
+      std::string path = (dir_ / "meta.db").string();
+      factory_ = [path] { return SqliteConnection::Open(path); };
+    } else {
+      auto server = MariadbTestServer::Get();
+      ASSERT_TRUE(server.ok()) << server.status().ToString();
+      auto db = (*server)->NewDatabase();
+      ASSERT_TRUE(db.ok()) << db.status().ToString();
+      auto url = MysqlUrl::Parse(*db);
+      ASSERT_TRUE(url.ok()) << url.status().ToString();
+      MysqlUrl u = *url;
+      factory_ = [u] { return MysqlConnection::Open(u); };
+    }
+    auto pool = std::make_unique<SqlPool>(factory_, 8);
     auto r = Repository::Open(std::move(pool));
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     repo_ = std::move(r).value();
@@ -50,11 +65,12 @@ class RepositoryTest : public ::testing::Test {
   }
 
   std::filesystem::path dir_;
+  SqlPool::Factory factory_;
   std::unique_ptr<Repository> repo_;
   int64_t alice_ = 0, bob_ = 0;
 };
 
-TEST_F(RepositoryTest, UserNamesAreUnique) {
+TEST_P(RepositoryTest, UserNamesAreUnique) {
   auto u = repo_->CreateUser("alice", "x", 1, 2);
   EXPECT_EQ(u.status().code(), Status::Code::kAlreadyExists);
   auto found = repo_->FindUser("alice");
@@ -63,15 +79,13 @@ TEST_F(RepositoryTest, UserNamesAreUnique) {
   EXPECT_TRUE(repo_->FindUser("carol").status().IsNotFound());
 }
 
-TEST_F(RepositoryTest, MigrationsAreAppliedOnce) {
-  std::string path = (dir_ / "meta.db").string();
-  auto again = Repository::Open(std::make_unique<SqlPool>(
-      [path] { return SqliteConnection::Open(path); }, 1));
+TEST_P(RepositoryTest, MigrationsAreAppliedOnce) {
+  auto again = Repository::Open(std::make_unique<SqlPool>(factory_, 1));
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_TRUE((*again)->FindUser("alice").ok());
 }
 
-TEST_F(RepositoryTest, SessionsExpireAndAreDeleted) {
+TEST_P(RepositoryTest, SessionsExpireAndAreDeleted) {
   ASSERT_TRUE(repo_->AddSession("h1", alice_, 100, 200).ok());
   ASSERT_TRUE(repo_->AddSession("h2", alice_, 100, 300).ok());
   EXPECT_EQ(*repo_->FindSession("h1", 150), alice_);
@@ -83,7 +97,7 @@ TEST_F(RepositoryTest, SessionsExpireAndAreDeleted) {
   EXPECT_TRUE(repo_->FindSession("h2", 150).status().IsNotFound());
 }
 
-TEST_F(RepositoryTest, FolderNamesAreUniquePerFolderAndLiteral) {
+TEST_P(RepositoryTest, FolderNamesAreUniquePerFolderAndLiteral) {
   auto a = repo_->CreateFolder(alice_, 0, "docs", 5);
   ASSERT_TRUE(a.ok());
   EXPECT_EQ(repo_->CreateFolder(alice_, 0, "docs", 5).status().code(),
@@ -99,7 +113,7 @@ TEST_F(RepositoryTest, FolderNamesAreUniquePerFolderAndLiteral) {
   EXPECT_EQ(repo_->GetNode(alice_, e->id)->name, evil);
 }
 
-TEST_F(RepositoryTest, OtherUsersNodesAreNotFound) {
+TEST_P(RepositoryTest, OtherUsersNodesAreNotFound) {
   auto a = repo_->CreateFolder(alice_, 0, "private", 5);
   ASSERT_TRUE(a.ok());
   EXPECT_TRUE(repo_->GetNode(bob_, a->id).status().IsNotFound());
@@ -112,7 +126,7 @@ TEST_F(RepositoryTest, OtherUsersNodesAreNotFound) {
   EXPECT_TRUE(repo_->Move(alice_, a->id, b->id, 6).IsNotFound());
 }
 
-TEST_F(RepositoryTest, KeysetPaginationVisitsEveryChildOnceInOrder) {
+TEST_P(RepositoryTest, KeysetPaginationVisitsEveryChildOnceInOrder) {
   auto dir = repo_->CreateFolder(alice_, 0, "many", 1);
   ASSERT_TRUE(dir.ok());
   for (int i = 0; i < 25; ++i) {
@@ -155,7 +169,7 @@ TEST_F(RepositoryTest, KeysetPaginationVisitsEveryChildOnceInOrder) {
   }
 }
 
-TEST_F(RepositoryTest, MoveIntoItselfOrADescendantIsRefused) {
+TEST_P(RepositoryTest, MoveIntoItselfOrADescendantIsRefused) {
   auto a = repo_->CreateFolder(alice_, 0, "a", 1);
   auto b = repo_->CreateFolder(alice_, a->id, "b", 1);
   EXPECT_EQ(repo_->Move(alice_, a->id, a->id, 2).code(),
@@ -166,7 +180,7 @@ TEST_F(RepositoryTest, MoveIntoItselfOrADescendantIsRefused) {
   EXPECT_EQ(repo_->GetNode(alice_, b->id)->parent_id, 0);
 }
 
-TEST_F(RepositoryTest, DeduplicationCountsReferencesExactly) {
+TEST_P(RepositoryTest, DeduplicationCountsReferencesExactly) {
   bool dedup = true;
   Node f1 = AddFile(alice_, 0, "one.txt", "abc", 10, &dedup);
   EXPECT_FALSE(dedup);
@@ -185,7 +199,7 @@ TEST_F(RepositoryTest, DeduplicationCountsReferencesExactly) {
                   .IsNotFound());
 }
 
-TEST_F(RepositoryTest, TrashRestorePurgeKeepQuotaAndRefcountsExact) {
+TEST_P(RepositoryTest, TrashRestorePurgeKeepQuotaAndRefcountsExact) {
   auto dir = repo_->CreateFolder(alice_, 0, "d", 1);
   AddFile(alice_, dir->id, "x", "s1", 100);
   AddFile(alice_, dir->id, "y", "s2", 200);
@@ -215,7 +229,7 @@ TEST_F(RepositoryTest, TrashRestorePurgeKeepQuotaAndRefcountsExact) {
   EXPECT_TRUE(repo_->FindBlob("s1").status().IsNotFound());
 }
 
-TEST_F(RepositoryTest, CopySharesBlobsAndChargesQuota) {
+TEST_P(RepositoryTest, CopySharesBlobsAndChargesQuota) {
   auto dir = repo_->CreateFolder(alice_, 0, "src", 1);
   auto sub = repo_->CreateFolder(alice_, dir->id, "sub", 1);
   AddFile(alice_, sub->id, "x", "s1", 100);
@@ -231,7 +245,7 @@ TEST_F(RepositoryTest, CopySharesBlobsAndChargesQuota) {
             Status::Code::kInvalidArgument);
 }
 
-TEST_F(RepositoryTest, QuotaIsNeverExceededUnderConcurrency) {
+TEST_P(RepositoryTest, QuotaIsNeverExceededUnderConcurrency) {
   // 1000 bytes of quota, 40 concurrent 100-byte files: exactly 10 fit.
   std::atomic<int> ok{0}, full{0};
   std::vector<std::thread> ts;
@@ -256,7 +270,7 @@ TEST_F(RepositoryTest, QuotaIsNeverExceededUnderConcurrency) {
   EXPECT_EQ(repo_->GetUser(alice_)->used_bytes, 1000);
 }
 
-TEST_F(RepositoryTest, ConcurrentUploadsOfOneContentMakeOneBlob) {
+TEST_P(RepositoryTest, ConcurrentUploadsOfOneContentMakeOneBlob) {
   ASSERT_TRUE(repo_->CreateUser("carol", "h", int64_t{1} << 40, 1).ok());
   int64_t carol = repo_->FindUser("carol")->id;
   std::atomic<int> dedups{0};
@@ -276,7 +290,7 @@ TEST_F(RepositoryTest, ConcurrentUploadsOfOneContentMakeOneBlob) {
   EXPECT_EQ(dedups.load(), 49);
 }
 
-TEST_F(RepositoryTest, SearchFindsLiveNamesWithWildcardsLiteral) {
+TEST_P(RepositoryTest, SearchFindsLiveNamesWithWildcardsLiteral) {
   AddFile(alice_, 0, "report_2024.pdf", "a", 1);
   AddFile(alice_, 0, "report-2024.pdf", "b", 1);
   AddFile(alice_, 0, "100%.txt", "c", 1);
@@ -288,6 +302,29 @@ TEST_F(RepositoryTest, SearchFindsLiveNamesWithWildcardsLiteral) {
   EXPECT_EQ((*r)[0].name, "report_2024.pdf");
   EXPECT_EQ(repo_->Search(alice_, "%", 10)->size(), 1u);
   EXPECT_EQ(repo_->Search(bob_, "report", 10)->size(), 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Databases, RepositoryTest,
+                         ::testing::Values("sqlite", "mysql"),
+                         [](const auto& info) { return info.param; });
+
+TEST(MysqlUrl, ParsesEveryPart) {
+  auto u = MysqlUrl::Parse("mysql://nimbus:p%40ss@db.example:3307/drive");
+  ASSERT_TRUE(u.ok()) << u.status().ToString();
+  EXPECT_EQ(u->user, "nimbus");
+  EXPECT_EQ(u->password, "p@ss");
+  EXPECT_EQ(u->host, "db.example");
+  EXPECT_EQ(u->port, 3307);
+  EXPECT_EQ(u->database, "drive");
+  u = MysqlUrl::Parse(
+      "mysql://root@localhost/x?socket=/run/mysqld/mysqld.sock");
+  ASSERT_TRUE(u.ok());
+  EXPECT_EQ(u->socket, "/run/mysqld/mysqld.sock");
+  EXPECT_FALSE(MysqlUrl::Parse("mysql://host/db").ok());
+  EXPECT_FALSE(MysqlUrl::Parse("mysql://u@host:99999/db").ok());
+  EXPECT_FALSE(MysqlUrl::Parse("mysql://u@host/").ok());
+  EXPECT_FALSE(MysqlUrl::Parse("mysql://u@host/db?evil=1").ok());
+  EXPECT_FALSE(MysqlUrl::Parse("postgres://u@host/db").ok());
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "web/dfs_blob_store.h"
+#include "web/mysql_connection.h"
 #include "web/sqlite_connection.h"
 
 namespace nimbus::web {
@@ -37,9 +38,10 @@ Status WebServer::Start() {
     std::string path = opts_.SqlitePath();
     factory = [path] { return SqliteConnection::Open(path); };
   } else {
-    return Status::NotSupported(
-        "database: mysql:// is not available in this build yet; use "
-        "sqlite:<path>");
+    Result<MysqlUrl> url = MysqlUrl::Parse(opts_.database);
+    if (!url.ok()) return url.status();
+    MysqlUrl u = *url;
+    factory = [u] { return MysqlConnection::Open(u); };
   }
   Result<std::unique_ptr<Repository>> repo =
       Repository::Open(std::make_unique<SqlPool>(factory, pool_size));

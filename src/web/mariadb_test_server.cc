@@ -1,0 +1,133 @@
+#include "web/mariadb_test_server.h"
+
+#include <fmt/format.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include "web/mysql_connection.h"
+
+extern char** environ;
+
+namespace nimbus::web {
+
+Result<MariadbTestServer*> MariadbTestServer::Get() {
+  static std::mutex mu;
+  static MariadbTestServer* server = nullptr;
+  static Status failed;
+  std::lock_guard lock(mu);
+  if (server) return server;
+  if (!failed.ok()) return failed;
+  auto* s = new MariadbTestServer();
+  Status st = s->Start();
+  if (!st.ok()) {
+    delete s;
+    failed = st;
+    return st;
+  }
+  server = s;
+  // Stopped when the test process exits.
+  std::atexit([] { delete server; });
+  return server;
+}
+
+Status MariadbTestServer::Start() {
+  if (std::system("command -v mariadbd >/dev/null && command -v "
+                  "mariadb-install-db >/dev/null") != 0) {
+    return Status::NotFound(
+        "mariadbd is not installed (scripts/install-deps.sh installs "
+        "mariadb-server)");
+  }
+  dir_ = fmt::format("/tmp/nimbus-mariadb-{}", ::getpid());
+  std::filesystem::remove_all(dir_);
+  std::filesystem::create_directories(dir_);
+  std::string user = ::geteuid() == 0 ? "--user=root" : "";
+  std::string cmd = fmt::format(
+      "mariadb-install-db --no-defaults --datadir={0}/data {1} "
+      "--auth-root-authentication-method=normal --skip-test-db "
+      ">{0}/install.log 2>&1",
+      dir_, user);
+  if (std::system(cmd.c_str()) != 0) {
+    return Status::IOError("mariadb-install-db failed; see " + dir_ +
+                           "/install.log");
+  }
+  socket_ = dir_ + "/mysqld.sock";
+  std::vector<std::string> args = {
+      "mariadbd",
+      "--no-defaults",
+      "--datadir=" + dir_ + "/data",
+      "--socket=" + socket_,
+      "--skip-networking",
+      "--innodb-buffer-pool-size=32M",
+      "--innodb-log-file-size=16M",
+      // Tests do not need crash safety of the server itself; the
+      // repository's transactions are exercised all the same.
+      "--innodb-flush-log-at-trx-commit=2",
+      "--pid-file=" + dir_ + "/mysqld.pid",
+      "--log-error=" + dir_ + "/error.log",
+  };
+  if (!user.empty()) args.push_back(user);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  if (posix_spawnp(&pid, "mariadbd", nullptr, nullptr, argv.data(), environ) !=
+      0) {
+    return Status::IOError("cannot start mariadbd");
+  }
+  pid_ = pid;
+  MysqlUrl root;
+  root.user = "root";
+  root.socket = socket_;
+  root.database = "mysql";
+  for (int i = 0; i < 300; ++i) {
+    if (MysqlConnection::Open(root).ok()) return Status::OK();
+    int st = 0;
+    if (::waitpid(pid_, &st, WNOHANG) == pid_) {
+      pid_ = -1;
+      return Status::IOError("mariadbd exited; see " + dir_ + "/error.log");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return Status::TimedOut("mariadbd did not accept connections in 30 s");
+}
+
+Result<std::string> MariadbTestServer::NewDatabase() {
+  MysqlUrl root;
+  root.user = "root";
+  root.socket = socket_;
+  root.database = "mysql";
+  NIMBUS_LET_OR_RETURN(auto c, MysqlConnection::Open(root));
+  std::string name = fmt::format("t{}_{}", ::getpid(), next_db_++);
+  // The name is ours (digits and '_'), not input.
+  Status s = c->ExecScript("CREATE DATABASE " + name +
+                           " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;");
+  if (!s.ok()) return s;
+  return fmt::format("mysql://root@localhost/{}?socket={}", name, socket_);
+}
+
+MariadbTestServer::~MariadbTestServer() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGTERM);
+    int st = 0;
+    for (int i = 0; i < 200; ++i) {
+      if (::waitpid(pid_, &st, WNOHANG) == pid_) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      if (i == 199) {
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, &st, 0);
+      }
+    }
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
+}
+
+}  // namespace nimbus::web
