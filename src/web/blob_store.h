@@ -25,6 +25,16 @@ class BlobStore {
       std::string_view ext) = 0;
   // NotFound when the file is already gone.
   virtual Status Delete(const std::string& file_id) = 0;
+
+  // Appender files, for resumable uploads: created empty, appended to in
+  // pieces (each append is all-or-nothing), truncated back after a
+  // rejected piece.
+  virtual Result<std::string> CreateAppender(std::string_view ext) = 0;
+  virtual Status Append(const std::string& file_id, int64_t size,
+                        const std::function<Status(char*, size_t)>& read) = 0;
+  virtual Status Truncate(const std::string& file_id, int64_t size) = 0;
+  // The size as the file's source server has it.
+  virtual Result<int64_t> Size(const std::string& file_id) = 0;
 };
 
 }  // namespace nimbus::web

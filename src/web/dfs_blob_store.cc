@@ -19,4 +19,25 @@ Status DfsBlobStore::Delete(const std::string& file_id) {
   return client_->Delete(file_id);
 }
 
+Result<std::string> DfsBlobStore::CreateAppender(std::string_view ext) {
+  return client_->UploadAppender(client::Source::FromString(""), ext, group_);
+}
+
+Status DfsBlobStore::Append(const std::string& file_id, int64_t size,
+                            const std::function<Status(char*, size_t)>& read) {
+  client::Source src;
+  src.size = size;
+  src.read = read;
+  return client_->Append(file_id, src);
+}
+
+Status DfsBlobStore::Truncate(const std::string& file_id, int64_t size) {
+  return client_->Truncate(file_id, size);
+}
+
+Result<int64_t> DfsBlobStore::Size(const std::string& file_id) {
+  NIMBUS_LET_OR_RETURN(client::FileInfo info, client_->Info(file_id, true));
+  return info.size;
+}
+
 }  // namespace nimbus::web

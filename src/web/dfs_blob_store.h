@@ -22,6 +22,11 @@ class DfsBlobStore : public BlobStore {
                           const std::function<Status(char*, size_t)>& read,
                           std::string_view ext) override;
   Status Delete(const std::string& file_id) override;
+  Result<std::string> CreateAppender(std::string_view ext) override;
+  Status Append(const std::string& file_id, int64_t size,
+                const std::function<Status(char*, size_t)>& read) override;
+  Status Truncate(const std::string& file_id, int64_t size) override;
+  Result<int64_t> Size(const std::string& file_id) override;
 
  private:
   std::unique_ptr<client::Client> client_;

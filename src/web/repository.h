@@ -58,6 +58,23 @@ struct Blob {
   int64_t refcount = 0;
 };
 
+// A resumable (tus) upload; see deploy/sql/*/002_uploads.sql.
+struct Upload {
+  std::string id;
+  int64_t user_id = 0;
+  int64_t parent_id = 0;
+  std::string name;
+  int64_t length = 0;
+  int64_t offset = 0;
+  std::string file_id;
+  std::string hash_state;
+  int64_t created_at = 0;
+  int64_t expires_at = 0;
+  int64_t node_id = 0;  // 0 until complete
+  std::string lease_owner;
+  int64_t lease_until = 0;
+};
+
 enum class SortKey { kName, kSize, kTime, kDownloads };
 
 // Keyset pagination: the listing continues after the row the cursor
@@ -157,6 +174,36 @@ class Repository {
   // Removes the blob row if it is still unreferenced; true when removed
   // (the caller then deletes the DFS file).
   Result<bool> DeleteBlobIfOrphan(int64_t blob_id);
+
+  // --- resumable uploads ---------------------------------------------------
+  // Records a new upload and charges its whole length to the quota
+  // (NoSpace when it does not fit; InvalidArgument/NotFound for a bad
+  // parent folder).
+  Status CreateUpload(const Upload& u);
+  Result<Upload> GetUpload(int64_t user_id, const std::string& id);
+  // Takes the upload for `owner` until `until`; Busy while another owner's
+  // lease runs.
+  Status LeaseUpload(int64_t user_id, const std::string& id,
+                     const std::string& owner, int64_t now, int64_t until);
+  Status ReleaseUpload(int64_t user_id, const std::string& id,
+                       const std::string& owner);
+  // Moves the recorded offset from `from` to `to` with the matching hash
+  // state; Busy when the upload is not at `from` or not leased by `owner`.
+  Status AdvanceUpload(int64_t user_id, const std::string& id,
+                       const std::string& owner, int64_t from, int64_t to,
+                       const std::string& hash_state, int64_t expires_at);
+  // Turns a fully received upload into a file (its quota was charged at
+  // creation). When the name is taken in the folder the file is named
+  // "name (2).ext", "name (3).ext", ...
+  Result<AddedFile> CompleteUpload(int64_t user_id, const std::string& id,
+                                   const std::string& owner, NewFile f);
+  // Removes the upload. An incomplete one gives its quota back; the caller
+  // deletes its DFS file (only when node_id is 0).
+  Result<Upload> DeleteUpload(int64_t user_id, const std::string& id);
+  // Uploads past their expiry and not leased, oldest first.
+  Result<std::vector<Upload>> ExpiredUploads(int64_t now, int limit);
+  // Drops every lease: at start-up of the only process using the database.
+  Status ClearUploadLeases();
 
   Status Audit(int64_t now, int64_t user_id, const std::string& action,
                const std::string& detail);

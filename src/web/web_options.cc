@@ -72,6 +72,10 @@ Result<WebOptions> WebOptions::FromConfig(ConfigFile& cf) {
   NIMBUS_ASSIGN_OR_RETURN(
       o.orphan_collect_interval_s,
       cf.GetSeconds("orphan_collect_interval", 60, 1, 86400));
+  NIMBUS_ASSIGN_OR_RETURN(
+      o.upload_expiry_s, cf.GetSeconds("upload_expiry", 86400, 60, 30 * 86400));
+  NIMBUS_ASSIGN_OR_RETURN(o.upload_lease_s,
+                          cf.GetSeconds("upload_lease", 30, 5, 3600));
   o.log_level = cf.GetString("log_level", o.log_level);
   o.log_file = cf.GetString("log_file");
   return o;

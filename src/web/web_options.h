@@ -43,6 +43,12 @@ struct WebOptions {
 
   int64_t orphan_collect_interval_s = 60;
 
+  // Resumable (tus) uploads: an unfinished upload is deleted this long
+  // after its last piece; a process appending holds it this long at most
+  // if it dies mid-request.
+  int64_t upload_expiry_s = 86400;
+  int64_t upload_lease_s = 30;
+
   std::string log_level = "info";
   std::string log_file;
 

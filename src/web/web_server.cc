@@ -46,6 +46,12 @@ Status WebServer::Start() {
   Result<std::unique_ptr<Repository>> repo =
       Repository::Open(std::make_unique<SqlPool>(factory, pool_size));
   if (!repo.ok()) return repo.status();
+  if (opts_.database.rfind("sqlite:", 0) == 0) {
+    // SQLite: this process is the database's only user, so leases held by
+    // a previous run are dead and uploads resume at once.
+    Status c = (*repo)->ClearUploadLeases();
+    if (!c.ok()) return c;
+  }
 
   service_ = std::make_unique<WebService>(
       opts_, std::move(repo).value(), std::move(blobs), std::move(signer),

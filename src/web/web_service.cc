@@ -141,7 +141,9 @@ WebService::WebService(WebOptions opts, std::unique_ptr<Repository> repo,
       clock_(std::move(clock)),
       limiter_(opts_.login_failures_per_name, opts_.login_failures_per_address,
                opts_.login_window_s),
-      router_(Routes()) {
+      router_(Routes()),
+      tus_(opts_, repo_.get(), blobs_.get(), clock_,
+           SessionToken::RandomBase64Url(12)) {
   Result<std::string> h = hasher_.Hash(SessionToken::Generate());
   if (h.ok()) dummy_hash_ = *h;
 }
@@ -169,6 +171,11 @@ std::vector<Router<WebService::Endpoint>::Route> WebService::Routes() {
       {"DELETE", "/api/v1/trash/:id", {true, &WebService::PurgeNode}},
       {"GET", "/api/v1/search", {true, &WebService::Search}},
       {"POST", "/api/v1/files", {true, &WebService::Upload}},
+      {"OPTIONS", "/api/v1/uploads", {false, &WebService::TusOptions}},
+      {"POST", "/api/v1/uploads", {true, &WebService::TusCreate}},
+      {"HEAD", "/api/v1/uploads/:id", {true, &WebService::TusHead}},
+      {"PATCH", "/api/v1/uploads/:id", {true, &WebService::TusPatch}},
+      {"DELETE", "/api/v1/uploads/:id", {true, &WebService::TusTerminate}},
   };
 }
 
@@ -672,6 +679,24 @@ HttpResponse WebService::Download(HttpRequest& req, const Caller& c) {
   return HttpResponse::Json(200, {{"url", *url}, {"expires_at", expires}});
 }
 
+// --- resumable uploads (TusService) ------------------------------------------
+
+HttpResponse WebService::TusOptions(HttpRequest& req, const Caller&) {
+  return tus_.Options(req);
+}
+HttpResponse WebService::TusCreate(HttpRequest& req, const Caller& c) {
+  return tus_.Create(req, c.user_id);
+}
+HttpResponse WebService::TusHead(HttpRequest& req, const Caller& c) {
+  return tus_.Head(req, c.user_id);
+}
+HttpResponse WebService::TusPatch(HttpRequest& req, const Caller& c) {
+  return tus_.Patch(req, c.user_id);
+}
+HttpResponse WebService::TusTerminate(HttpRequest& req, const Caller& c) {
+  return tus_.Terminate(req, c.user_id);
+}
+
 // --- background
 // ---------------------------------------------------------------
 
@@ -697,6 +722,12 @@ Result<int> WebService::CollectOrphans() {
 void WebService::SweepSessions() {
   Result<int64_t> n = repo_->DeleteExpiredSessions(clock_());
   if (!n.ok()) spdlog::warn("session sweep: {}", n.status().ToString());
+  Result<int> u = tus_.SweepExpired();
+  if (!u.ok()) {
+    spdlog::warn("upload sweep: {}", u.status().ToString());
+  } else if (*u > 0) {
+    spdlog::info("upload sweep: {} expired uploads removed", *u);
+  }
 }
 
 }  // namespace nimbus::web

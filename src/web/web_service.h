@@ -23,6 +23,7 @@
 #include "web/password_hasher.h"
 #include "web/repository.h"
 #include "web/router.h"
+#include "web/tus_service.h"
 #include "web/web_options.h"
 
 namespace nimbus::web {
@@ -42,7 +43,7 @@ class WebService {
   // Deletes blobs nobody references any more from the DFS, then their
   // rows. Returns how many were removed.
   Result<int> CollectOrphans();
-  // Expired sessions out of the database.
+  // Expired sessions out of the database, expired uploads out of the DFS.
   void SweepSessions();
 
   Repository& repo() { return *repo_; }
@@ -81,6 +82,11 @@ class WebService {
   HttpResponse Search(HttpRequest& req, const Caller& c);
   HttpResponse Upload(HttpRequest& req, const Caller& c);
   HttpResponse Download(HttpRequest& req, const Caller& c);
+  HttpResponse TusOptions(HttpRequest& req, const Caller& c);
+  HttpResponse TusCreate(HttpRequest& req, const Caller& c);
+  HttpResponse TusHead(HttpRequest& req, const Caller& c);
+  HttpResponse TusPatch(HttpRequest& req, const Caller& c);
+  HttpResponse TusTerminate(HttpRequest& req, const Caller& c);
 
   nlohmann::json UserJson(const User& u) const;
   static nlohmann::json NodeJson(const Node& n);
@@ -95,6 +101,7 @@ class WebService {
   const Clock clock_;
   LoginLimiter limiter_;
   const Router<Endpoint> router_;
+  TusService tus_;
   // A real hash verified when the user name is unknown, so a login takes
   // as long for a missing user as for a wrong password.
   std::string dummy_hash_;

@@ -5,12 +5,14 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <sodium.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <map>
 #include <mutex>
 
+#include "web/session_token.h"
 #include "web/sqlite_connection.h"
 
 namespace nimbus::web {
@@ -42,6 +44,38 @@ class MemoryBlobStore : public BlobStore {
     std::lock_guard lock(mu_);
     return files_.erase(id) ? Status::OK() : Status::NotFound(id);
   }
+  Result<std::string> CreateAppender(std::string_view ext) override {
+    return Put(
+        0, [](char*, size_t) { return Status::OK(); }, ext);
+  }
+  Status Append(const std::string& id, int64_t size,
+                const std::function<Status(char*, size_t)>& read) override {
+    std::string data(size, '\0');
+    Status s = read(data.data(), data.size());
+    if (!s.ok()) return s;
+    std::lock_guard lock(mu_);
+    auto it = files_.find(id);
+    if (it == files_.end()) return Status::NotFound(id);
+    it->second += data;
+    return Status::OK();
+  }
+  Status Truncate(const std::string& id, int64_t size) override {
+    std::lock_guard lock(mu_);
+    auto it = files_.find(id);
+    if (it == files_.end()) return Status::NotFound(id);
+    it->second.resize(size);
+    return Status::OK();
+  }
+  Result<int64_t> Size(const std::string& id) override {
+    std::lock_guard lock(mu_);
+    auto it = files_.find(id);
+    if (it == files_.end()) return Status::NotFound(id);
+    return static_cast<int64_t>(it->second.size());
+  }
+  std::string Content(const std::string& id) {
+    std::lock_guard lock(mu_);
+    return files_.count(id) ? files_[id] : "";
+  }
   size_t count() {
     std::lock_guard lock(mu_);
     return files_.size();
@@ -53,6 +87,32 @@ class MemoryBlobStore : public BlobStore {
   int next_ = 0;
 };
 
+// Lets a test restart the service over the same stored bytes.
+class SharedBlobStore : public BlobStore {
+ public:
+  explicit SharedBlobStore(MemoryBlobStore* m) : m_(m) {}
+  Result<std::string> Put(int64_t size,
+                          const std::function<Status(char*, size_t)>& read,
+                          std::string_view ext) override {
+    return m_->Put(size, read, ext);
+  }
+  Status Delete(const std::string& id) override { return m_->Delete(id); }
+  Result<std::string> CreateAppender(std::string_view ext) override {
+    return m_->CreateAppender(ext);
+  }
+  Status Append(const std::string& id, int64_t size,
+                const std::function<Status(char*, size_t)>& read) override {
+    return m_->Append(id, size, read);
+  }
+  Status Truncate(const std::string& id, int64_t size) override {
+    return m_->Truncate(id, size);
+  }
+  Result<int64_t> Size(const std::string& id) override { return m_->Size(id); }
+
+ private:
+  MemoryBlobStore* m_;
+};
+
 class WebServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -61,23 +121,7 @@ class WebServiceTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    std::string path = (dir_ / "meta.db").string();
-    auto repo = Repository::Open(std::make_unique<SqlPool>(
-        [path] { return SqliteConnection::Open(path); }, 4));
-    ASSERT_TRUE(repo.ok()) << repo.status().ToString();
-    auto blobs = std::make_unique<MemoryBlobStore>();
-    blobs_ = blobs.get();
-    WebOptions o;
-    o.client_conf = "unused";
-    o.http_url_base = "http://files.example";
-    o.default_quota_bytes = 1 << 20;
-    o.max_upload_bytes = 1 << 20;
-    o.login_failures_per_name = 3;
-    auto signer = http::UrlSigner::Create(std::string(32, 's'));
-    ASSERT_TRUE(signer.ok());
-    service_ = std::make_unique<WebService>(
-        o, std::move(repo).value(), std::move(blobs), *signer,
-        PasswordHasher::ForTests(), [this] { return now_; });
+    StartService();
     alice_ = SignUp("alice");
     bob_ = SignUp("bob");
   }
@@ -86,9 +130,35 @@ class WebServiceTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
+  // (Re)starts the service over the same database and stored bytes, as a
+  // nimbus-web restart does.
+  void StartService() {
+    service_.reset();
+    std::string path = (dir_ / "meta.db").string();
+    auto repo = Repository::Open(std::make_unique<SqlPool>(
+        [path] { return SqliteConnection::Open(path); }, 4));
+    ASSERT_TRUE(repo.ok()) << repo.status().ToString();
+    ASSERT_TRUE((*repo)->ClearUploadLeases().ok());
+    WebOptions o;
+    o.client_conf = "unused";
+    o.http_url_base = "http://files.example";
+    o.default_quota_bytes = 1 << 20;
+    o.max_upload_bytes = 1 << 20;
+    o.login_failures_per_name = 3;
+    o.upload_expiry_s = 3600;
+    auto signer = http::UrlSigner::Create(std::string(32, 's'));
+    ASSERT_TRUE(signer.ok());
+    service_ = std::make_unique<WebService>(
+        o, std::move(repo).value(), std::make_unique<SharedBlobStore>(&store_),
+        *signer, PasswordHasher::ForTests(), [this] { return now_; });
+    blobs_ = &store_;
+  }
+
   HttpResponse Call(const std::string& method, const std::string& target,
                     const std::string& token = "", const std::string& body = "",
-                    bool send_length = true) {
+                    bool send_length = true,
+                    std::map<std::string, std::string> headers = {},
+                    size_t cut_after = std::string::npos) {
     HttpRequest req;
     req.method = method;
     size_t q = target.find('?');
@@ -96,12 +166,15 @@ class WebServiceTest : public ::testing::Test {
     if (q != std::string::npos) {
       req.query = HttpRequest::ParseQuery(target.substr(q + 1));
     }
+    req.headers = std::move(headers);
     if (!token.empty()) req.headers["authorization"] = "Bearer " + token;
     req.remote_addr = "127.0.0.1";
     req.content_length = send_length ? static_cast<int64_t>(body.size()) : -1;
     auto pos = std::make_shared<size_t>(0);
-    req.read_body = [body, pos](char* dst, size_t n) -> Result<size_t> {
-      size_t k = std::min(n, body.size() - *pos);
+    req.read_body = [body, pos, cut_after](char* dst,
+                                           size_t n) -> Result<size_t> {
+      if (*pos >= cut_after) return Status::IOError("client went away");
+      size_t k = std::min({n, body.size() - *pos, cut_after - *pos});
       memcpy(dst, body.data() + *pos, k);
       *pos += k;
       return k;
@@ -130,6 +203,7 @@ class WebServiceTest : public ::testing::Test {
   }
 
   std::filesystem::path dir_;
+  MemoryBlobStore store_;
   std::unique_ptr<WebService> service_;
   MemoryBlobStore* blobs_ = nullptr;
   int64_t now_ = 1'700'000'000;
@@ -340,6 +414,239 @@ TEST_F(WebServiceTest, ListingPagesWithCursors) {
   }
   EXPECT_EQ(names, (std::vector<std::string>{"f6", "f5", "f4", "f3", "f2", "f1",
                                              "f0"}));
+}
+
+// --- tus
+// ----------------------------------------------------------------------
+
+std::string B64(const std::string& s) {
+  std::string out(
+      sodium_base64_ENCODED_LEN(s.size(), sodium_base64_VARIANT_ORIGINAL),
+      '\0');
+  sodium_bin2base64(out.data(), out.size(),
+                    reinterpret_cast<const unsigned char*>(s.data()), s.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
+  out.resize(std::strlen(out.c_str()));
+  return out;
+}
+
+std::string Header(const HttpResponse& r, const std::string& name) {
+  for (const auto& [k, v] : r.headers) {
+    if (k == name) return v;
+  }
+  return "";
+}
+
+class TusTest : public WebServiceTest {
+ protected:
+  std::map<std::string, std::string> TusHeaders(int64_t offset = -1) {
+    std::map<std::string, std::string> h{{"tus-resumable", "1.0.0"}};
+    if (offset >= 0) {
+      h["upload-offset"] = std::to_string(offset);
+      h["content-type"] = "application/offset+octet-stream";
+    }
+    return h;
+  }
+  std::string Create(const std::string& token, int64_t length,
+                     const std::string& name, int want = 201) {
+    auto h = TusHeaders();
+    h["upload-length"] = std::to_string(length);
+    h["upload-metadata"] = "filename " + B64(name) + ",parent " + B64("root");
+    HttpResponse r = Call("POST", "/api/v1/uploads", token, "", true, h);
+    EXPECT_EQ(r.status, want) << r.body;
+    std::string loc = Header(r, "Location");
+    return loc.substr(loc.rfind('/') + 1);
+  }
+  HttpResponse Patch(const std::string& token, const std::string& id,
+                     int64_t offset, const std::string& data,
+                     std::map<std::string, std::string> extra = {},
+                     size_t cut_after = std::string::npos) {
+    auto h = TusHeaders(offset);
+    for (auto& [k, v] : extra) h[k] = v;
+    return Call("PATCH", "/api/v1/uploads/" + id, token, data, true, h,
+                cut_after);
+  }
+  int64_t Offset(const std::string& token, const std::string& id) {
+    HttpResponse r =
+        Call("HEAD", "/api/v1/uploads/" + id, token, "", true, TusHeaders());
+    EXPECT_EQ(r.status, 200) << r.body;
+    return std::stoll(Header(r, "Upload-Offset"));
+  }
+  std::string Random(size_t n) {
+    std::string s(n, '\0');
+    randombytes_buf(s.data(), s.size());
+    return s;
+  }
+};
+
+TEST_F(TusTest, OptionsAdvertiseTheExtensions) {
+  HttpResponse r = Call("OPTIONS", "/api/v1/uploads");
+  EXPECT_EQ(r.status, 204);
+  EXPECT_EQ(Header(r, "Tus-Version"), "1.0.0");
+  EXPECT_EQ(Header(r, "Tus-Extension"),
+            "creation,creation-with-upload,termination,checksum,expiration");
+}
+
+TEST_F(TusTest, UploadInPiecesResumesAfterACutAndARestart) {
+  std::string data = Random(300000);
+  std::string id = Create(alice_, data.size(), "movie.mp4");
+  ASSERT_FALSE(id.empty());
+  EXPECT_EQ(Offset(alice_, id), 0);
+  // The client dies 70,000 bytes into a 100,000-byte PATCH: what arrived
+  // is kept.
+  HttpResponse r = Patch(alice_, id, 0, data.substr(0, 100000), {}, 70000);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(Offset(alice_, id), 70000);
+  // nimbus-web restarts; the client asks where to go on.
+  StartService();
+  int64_t at = Offset(alice_, id);
+  ASSERT_EQ(at, 70000);
+  r = Patch(alice_, id, at, data.substr(at, 200000));
+  ASSERT_EQ(r.status, 204) << r.body;
+  EXPECT_EQ(Header(r, "Upload-Offset"), "270000");
+  // A stale offset is a conflict and tells the right one.
+  r = Patch(alice_, id, at, data.substr(at, 10));
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(Header(r, "Upload-Offset"), "270000");
+  r = Patch(alice_, id, 270000, data.substr(270000));
+  ASSERT_EQ(r.status, 204) << r.body;
+  std::string node = Header(r, "Nimbus-Node-Id");
+  ASSERT_FALSE(node.empty());
+  HttpResponse n = Call("GET", "/api/v1/nodes/" + node, alice_);
+  ASSERT_EQ(n.status, 200);
+  json j = Body(n)["node"];
+  EXPECT_EQ(j["name"], "movie.mp4");
+  EXPECT_EQ(j["size"], data.size());
+  EXPECT_EQ(j["sha256"], SessionToken::Sha256Hex(data));
+  // The stored bytes are exactly the file.
+  auto url = Body(Call("GET", "/api/v1/nodes/" + node + "/download", alice_));
+  EXPECT_EQ(Body(Call("GET", "/api/v1/me", alice_))["user"]["used_bytes"],
+            data.size());
+  // HEAD after completion still answers, with the node.
+  r = Call("HEAD", "/api/v1/uploads/" + id, alice_, "", true, TusHeaders());
+  EXPECT_EQ(Header(r, "Nimbus-Node-Id"), node);
+}
+
+TEST_F(TusTest, ChecksumMismatchKeepsNothingOfThePatch) {
+  std::string data = Random(50000);
+  std::string id = Create(alice_, data.size(), "a.bin");
+  ASSERT_EQ(Patch(alice_, id, 0, data.substr(0, 10000)).status, 204);
+  std::string good = "sha1 " + B64(std::string(20, 'x'));
+  HttpResponse r = Patch(alice_, id, 10000, data.substr(10000, 10000),
+                         {{"upload-checksum", good}});
+  EXPECT_EQ(r.status, 460) << r.body;
+  EXPECT_EQ(Offset(alice_, id), 10000);
+  unsigned char d[32];
+  crypto_hash_sha256(
+      d, reinterpret_cast<const unsigned char*>(data.data()) + 10000, 40000);
+  std::string sum =
+      "sha256 " + B64(std::string(reinterpret_cast<char*>(d), 32));
+  r = Patch(alice_, id, 10000, data.substr(10000), {{"upload-checksum", sum}});
+  ASSERT_EQ(r.status, 204) << r.body;
+  std::string node = Header(r, "Nimbus-Node-Id");
+  EXPECT_EQ(
+      Body(Call("GET", "/api/v1/nodes/" + node, alice_))["node"]["sha256"],
+      SessionToken::Sha256Hex(data));
+  // A checksummed PATCH cut short is discarded whole, too.
+  std::string id2 = Create(alice_, 100, "b.bin");
+  r = Patch(alice_, id2, 0, std::string(100, 'z'), {{"upload-checksum", good}},
+            60);
+  EXPECT_EQ(Offset(alice_, id2), 0);
+  EXPECT_EQ(
+      Patch(alice_, id2, 0, "x", {{"upload-checksum", "crc32 AAAA"}}).status,
+      400);
+}
+
+TEST_F(TusTest, CreationWithUploadTerminationAndQuota) {
+  auto h = TusHeaders();
+  h["upload-length"] = "10";
+  h["upload-metadata"] = "filename " + B64("small.txt");
+  h["content-type"] = "application/offset+octet-stream";
+  HttpResponse r =
+      Call("POST", "/api/v1/uploads", alice_, "0123456789", true, h);
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(Header(r, "Upload-Offset"), "10");
+  EXPECT_FALSE(Header(r, "Nimbus-Node-Id").empty());
+  // The whole length is charged at creation; termination gives it back.
+  std::string id = Create(alice_, 600000, "big.bin");
+  EXPECT_EQ(Body(Call("GET", "/api/v1/me", alice_))["user"]["used_bytes"],
+            600010);
+  Create(alice_, 600000, "too-big.bin", 507);
+  size_t files = blobs_->count();
+  r = Call("DELETE", "/api/v1/uploads/" + id, alice_, "", true, TusHeaders());
+  EXPECT_EQ(r.status, 204);
+  EXPECT_EQ(blobs_->count(), files - 1) << "appender file deleted";
+  EXPECT_EQ(Body(Call("GET", "/api/v1/me", alice_))["user"]["used_bytes"], 10);
+  EXPECT_EQ(
+      Call("HEAD", "/api/v1/uploads/" + id, alice_, "", true, TusHeaders())
+          .status,
+      404);
+}
+
+TEST_F(TusTest, ExpiredUploadsAreGone) {
+  std::string id = Create(alice_, 1000, "late.bin");
+  ASSERT_EQ(Patch(alice_, id, 0, std::string(10, 'a')).status, 204);
+  now_ += 3601;
+  EXPECT_EQ(Patch(alice_, id, 10, std::string(10, 'a')).status, 410);
+  EXPECT_EQ(
+      Call("HEAD", "/api/v1/uploads/" + id, alice_, "", true, TusHeaders())
+          .status,
+      410);
+  size_t files = blobs_->count();
+  service_->SweepSessions();
+  EXPECT_EQ(blobs_->count(), files - 1);
+  EXPECT_EQ(
+      Call("HEAD", "/api/v1/uploads/" + id, alice_, "", true, TusHeaders())
+          .status,
+      404);
+  EXPECT_EQ(Body(Call("GET", "/api/v1/me", alice_))["user"]["used_bytes"], 0);
+}
+
+TEST_F(TusTest, ProtocolErrorsAndOtherUsers) {
+  std::string id = Create(alice_, 100, "x.bin");
+  auto h = TusHeaders(0);
+  h.erase("tus-resumable");
+  EXPECT_EQ(
+      Call("PATCH", "/api/v1/uploads/" + id, alice_, "abc", true, h).status,
+      412);
+  h = TusHeaders(0);
+  h["content-type"] = "application/json";
+  EXPECT_EQ(
+      Call("PATCH", "/api/v1/uploads/" + id, alice_, "abc", true, h).status,
+      415);
+  EXPECT_EQ(Patch(alice_, id, 0, std::string(101, 'a')).status, 413);
+  EXPECT_EQ(Patch(bob_, id, 0, "abc").status, 404);
+  EXPECT_EQ(Call("HEAD", "/api/v1/uploads/" + id, bob_, "", true, TusHeaders())
+                .status,
+            404);
+  EXPECT_EQ(
+      Call("DELETE", "/api/v1/uploads/" + id, bob_, "", true, TusHeaders())
+          .status,
+      404);
+  EXPECT_EQ(Patch("", id, 0, "abc").status, 401);
+  auto c = TusHeaders();
+  c["upload-length"] = "10";
+  c["upload-metadata"] = "filename " + B64("../../etc/passwd");
+  EXPECT_EQ(Call("POST", "/api/v1/uploads", alice_, "", true, c).status, 400);
+  c["upload-metadata"] = "filename !!!notbase64";
+  EXPECT_EQ(Call("POST", "/api/v1/uploads", alice_, "", true, c).status, 400);
+  c["upload-metadata"] = "filename " + B64("ok.txt");
+  c["upload-length"] = std::to_string((1 << 20) + 1);
+  EXPECT_EQ(Call("POST", "/api/v1/uploads", alice_, "", true, c).status, 413);
+}
+
+TEST_F(TusTest, SameContentTwiceIsStoredOnceAndNamesDoNotCollide) {
+  std::string data = Random(1000);
+  std::string a = Create(alice_, data.size(), "same.bin");
+  ASSERT_EQ(Patch(alice_, a, 0, data).status, 204);
+  size_t files = blobs_->count();
+  std::string b = Create(alice_, data.size(), "same.bin");
+  HttpResponse r = Patch(alice_, b, 0, data);
+  ASSERT_EQ(r.status, 204) << r.body;
+  EXPECT_EQ(blobs_->count(), files) << "the second appender file is deleted";
+  json n = Body(Call("GET", "/api/v1/nodes/" + Header(r, "Nimbus-Node-Id"),
+                     alice_))["node"];
+  EXPECT_EQ(n["name"], "same (2).bin");
 }
 
 }  // namespace
