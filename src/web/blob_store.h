@@ -25,6 +25,9 @@ class BlobStore {
       std::string_view ext) = 0;
   // NotFound when the file is already gone.
   virtual Status Delete(const std::string& file_id) = 0;
+  // `length` bytes from `offset` (a range the caller knows exists).
+  virtual Result<std::string> Read(const std::string& file_id, int64_t offset,
+                                   int64_t length) = 0;
 
   // Appender files, for resumable uploads: created empty, appended to in
   // pieces (each append is all-or-nothing), truncated back after a

@@ -19,6 +19,12 @@ Status DfsBlobStore::Delete(const std::string& file_id) {
   return client_->Delete(file_id);
 }
 
+Result<std::string> DfsBlobStore::Read(const std::string& file_id,
+                                       int64_t offset, int64_t length) {
+  if (length == 0) return std::string();
+  return client_->DownloadToString(file_id, offset, length);
+}
+
 Result<std::string> DfsBlobStore::CreateAppender(std::string_view ext) {
   return client_->UploadAppender(client::Source::FromString(""), ext, group_);
 }

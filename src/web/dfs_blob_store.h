@@ -22,6 +22,8 @@ class DfsBlobStore : public BlobStore {
                           const std::function<Status(char*, size_t)>& read,
                           std::string_view ext) override;
   Status Delete(const std::string& file_id) override;
+  Result<std::string> Read(const std::string& file_id, int64_t offset,
+                           int64_t length) override;
   Result<std::string> CreateAppender(std::string_view ext) override;
   Status Append(const std::string& file_id, int64_t size,
                 const std::function<Status(char*, size_t)>& read) override;

@@ -854,6 +854,55 @@ Result<std::vector<Upload>> Repository::ExpiredUploads(int64_t now, int limit) {
   return out;
 }
 
+Status Repository::AddChallenge(const Challenge& ch) {
+  return pool_->InTransaction([&](SqlConnection& c) {
+    return c
+        .Exec(
+            "INSERT INTO challenges (id, user_id, sha256, size, parent_id, "
+            "name, expected, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            {ch.id, ch.user_id, ch.sha256, ch.size, ch.parent_id, ch.name,
+             ch.expected, ch.expires_at})
+        .status();
+  });
+}
+
+Result<Challenge> Repository::TakeChallenge(int64_t user_id,
+                                            const std::string& id,
+                                            int64_t now) {
+  Challenge ch;
+  Status s = pool_->InTransaction([&](SqlConnection& c) -> Status {
+    NIMBUS_LET_OR_RETURN(
+        auto rows,
+        c.Query("SELECT id, user_id, sha256, size, parent_id, name, "
+                "expected, expires_at FROM challenges WHERE id = ? AND "
+                "user_id = ?",
+                {id, user_id}));
+    if (rows.empty()) return Status::NotFound("no such challenge");
+    // Deleting is what makes it single-use: of two concurrent answers only
+    // the one whose DELETE removed the row goes on.
+    NIMBUS_LET_OR_RETURN(
+        SqlExecResult r,
+        c.Exec("DELETE FROM challenges WHERE id = ? AND user_id = ?",
+               {id, user_id}));
+    if (r.changes != 1) return Status::NotFound("no such challenge");
+    const SqlRow& row = rows[0];
+    ch = Challenge{SqlText(row[0]), SqlInt(row[1]), SqlText(row[2]),
+                   SqlInt(row[3]),  SqlInt(row[4]), SqlText(row[5]),
+                   SqlText(row[6]), SqlInt(row[7])};
+    return Status::OK();
+  });
+  if (!s.ok()) return s;
+  if (ch.expires_at <= now) return Status::NotFound("the challenge expired");
+  return ch;
+}
+
+Status Repository::DeleteExpiredChallenges(int64_t now) {
+  return pool_->InTransaction([&](SqlConnection& c) {
+    return c.Exec("DELETE FROM challenges WHERE expires_at <= ?", {now})
+        .status();
+  });
+}
+
 Status Repository::ClearUploadLeases() {
   return pool_->InTransaction([&](SqlConnection& c) {
     return c

@@ -75,6 +75,18 @@ struct Upload {
   int64_t lease_until = 0;
 };
 
+// An instant-upload challenge; see deploy/sql/*/003_challenges.sql.
+struct Challenge {
+  std::string id;
+  int64_t user_id = 0;
+  std::string sha256;
+  int64_t size = 0;
+  int64_t parent_id = 0;
+  std::string name;
+  std::string expected;
+  int64_t expires_at = 0;
+};
+
 enum class SortKey { kName, kSize, kTime, kDownloads };
 
 // Keyset pagination: the listing continues after the row the cursor
@@ -204,6 +216,14 @@ class Repository {
   Result<std::vector<Upload>> ExpiredUploads(int64_t now, int limit);
   // Drops every lease: at start-up of the only process using the database.
   Status ClearUploadLeases();
+
+  // --- instant upload challenges -------------------------------------------
+  Status AddChallenge(const Challenge& c);
+  // Removes and returns the user's challenge: each is answered at most
+  // once, right or wrong. NotFound when unknown, used or expired.
+  Result<Challenge> TakeChallenge(int64_t user_id, const std::string& id,
+                                  int64_t now);
+  Status DeleteExpiredChallenges(int64_t now);
 
   Status Audit(int64_t now, int64_t user_id, const std::string& action,
                const std::string& detail);

@@ -304,6 +304,57 @@ TEST_P(RepositoryTest, SearchFindsLiveNamesWithWildcardsLiteral) {
   EXPECT_EQ(repo_->Search(bob_, "report", 10)->size(), 0u);
 }
 
+TEST_P(RepositoryTest, ChallengesAreSingleUseAndExpire) {
+  Challenge ch{"c1", alice_, "sha", 10, 0, "n", "expected", 100};
+  ASSERT_TRUE(repo_->AddChallenge(ch).ok());
+  EXPECT_TRUE(repo_->TakeChallenge(bob_, "c1", 50).status().IsNotFound());
+  auto got = repo_->TakeChallenge(alice_, "c1", 50);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->expected, "expected");
+  EXPECT_TRUE(repo_->TakeChallenge(alice_, "c1", 50).status().IsNotFound());
+  ch.id = "c2";
+  ASSERT_TRUE(repo_->AddChallenge(ch).ok());
+  EXPECT_TRUE(repo_->TakeChallenge(alice_, "c2", 100).status().IsNotFound());
+}
+
+TEST_P(RepositoryTest, UploadsReserveQuotaLeaseAndAdvanceConditionally) {
+  Upload u;
+  u.id = "up1";
+  u.user_id = alice_;
+  u.name = "big.bin";
+  u.length = 600;
+  u.file_id = "group1/M00/00/00/up1";
+  u.hash_state = "h0";
+  u.created_at = 1;
+  u.expires_at = 100;
+  ASSERT_TRUE(repo_->CreateUpload(u).ok());
+  EXPECT_EQ(repo_->GetUser(alice_)->used_bytes, 600);
+  u.id = "up2";
+  EXPECT_EQ(repo_->CreateUpload(u).code(), Status::Code::kNoSpace);
+  EXPECT_TRUE(repo_->GetUpload(bob_, "up1").status().IsNotFound());
+  ASSERT_TRUE(repo_->LeaseUpload(alice_, "up1", "p1", 10, 40).ok());
+  EXPECT_EQ(repo_->LeaseUpload(alice_, "up1", "p2", 20, 50).code(),
+            Status::Code::kBusy);
+  EXPECT_EQ(repo_->AdvanceUpload(alice_, "up1", "p2", 0, 100, "h1", 200).code(),
+            Status::Code::kBusy);
+  ASSERT_TRUE(
+      repo_->AdvanceUpload(alice_, "up1", "p1", 0, 100, "h1", 200).ok());
+  EXPECT_EQ(repo_->AdvanceUpload(alice_, "up1", "p1", 0, 200, "h2", 200).code(),
+            Status::Code::kBusy)
+      << "not at offset 0 any more";
+  ASSERT_TRUE(repo_->LeaseUpload(alice_, "up1", "p2", 41, 70).ok())
+      << "an expired lease can be taken over";
+  auto got = repo_->GetUpload(alice_, "up1");
+  EXPECT_EQ(got->offset, 100);
+  EXPECT_EQ(got->hash_state, "h1");
+  EXPECT_TRUE(repo_->ExpiredUploads(150, 10)->empty());
+  EXPECT_EQ(repo_->ExpiredUploads(250, 10)->size(), 1u);
+  auto gone = repo_->DeleteUpload(alice_, "up1");
+  ASSERT_TRUE(gone.ok());
+  EXPECT_EQ(gone->file_id, "group1/M00/00/00/up1");
+  EXPECT_EQ(repo_->GetUser(alice_)->used_bytes, 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Databases, RepositoryTest,
                          ::testing::Values("sqlite", "mysql"),
                          [](const auto& info) { return info.param; });

@@ -171,6 +171,10 @@ std::vector<Router<WebService::Endpoint>::Route> WebService::Routes() {
       {"DELETE", "/api/v1/trash/:id", {true, &WebService::PurgeNode}},
       {"GET", "/api/v1/search", {true, &WebService::Search}},
       {"POST", "/api/v1/files", {true, &WebService::Upload}},
+      {"POST",
+       "/api/v1/files/instant/challenge",
+       {true, &WebService::InstantChallenge}},
+      {"POST", "/api/v1/files/instant", {true, &WebService::InstantUpload}},
       {"OPTIONS", "/api/v1/uploads", {false, &WebService::TusOptions}},
       {"POST", "/api/v1/uploads", {true, &WebService::TusCreate}},
       {"HEAD", "/api/v1/uploads/:id", {true, &WebService::TusHead}},
@@ -679,6 +683,128 @@ HttpResponse WebService::Download(HttpRequest& req, const Caller& c) {
   return HttpResponse::Json(200, {{"url", *url}, {"expires_at", expires}});
 }
 
+// --- instant upload (秒传) ---------------------------------------------------
+
+// A hash alone proves nothing (it may have leaked, or been read off another
+// user's share page): the client must also hash a random range of the
+// content, chosen by the server and salted with a random nonce, which only
+// someone holding the bytes can do.
+HttpResponse WebService::InstantChallenge(HttpRequest& req, const Caller& c) {
+  HttpResponse err;
+  Result<json> j = ReadJson(req, &err);
+  if (!j.ok()) return err;
+  std::string sha, name;
+  Status s = StringField(*j, "sha256", 64, true, &sha);
+  if (s.ok()) s = StringField(*j, "name", 4096, true, &name);
+  if (s.ok()) s = NodeName::Validate(name);
+  if (!s.ok()) return HttpResponse::FromStatus(s);
+  if (sha.size() != 64 ||
+      sha.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    return HttpResponse::Error(400, "bad_request",
+                               "sha256: 64 lower-case hex digits");
+  }
+  auto size_it = j->find("size");
+  if (size_it == j->end() || !size_it->is_number_integer() ||
+      size_it->get<int64_t>() < 0 ||
+      size_it->get<int64_t>() > opts_.max_upload_bytes) {
+    return HttpResponse::Error(400, "bad_request", "size: bytes, required");
+  }
+  int64_t size = size_it->get<int64_t>();
+  Result<int64_t> parent =
+      j->contains("parent") ? IdField(*j, "parent", true) : Result<int64_t>(0);
+  if (!parent.ok()) return HttpResponse::FromStatus(parent.status());
+  Result<Blob> blob = repo_->FindBlob(sha);
+  if (!blob.ok() && !blob.status().IsNotFound()) {
+    return HttpResponse::FromStatus(blob.status());
+  }
+  if (!blob.ok() || blob->size != size || blob->refcount <= 0) {
+    return HttpResponse::Error(404, "unknown_content",
+                               "this content is not stored; upload it");
+  }
+  Result<User> u = repo_->GetUser(c.user_id);
+  if (!u.ok()) return HttpResponse::FromStatus(u.status());
+  if (u->used_bytes + size > u->quota_bytes) {
+    return HttpResponse::FromStatus(Status::NoSpace("quota exceeded"));
+  }
+  constexpr int64_t kRange = 64 << 10;
+  int64_t length = std::min(size, kRange);
+  int64_t offset = 0;
+  if (size > length) {
+    offset = static_cast<int64_t>(randombytes_uniform(static_cast<uint32_t>(
+        std::min<int64_t>(size - length + 1, int64_t{UINT32_MAX}))));
+    if (size - length + 1 > int64_t{UINT32_MAX}) {
+      // Files past 4 GiB: spread the range over the whole file.
+      offset = static_cast<int64_t>(
+          (static_cast<unsigned __int128>(offset) * (size - length)) /
+          UINT32_MAX);
+    }
+  }
+  Result<std::string> bytes = blobs_->Read(blob->file_id, offset, length);
+  if (!bytes.ok() || static_cast<int64_t>(bytes->size()) != length) {
+    spdlog::error("instant upload: reading {}: {}", blob->file_id,
+                  bytes.ok() ? "short read" : bytes.status().ToString());
+    return HttpResponse::Error(503, "unavailable",
+                               "cannot check the content now; upload it");
+  }
+  Challenge ch;
+  ch.id = SessionToken::RandomBase64Url(16).substr(0, 22);
+  ch.user_id = c.user_id;
+  ch.sha256 = sha;
+  ch.size = size;
+  ch.parent_id = *parent;
+  ch.name = name;
+  std::string nonce = SessionToken::RandomBase64Url(16);
+  ch.expected = SessionToken::Sha256Hex(nonce + *bytes);
+  ch.expires_at = clock_() + 300;
+  s = repo_->AddChallenge(ch);
+  if (!s.ok()) return HttpResponse::FromStatus(s);
+  return HttpResponse::Json(201, {{"challenge", ch.id},
+                                  {"offset", offset},
+                                  {"length", length},
+                                  {"nonce", nonce},
+                                  {"expires_at", ch.expires_at}});
+}
+
+HttpResponse WebService::InstantUpload(HttpRequest& req, const Caller& c) {
+  HttpResponse err;
+  Result<json> j = ReadJson(req, &err);
+  if (!j.ok()) return err;
+  std::string id, answer;
+  Status s = StringField(*j, "challenge", 64, true, &id);
+  if (s.ok()) s = StringField(*j, "answer", 64, true, &answer);
+  if (!s.ok()) return HttpResponse::FromStatus(s);
+  Result<Challenge> ch = repo_->TakeChallenge(c.user_id, id, clock_());
+  if (!ch.ok()) {
+    if (!ch.status().IsNotFound()) return HttpResponse::FromStatus(ch.status());
+    return HttpResponse::Error(403, "forbidden",
+                               "unknown, used or expired challenge");
+  }
+  if (answer.size() != ch->expected.size() ||
+      sodium_memcmp(answer.data(), ch->expected.data(), answer.size()) != 0) {
+    Audit(c.user_id, "instant_upload_refused", "sha256=" + ch->sha256);
+    return HttpResponse::Error(
+        403, "forbidden",
+        "wrong answer: SHA-256(nonce || bytes[offset, offset+length)) in hex");
+  }
+  NewFile f;
+  f.user_id = c.user_id;
+  f.parent_id = ch->parent_id;
+  f.name = ch->name;
+  f.sha256 = ch->sha256;
+  f.size = ch->size;
+  f.now = clock_();
+  Result<AddedFile> added = repo_->AddFile(f);
+  if (!added.ok()) {
+    if (added.status().IsNotFound()) {
+      return HttpResponse::Error(404, "unknown_content",
+                                 "the content is gone; upload it");
+    }
+    return HttpResponse::FromStatus(added.status());
+  }
+  return HttpResponse::Json(
+      201, {{"node", NodeJson(added->node)}, {"instant", true}});
+}
+
 // --- resumable uploads (TusService) ------------------------------------------
 
 HttpResponse WebService::TusOptions(HttpRequest& req, const Caller&) {
@@ -722,6 +848,8 @@ Result<int> WebService::CollectOrphans() {
 void WebService::SweepSessions() {
   Result<int64_t> n = repo_->DeleteExpiredSessions(clock_());
   if (!n.ok()) spdlog::warn("session sweep: {}", n.status().ToString());
+  Status ch = repo_->DeleteExpiredChallenges(clock_());
+  if (!ch.ok()) spdlog::warn("challenge sweep: {}", ch.ToString());
   Result<int> u = tus_.SweepExpired();
   if (!u.ok()) {
     spdlog::warn("upload sweep: {}", u.status().ToString());

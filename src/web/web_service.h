@@ -82,6 +82,8 @@ class WebService {
   HttpResponse Search(HttpRequest& req, const Caller& c);
   HttpResponse Upload(HttpRequest& req, const Caller& c);
   HttpResponse Download(HttpRequest& req, const Caller& c);
+  HttpResponse InstantChallenge(HttpRequest& req, const Caller& c);
+  HttpResponse InstantUpload(HttpRequest& req, const Caller& c);
   HttpResponse TusOptions(HttpRequest& req, const Caller& c);
   HttpResponse TusCreate(HttpRequest& req, const Caller& c);
   HttpResponse TusHead(HttpRequest& req, const Caller& c);

@@ -44,6 +44,15 @@ class MemoryBlobStore : public BlobStore {
     std::lock_guard lock(mu_);
     return files_.erase(id) ? Status::OK() : Status::NotFound(id);
   }
+  Result<std::string> Read(const std::string& id, int64_t offset,
+                           int64_t length) override {
+    std::lock_guard lock(mu_);
+    auto it = files_.find(id);
+    if (it == files_.end()) return Status::NotFound(id);
+    ++reads_;
+    return it->second.substr(offset, length);
+  }
+  int reads_ = 0;
   Result<std::string> CreateAppender(std::string_view ext) override {
     return Put(
         0, [](char*, size_t) { return Status::OK(); }, ext);
@@ -97,6 +106,10 @@ class SharedBlobStore : public BlobStore {
     return m_->Put(size, read, ext);
   }
   Status Delete(const std::string& id) override { return m_->Delete(id); }
+  Result<std::string> Read(const std::string& id, int64_t offset,
+                           int64_t length) override {
+    return m_->Read(id, offset, length);
+  }
   Result<std::string> CreateAppender(std::string_view ext) override {
     return m_->CreateAppender(ext);
   }
@@ -414,6 +427,69 @@ TEST_F(WebServiceTest, ListingPagesWithCursors) {
   }
   EXPECT_EQ(names, (std::vector<std::string>{"f6", "f5", "f4", "f3", "f2", "f1",
                                              "f0"}));
+}
+
+TEST_F(WebServiceTest, InstantUploadNeedsProofOfPossession) {
+  std::string data(200000, '\0');
+  randombytes_buf(data.data(), data.size());
+  Upload(alice_, "original.bin", data);
+  std::string sha = SessionToken::Sha256Hex(data);
+  size_t files = blobs_->count();
+  auto ask = [&](const std::string& token) {
+    json q = {{"sha256", sha}, {"size", data.size()}, {"name", "mine.bin"}};
+    HttpResponse r =
+        Call("POST", "/api/v1/files/instant/challenge", token, q.dump());
+    EXPECT_EQ(r.status, 201) << r.body;
+    return Body(r);
+  };
+  auto answer = [&](const json& ch) {
+    std::string range =
+        data.substr(ch["offset"].get<int64_t>(), ch["length"].get<int64_t>());
+    return json{{"challenge", ch["challenge"]},
+                {"answer", SessionToken::Sha256Hex(
+                               ch["nonce"].get<std::string>() + range)}};
+  };
+  // Knowing the hash is not enough.
+  json ch = ask(bob_);
+  EXPECT_EQ(ch["length"], 65536);
+  json wrong = {{"challenge", ch["challenge"]},
+                {"answer", SessionToken::Sha256Hex(sha)}};
+  EXPECT_EQ(Call("POST", "/api/v1/files/instant", bob_, wrong.dump()).status,
+            403);
+  // A challenge is used once, right or wrong.
+  EXPECT_EQ(
+      Call("POST", "/api/v1/files/instant", bob_, answer(ch).dump()).status,
+      403);
+  // Another user cannot answer bob's challenge.
+  ch = ask(bob_);
+  EXPECT_EQ(
+      Call("POST", "/api/v1/files/instant", alice_, answer(ch).dump()).status,
+      403);
+  // Holding the bytes is enough.
+  ch = ask(bob_);
+  HttpResponse r =
+      Call("POST", "/api/v1/files/instant", bob_, answer(ch).dump());
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(Body(r)["node"]["sha256"], sha);
+  EXPECT_EQ(Body(r)["node"]["name"], "mine.bin");
+  EXPECT_EQ(blobs_->count(), files) << "no bytes were stored";
+  EXPECT_EQ(Body(Call("GET", "/api/v1/me", bob_))["user"]["used_bytes"],
+            data.size());
+  // Expired challenges are refused.
+  ch = ask(bob_);
+  now_ += 301;
+  EXPECT_EQ(
+      Call("POST", "/api/v1/files/instant", bob_, answer(ch).dump()).status,
+      403);
+  // Unknown content (or a size that does not match): upload it instead.
+  json q = {{"sha256", std::string(64, 'a')}, {"size", 5}, {"name", "x"}};
+  EXPECT_EQ(
+      Call("POST", "/api/v1/files/instant/challenge", bob_, q.dump()).status,
+      404);
+  q = {{"sha256", sha}, {"size", 5}, {"name", "x"}};
+  EXPECT_EQ(
+      Call("POST", "/api/v1/files/instant/challenge", bob_, q.dump()).status,
+      404);
 }
 
 // --- tus
