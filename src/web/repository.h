@@ -87,6 +87,22 @@ struct Challenge {
   int64_t expires_at = 0;
 };
 
+// A share link; see deploy/sql/*/004_shares.sql.
+struct Share {
+  std::string code;
+  int64_t user_id = 0;
+  int64_t node_id = 0;
+  std::string pass_hash;  // empty: no password
+  bool is_public = false;
+  int64_t created_at = 0;
+  int64_t expires_at = 0;     // 0: never
+  int64_t max_downloads = 0;  // 0: no limit
+  int64_t downloads = 0;
+  int64_t revoked_at = 0;
+  Node node;  // the shared file, when loaded with it
+  std::string owner;
+};
+
 enum class SortKey { kName, kSize, kTime, kDownloads };
 
 // Keyset pagination: the listing continues after the row the cursor
@@ -224,6 +240,22 @@ class Repository {
   Result<Challenge> TakeChallenge(int64_t user_id, const std::string& id,
                                   int64_t now);
   Status DeleteExpiredChallenges(int64_t now);
+
+  // --- shares
+  // ----------------------------------------------------------------- The node
+  // must be a file of the user in the tree.
+  Status CreateShare(const Share& s);
+  Result<std::vector<Share>> ListShares(int64_t user_id);
+  Status RevokeShare(int64_t user_id, const std::string& code, int64_t now);
+  // A share that is not revoked and whose file is in the tree, with the
+  // file and the owner's name; NotFound otherwise. Expiry and the download
+  // limit are the caller's to check (or CountShareDownload's).
+  Result<Share> GetShare(const std::string& code);
+  // Counts one download if the share is live, under its limit and not
+  // expired (atomically: a limit is never exceeded). NotFound otherwise.
+  Status CountShareDownload(const std::string& code, int64_t now);
+  // Public live shares, most downloaded first.
+  Result<std::vector<Share>> ShareSquare(int64_t now, int limit);
 
   Status Audit(int64_t now, int64_t user_id, const std::string& action,
                const std::string& detail);

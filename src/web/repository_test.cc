@@ -355,6 +355,36 @@ TEST_P(RepositoryTest, UploadsReserveQuotaLeaseAndAdvanceConditionally) {
   EXPECT_EQ(repo_->GetUser(alice_)->used_bytes, 0);
 }
 
+TEST_P(RepositoryTest, ShareDownloadLimitIsExactUnderConcurrency) {
+  Node f = AddFile(alice_, 0, "hot.mp4", "hot", 10);
+  Share sh;
+  sh.code = "abcdefghijkl";
+  sh.user_id = alice_;
+  sh.node_id = f.id;
+  sh.is_public = true;
+  sh.created_at = 1;
+  sh.max_downloads = 5;
+  ASSERT_TRUE(repo_->CreateShare(sh).ok());
+  sh.code = "abcdefghijkm";
+  sh.user_id = bob_;
+  EXPECT_TRUE(repo_->CreateShare(sh).IsNotFound()) << "not bob's file";
+  std::atomic<int> ok{0};
+  std::vector<std::thread> ts;
+  for (int t = 0; t < 8; ++t) {
+    ts.emplace_back([&] {
+      for (int i = 0; i < 3; ++i) {
+        if (repo_->CountShareDownload("abcdefghijkl", 10).ok()) ++ok;
+      }
+    });
+  }
+  for (auto& t : ts) t.join();
+  EXPECT_EQ(ok.load(), 5);
+  EXPECT_EQ(repo_->GetShare("abcdefghijkl")->downloads, 5);
+  EXPECT_TRUE(repo_->ShareSquare(10, 10)->empty()) << "used up";
+  ASSERT_TRUE(repo_->RevokeShare(alice_, "abcdefghijkl", 11).ok());
+  EXPECT_TRUE(repo_->GetShare("abcdefghijkl").status().IsNotFound());
+}
+
 INSTANTIATE_TEST_SUITE_P(Databases, RepositoryTest,
                          ::testing::Values("sqlite", "mysql"),
                          [](const auto& info) { return info.param; });

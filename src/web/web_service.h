@@ -83,6 +83,20 @@ class WebService {
   HttpResponse Upload(HttpRequest& req, const Caller& c);
   HttpResponse Download(HttpRequest& req, const Caller& c);
   HttpResponse InstantChallenge(HttpRequest& req, const Caller& c);
+  HttpResponse CreateShare(HttpRequest& req, const Caller& c);
+  HttpResponse ListShares(HttpRequest& req, const Caller& c);
+  HttpResponse RevokeShare(HttpRequest& req, const Caller& c);
+  HttpResponse ShareInfo(HttpRequest& req, const Caller& c);
+  HttpResponse ShareOpen(HttpRequest& req, const Caller& c);
+  HttpResponse ShareDownload(HttpRequest& req, const Caller& c);
+  HttpResponse ShareSave(HttpRequest& req, const Caller& c);
+  HttpResponse Square(HttpRequest& req, const Caller& c);
+  // Loads the share named in the path and checks it is usable now and,
+  // when it has one, the password in the JSON body. On failure `*error`
+  // is the response.
+  Result<Share> OpenShare(HttpRequest& req, bool check_password,
+                          HttpResponse* error);
+  nlohmann::json ShareJson(const Share& s, bool details) const;
   HttpResponse InstantUpload(HttpRequest& req, const Caller& c);
   HttpResponse TusOptions(HttpRequest& req, const Caller& c);
   HttpResponse TusCreate(HttpRequest& req, const Caller& c);

@@ -492,6 +492,107 @@ TEST_F(WebServiceTest, InstantUploadNeedsProofOfPossession) {
       404);
 }
 
+TEST_F(WebServiceTest, SharesWithPasswordExpiryLimitRevokeAndSave) {
+  int64_t id = Upload(alice_, "photo.jpg", "pixels");
+  auto make = [&](json body) {
+    body["node"] = id;
+    HttpResponse r = Call("POST", "/api/v1/shares", alice_, body.dump());
+    EXPECT_EQ(r.status, 201) << r.body;
+    return Body(r)["share"]["code"].get<std::string>();
+  };
+  // Bob cannot share Alice's file.
+  EXPECT_EQ(
+      Call("POST", "/api/v1/shares", bob_, json({{"node", id}}).dump()).status,
+      404);
+  std::string locked = make({{"password", "1234"}});
+  // Anyone may look, but behind a password the file is not described.
+  HttpResponse info = Call("GET", "/api/v1/s/" + locked);
+  ASSERT_EQ(info.status, 200) << info.body;
+  EXPECT_TRUE(Body(info)["share"]["requires_password"].get<bool>());
+  EXPECT_FALSE(Body(info)["share"].contains("name"));
+  EXPECT_EQ(Call("POST", "/api/v1/s/" + locked + "/download", "",
+                 R"({"password":"0000"})")
+                .status,
+            403);
+  EXPECT_EQ(Call("POST", "/api/v1/s/" + locked + "/download").status, 403);
+  HttpResponse dl = Call("POST", "/api/v1/s/" + locked + "/download", "",
+                         R"({"password":"1234"})");
+  ASSERT_EQ(dl.status, 200) << dl.body;
+  EXPECT_NE(Body(dl)["url"].get<std::string>().find("&filename=photo.jpg"),
+            std::string::npos);
+  // 转存: into Bob's drive without copying bytes.
+  size_t files = blobs_->count();
+  HttpResponse saved = Call("POST", "/api/v1/s/" + locked + "/save", bob_,
+                            R"({"password":"1234","parent":0})");
+  ASSERT_EQ(saved.status, 201) << saved.body;
+  EXPECT_EQ(Body(saved)["node"]["name"], "photo.jpg");
+  EXPECT_EQ(blobs_->count(), files);
+  EXPECT_EQ(Call("POST", "/api/v1/s/" + locked + "/save", "", "{}").status,
+            401);
+  // Wrong passwords are rate limited per share (3 failures in this test's
+  // configuration; two happened above).
+  EXPECT_EQ(Call("POST", "/api/v1/s/" + locked + "/save", bob_,
+                 R"({"password":"bad!"})")
+                .status,
+            403);
+  EXPECT_EQ(Call("POST", "/api/v1/s/" + locked + "/open", "",
+                 R"({"password":"1234"})")
+                .status,
+            429);
+
+  // A download limit is exact.
+  std::string once = make({{"max_downloads", 1}});
+  EXPECT_EQ(Call("POST", "/api/v1/s/" + once + "/download").status, 200);
+  EXPECT_EQ(Call("POST", "/api/v1/s/" + once + "/download").status, 410);
+  // Expiry.
+  std::string brief = make({{"expires_in", 60}});
+  EXPECT_EQ(Call("GET", "/api/v1/s/" + brief).status, 200);
+  now_ += 61;
+  EXPECT_EQ(Call("GET", "/api/v1/s/" + brief).status, 410);
+  // Revocation, only by the owner.
+  std::string open = make({});
+  EXPECT_EQ(Call("DELETE", "/api/v1/shares/" + open, bob_).status, 404);
+  EXPECT_EQ(Call("DELETE", "/api/v1/shares/" + open, alice_).status, 204);
+  EXPECT_EQ(Call("GET", "/api/v1/s/" + open).status, 404);
+  // Trashing the file ends its shares.
+  std::string live = make({});
+  EXPECT_EQ(
+      Call("DELETE", "/api/v1/nodes/" + std::to_string(id), alice_).status,
+      204);
+  EXPECT_EQ(Call("GET", "/api/v1/s/" + live).status, 404);
+  EXPECT_EQ(Call("GET", "/api/v1/s/not-a-code").status, 404);
+  EXPECT_EQ(Call("GET", "/api/v1/s/'%20OR%201=1").status, 404);
+}
+
+TEST_F(WebServiceTest, ShareSquareRanksPublicSharesByDownloads) {
+  int64_t a = Upload(alice_, "a.txt", "aaa");
+  int64_t b = Upload(alice_, "b.txt", "bbb");
+  auto share = [&](int64_t node, bool pub) {
+    HttpResponse r = Call("POST", "/api/v1/shares", alice_,
+                          json({{"node", node}, {"public", pub}}).dump());
+    EXPECT_EQ(r.status, 201) << r.body;
+    return Body(r)["share"]["code"].get<std::string>();
+  };
+  std::string sa = share(a, true);
+  std::string sb = share(b, true);
+  share(b, false);
+  EXPECT_EQ(
+      Call("POST", "/api/v1/shares", alice_,
+           json({{"node", a}, {"public", true}, {"password", "1234"}}).dump())
+          .status,
+      400);
+  for (int i = 0; i < 3; ++i) Call("POST", "/api/v1/s/" + sb + "/download");
+  Call("POST", "/api/v1/s/" + sa + "/download");
+  HttpResponse sq = Call("GET", "/api/v1/square");
+  ASSERT_EQ(sq.status, 200);
+  json items = Body(sq)["items"];
+  ASSERT_EQ(items.size(), 2u) << "private shares stay off the square";
+  EXPECT_EQ(items[0]["code"], sb);
+  EXPECT_EQ(items[0]["downloads"], 3);
+  EXPECT_EQ(items[1]["code"], sa);
+  EXPECT_EQ(items[0]["owner"], "alice");
+}
+
 // --- tus
 // ----------------------------------------------------------------------
 
