@@ -285,14 +285,25 @@ Status Repository::AddSession(const std::string& token_hash, int64_t user_id,
 }
 
 Result<int64_t> Repository::FindSession(const std::string& token_hash,
-                                        int64_t now) {
+                                        int64_t now, int64_t* expires_at) {
   NIMBUS_LET_OR_RETURN(SqlPool::Lease c, pool_->Take());
   NIMBUS_LET_OR_RETURN(
-      auto rows, c->Query("SELECT user_id FROM sessions WHERE token_hash = ? "
-                          "AND expires_at > ?",
+      auto rows, c->Query("SELECT user_id, expires_at FROM sessions WHERE "
+                          "token_hash = ? AND expires_at > ?",
                           {token_hash, now}));
   if (rows.empty()) return Status::NotFound("no such session");
+  if (expires_at) *expires_at = SqlInt(rows[0][1]);
   return SqlInt(rows[0][0]);
+}
+
+Result<std::vector<std::string>> Repository::SessionHashes(int64_t user_id) {
+  NIMBUS_LET_OR_RETURN(SqlPool::Lease c, pool_->Take());
+  NIMBUS_LET_OR_RETURN(
+      auto rows,
+      c->Query("SELECT token_hash FROM sessions WHERE user_id = ?", {user_id}));
+  std::vector<std::string> out;
+  for (const SqlRow& r : rows) out.push_back(SqlText(r[0]));
+  return out;
 }
 
 Status Repository::DeleteSession(const std::string& token_hash) {

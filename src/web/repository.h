@@ -158,7 +158,11 @@ class Repository {
   Status AddSession(const std::string& token_hash, int64_t user_id, int64_t now,
                     int64_t expires_at);
   // The session's user; NotFound when unknown or expired.
-  Result<int64_t> FindSession(const std::string& token_hash, int64_t now);
+  // `expires_at` (optional) receives the session's expiry.
+  Result<int64_t> FindSession(const std::string& token_hash, int64_t now,
+                              int64_t* expires_at = nullptr);
+  // The stored hashes of a user's sessions (to drop them from a cache).
+  Result<std::vector<std::string>> SessionHashes(int64_t user_id);
   Status DeleteSession(const std::string& token_hash);
   // Ends every session of the user but `keep_hash` (password change).
   Status DeleteOtherSessions(int64_t user_id, const std::string& keep_hash);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/reserved_space.h"
+#include "web/redis_cache.h"
 
 namespace nimbus::web {
 namespace {
@@ -72,6 +73,16 @@ Result<WebOptions> WebOptions::FromConfig(ConfigFile& cf) {
   NIMBUS_ASSIGN_OR_RETURN(
       o.orphan_collect_interval_s,
       cf.GetSeconds("orphan_collect_interval", 60, 1, 86400));
+  o.redis = cf.GetString("redis");
+  if (!o.redis.empty()) {
+    Status rs = RedisCache::ValidateAddress(o.redis);
+    if (!rs.ok()) return rs;
+  }
+  o.redis_password = cf.GetString("redis_password");
+  NIMBUS_ASSIGN_OR_RETURN(o.cache_ttl_s,
+                          cf.GetSeconds("cache_ttl", 300, 1, 86400));
+  NIMBUS_ASSIGN_OR_RETURN(o.reconcile_interval_s,
+                          cf.GetSeconds("reconcile_interval", 60, 1, 86400));
   NIMBUS_ASSIGN_OR_RETURN(
       o.upload_expiry_s, cf.GetSeconds("upload_expiry", 86400, 60, 30 * 86400));
   NIMBUS_ASSIGN_OR_RETURN(o.upload_lease_s,

@@ -43,6 +43,13 @@ struct WebOptions {
 
   int64_t orphan_collect_interval_s = 60;
 
+  // Cache: Redis at "host:port" or "unix:/path"; empty: in this process.
+  std::string redis;
+  std::string redis_password;
+  int64_t cache_ttl_s = 300;
+  // How often the share ranking in the cache is rebuilt from the database.
+  int64_t reconcile_interval_s = 60;
+
   // Resumable (tus) uploads: an unfinished upload is deleted this long
   // after its last piece; a process appending holds it this long at most
   // if it dies mid-request.

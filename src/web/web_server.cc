@@ -4,7 +4,9 @@
 #include <spdlog/spdlog.h>
 
 #include "web/dfs_blob_store.h"
+#include "web/memory_cache.h"
 #include "web/mysql_connection.h"
+#include "web/redis_cache.h"
 #include "web/sqlite_connection.h"
 
 namespace nimbus::web {
@@ -53,9 +55,19 @@ Status WebServer::Start() {
     if (!c.ok()) return c;
   }
 
+  auto clock = [] { return static_cast<int64_t>(::time(nullptr)); };
+  std::unique_ptr<Cache> cache;
+  if (!opts_.redis.empty()) {
+    cache = std::make_unique<RedisCache>(opts_.redis, opts_.redis_password);
+  } else {
+    cache = std::make_unique<MemoryCache>(200000, clock);
+  }
   service_ = std::make_unique<WebService>(
-      opts_, std::move(repo).value(), std::move(blobs), std::move(signer),
-      PasswordHasher(), [] { return static_cast<int64_t>(::time(nullptr)); });
+      opts_, std::move(repo).value(), std::move(blobs), std::move(cache),
+      std::move(signer), PasswordHasher(), clock);
+  Status rc = service_->ReconcileCache();
+  if (!rc.ok())
+    spdlog::warn("cache: {} (serving from the database)", rc.ToString());
   fcgi_ =
       std::make_unique<FcgiServer>(service_.get(), opts_.listen, opts_.workers);
   Status s = fcgi_->Start();
@@ -85,19 +97,32 @@ void WebServer::Stop() {
 }
 
 void WebServer::Chores() {
+  using Clock = std::chrono::steady_clock;
+  auto next_collect = Clock::now();
+  auto next_reconcile = Clock::now();
   std::unique_lock lock(mu_);
   while (!stop_) {
-    cv_.wait_for(lock, std::chrono::seconds(opts_.orphan_collect_interval_s),
-                 [&] { return stop_; });
+    cv_.wait_until(lock, std::min(next_collect, next_reconcile),
+                   [&] { return stop_; });
     if (stop_) break;
     lock.unlock();
-    Result<int> n = service_->CollectOrphans();
-    if (!n.ok()) {
-      spdlog::warn("orphan collection: {}", n.status().ToString());
-    } else if (*n > 0) {
-      spdlog::info("orphan collection: {} blobs removed", *n);
+    auto now = Clock::now();
+    if (now >= next_collect) {
+      Result<int> n = service_->CollectOrphans();
+      if (!n.ok()) {
+        spdlog::warn("orphan collection: {}", n.status().ToString());
+      } else if (*n > 0) {
+        spdlog::info("orphan collection: {} blobs removed", *n);
+      }
+      service_->SweepSessions();
+      next_collect =
+          now + std::chrono::seconds(opts_.orphan_collect_interval_s);
     }
-    service_->SweepSessions();
+    if (now >= next_reconcile) {
+      Status s = service_->ReconcileCache();
+      if (!s.ok()) spdlog::debug("cache reconciliation: {}", s.ToString());
+      next_reconcile = now + std::chrono::seconds(opts_.reconcile_interval_s);
+    }
     lock.lock();
   }
 }

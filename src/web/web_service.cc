@@ -131,11 +131,13 @@ std::string LowerHex(const unsigned char* p, size_t n) {
 
 WebService::WebService(WebOptions opts, std::unique_ptr<Repository> repo,
                        std::unique_ptr<BlobStore> blobs,
+                       std::unique_ptr<Cache> cache,
                        std::optional<http::UrlSigner> signer,
                        PasswordHasher hasher, Clock clock)
     : opts_(std::move(opts)),
       repo_(std::move(repo)),
       blobs_(std::move(blobs)),
+      cache_(std::move(cache)),
       signer_(std::move(signer)),
       hasher_(hasher),
       clock_(std::move(clock)),
@@ -211,7 +213,7 @@ HttpResponse WebService::Handle(HttpRequest& req) {
         Result<int64_t> user = Status::NotFound("");
         if (SessionToken::WellFormed(token)) {
           caller.token_hash = SessionToken::Hash(token);
-          user = repo_->FindSession(caller.token_hash, clock_());
+          user = SessionUser(caller.token_hash);
         }
         if (!user.ok()) {
           if (!user.status().IsNotFound()) {
@@ -297,6 +299,93 @@ void WebService::Audit(int64_t user_id, const std::string& action,
   spdlog::info("audit user={} {} {}", user_id, action, detail);
 }
 
+// --- cache-aside helpers
+// -------------------------------------------------------
+
+bool WebService::CacheTrusted() const {
+  return clock_() - last_cache_error_.load() > opts_.cache_ttl_s;
+}
+
+void WebService::NoteCache(const Status& s) {
+  if (s.ok()) return;
+  ++cache_errors_;
+  last_cache_error_ = clock_();
+}
+
+WebService::CacheStats WebService::cache_stats() const {
+  return CacheStats{cache_hits_.load(), cache_misses_.load(),
+                    cache_errors_.load(), CacheTrusted()};
+}
+
+std::string WebService::Generation(int64_t user_id) {
+  if (!CacheTrusted()) return "";
+  std::string key = fmt::format("g:{}", user_id);
+  Result<std::optional<std::string>> g = cache_->Get(key);
+  NoteCache(g.status());
+  if (!g.ok()) return "";
+  if (*g && !(*g)->empty() && (*g)->size() <= 32) return **g;
+  // A new random generation, never a counter restarting from 0: entries
+  // of an earlier generation with the same number would come back.
+  std::string fresh = SessionToken::RandomBase64Url(9);
+  Status s = cache_->Set(key, fresh, opts_.cache_ttl_s * 2);
+  NoteCache(s);
+  return s.ok() ? fresh : "";
+}
+
+void WebService::Changed(int64_t user_id) {
+  Status s =
+      cache_->Set(fmt::format("g:{}", user_id),
+                  SessionToken::RandomBase64Url(9), opts_.cache_ttl_s * 2);
+  NoteCache(s);
+}
+
+Result<int64_t> WebService::SessionUser(const std::string& token_hash) {
+  int64_t now = clock_();
+  std::string key = "s:" + token_hash;
+  if (CacheTrusted()) {
+    Result<std::optional<std::string>> v = cache_->Get(key);
+    NoteCache(v.status());
+    if (v.ok() && *v) {
+      // "user_id:expires_at"; anything else is treated as a miss.
+      int64_t user = 0, expires = 0;
+      const std::string& t = **v;
+      size_t colon = t.find(':');
+      if (colon != std::string::npos &&
+          std::from_chars(t.data(), t.data() + colon, user).ec == std::errc() &&
+          std::from_chars(t.data() + colon + 1, t.data() + t.size(), expires)
+                  .ec == std::errc() &&
+          user > 0) {
+        ++cache_hits_;
+        if (expires <= now) return Status::NotFound("session expired");
+        return user;
+      }
+    }
+    ++cache_misses_;
+  }
+  int64_t expires = 0;
+  Result<int64_t> user = repo_->FindSession(token_hash, now, &expires);
+  if (user.ok() && CacheTrusted()) {
+    NoteCache(cache_->Set(key, fmt::format("{}:{}", *user, expires),
+                          std::min(opts_.cache_ttl_s, expires - now)));
+  }
+  return user;
+}
+
+std::optional<std::string> WebService::CachedBody(const std::string& key) {
+  Result<std::optional<std::string>> v = cache_->Get(key);
+  NoteCache(v.status());
+  if (v.ok() && *v && json::accept(**v)) {
+    ++cache_hits_;
+    return **v;
+  }
+  ++cache_misses_;
+  return std::nullopt;
+}
+
+void WebService::StoreBody(const std::string& key, const HttpResponse& r) {
+  if (r.status == 200) NoteCache(cache_->Set(key, r.body, opts_.cache_ttl_s));
+}
+
 // --- accounts ---------------------------------------------------------------
 
 HttpResponse WebService::Register(HttpRequest& req, const Caller&) {
@@ -366,6 +455,7 @@ HttpResponse WebService::Login(HttpRequest& req, const Caller&) {
 HttpResponse WebService::Logout(HttpRequest&, const Caller& c) {
   Status s = repo_->DeleteSession(c.token_hash);
   if (!s.ok()) return HttpResponse::FromStatus(s);
+  NoteCache(cache_->Del({"s:" + c.token_hash}));
   return HttpResponse::NoContent();
 }
 
@@ -393,10 +483,17 @@ HttpResponse WebService::ChangePassword(HttpRequest& req, const Caller& c) {
   }
   Result<std::string> h = hasher_.Hash(new_pw);
   if (!h.ok()) return HttpResponse::FromStatus(h.status());
-  s = repo_->SetPasswordHash(c.user_id, *h);
+  Result<std::vector<std::string>> hashes = repo_->SessionHashes(c.user_id);
+  s = hashes.status();
+  if (s.ok()) s = repo_->SetPasswordHash(c.user_id, *h);
   // Every other session ends: a stolen token dies with the old password.
   if (s.ok()) s = repo_->DeleteOtherSessions(c.user_id, c.token_hash);
   if (!s.ok()) return HttpResponse::FromStatus(s);
+  std::vector<std::string> keys;
+  for (const std::string& hash : *hashes) {
+    if (hash != c.token_hash) keys.push_back("s:" + hash);
+  }
+  NoteCache(cache_->Del(keys));
   Audit(c.user_id, "password_changed", "");
   return HttpResponse::NoContent();
 }
@@ -445,6 +542,17 @@ HttpResponse WebService::ListChildren(HttpRequest& req, const Caller& c) {
     if (!cur.ok()) return HttpResponse::FromStatus(cur.status());
     q.after = std::move(cur).value();
   }
+  std::string gen = Generation(c.user_id);
+  std::string key;
+  if (!gen.empty()) {
+    key = fmt::format("ls:{}:{}:{}:{}:{}:{}:{}", c.user_id, gen, *parent, sort,
+                      order, q.limit, req.query["cursor"]);
+    if (std::optional<std::string> body = CachedBody(key)) {
+      HttpResponse r = HttpResponse::Json(200, json::object());
+      r.body = std::move(*body);
+      return r;
+    }
+  }
   Result<std::vector<Node>> rows = repo_->ListChildren(c.user_id, *parent, q);
   if (!rows.ok()) return HttpResponse::FromStatus(rows.status());
   json items = json::array();
@@ -453,15 +561,29 @@ HttpResponse WebService::ListChildren(HttpRequest& req, const Caller& c) {
   if (static_cast<int>(rows->size()) == q.limit) {
     out["next_cursor"] = EncodeCursor(rows->back(), q.sort);
   }
-  return HttpResponse::Json(200, out);
+  HttpResponse r = HttpResponse::Json(200, out);
+  if (!key.empty()) StoreBody(key, r);
+  return r;
 }
 
 HttpResponse WebService::GetNode(HttpRequest& req, const Caller& c) {
   Result<int64_t> id = ParseId(req.params["id"], false);
   if (!id.ok()) return HttpResponse::FromStatus(id.status());
+  std::string gen = Generation(c.user_id);
+  std::string key;
+  if (!gen.empty()) {
+    key = fmt::format("n:{}:{}:{}", c.user_id, gen, *id);
+    if (std::optional<std::string> body = CachedBody(key)) {
+      HttpResponse r = HttpResponse::Json(200, json::object());
+      r.body = std::move(*body);
+      return r;
+    }
+  }
   Result<Node> n = repo_->GetNode(c.user_id, *id);
   if (!n.ok()) return HttpResponse::FromStatus(n.status());
-  return HttpResponse::Json(200, {{"node", NodeJson(*n)}});
+  HttpResponse r = HttpResponse::Json(200, {{"node", NodeJson(*n)}});
+  if (!key.empty()) StoreBody(key, r);
+  return r;
 }
 
 HttpResponse WebService::CreateFolder(HttpRequest& req, const Caller& c) {
@@ -477,6 +599,7 @@ HttpResponse WebService::CreateFolder(HttpRequest& req, const Caller& c) {
   if (!parent.ok()) return HttpResponse::FromStatus(parent.status());
   Result<Node> n = repo_->CreateFolder(c.user_id, *parent, name, clock_());
   if (!n.ok()) return HttpResponse::FromStatus(n.status());
+  Changed(c.user_id);
   return HttpResponse::Json(201, {{"node", NodeJson(*n)}});
 }
 
@@ -490,6 +613,12 @@ HttpResponse WebService::UpdateNode(HttpRequest& req, const Caller& c) {
     return HttpResponse::Error(400, "bad_request", "give name and/or parent");
   }
   int64_t now = clock_();
+  // Whatever happens below, part of it may have been written.
+  struct Invalidate {
+    WebService* self;
+    int64_t user;
+    ~Invalidate() { self->Changed(user); }
+  } invalidate{this, c.user_id};
   if (j->contains("parent")) {
     Result<int64_t> parent = IdField(*j, "parent", true);
     if (!parent.ok()) return HttpResponse::FromStatus(parent.status());
@@ -518,6 +647,7 @@ HttpResponse WebService::CopyNode(HttpRequest& req, const Caller& c) {
   if (!parent.ok()) return HttpResponse::FromStatus(parent.status());
   Result<Node> n = repo_->Copy(c.user_id, *id, *parent, clock_());
   if (!n.ok()) return HttpResponse::FromStatus(n.status());
+  Changed(c.user_id);
   return HttpResponse::Json(201, {{"node", NodeJson(*n)}});
 }
 
@@ -526,6 +656,7 @@ HttpResponse WebService::TrashNode(HttpRequest& req, const Caller& c) {
   if (!id.ok()) return HttpResponse::FromStatus(id.status());
   Status s = repo_->Trash(c.user_id, *id, clock_());
   if (!s.ok()) return HttpResponse::FromStatus(s);
+  Changed(c.user_id);
   Audit(c.user_id, "trash", fmt::format("node={}", *id));
   return HttpResponse::NoContent();
 }
@@ -543,6 +674,7 @@ HttpResponse WebService::RestoreNode(HttpRequest& req, const Caller& c) {
   if (!id.ok()) return HttpResponse::FromStatus(id.status());
   Status s = repo_->Restore(c.user_id, *id, clock_());
   if (!s.ok()) return HttpResponse::FromStatus(s);
+  Changed(c.user_id);
   Result<Node> n = repo_->GetNode(c.user_id, *id);
   if (!n.ok()) return HttpResponse::FromStatus(n.status());
   return HttpResponse::Json(200, {{"node", NodeJson(*n)}});
@@ -553,6 +685,7 @@ HttpResponse WebService::PurgeNode(HttpRequest& req, const Caller& c) {
   if (!id.ok()) return HttpResponse::FromStatus(id.status());
   Result<int64_t> bytes = repo_->Purge(c.user_id, *id);
   if (!bytes.ok()) return HttpResponse::FromStatus(bytes.status());
+  Changed(c.user_id);
   Audit(c.user_id, "purge", fmt::format("node={} bytes={}", *id, *bytes));
   (void)CollectOrphans();
   return HttpResponse::NoContent();
@@ -560,6 +693,7 @@ HttpResponse WebService::PurgeNode(HttpRequest& req, const Caller& c) {
 
 HttpResponse WebService::EmptyTrash(HttpRequest&, const Caller& c) {
   Result<int64_t> bytes = repo_->EmptyTrash(c.user_id);
+  Changed(c.user_id);
   if (!bytes.ok()) return HttpResponse::FromStatus(bytes.status());
   Audit(c.user_id, "empty_trash", fmt::format("bytes={}", *bytes));
   (void)CollectOrphans();
@@ -660,6 +794,7 @@ HttpResponse WebService::Upload(HttpRequest& req, const Caller& c) {
     }
   }
   if (!added.ok()) return HttpResponse::FromStatus(added.status());
+  Changed(c.user_id);
   return HttpResponse::Json(201, {{"node", NodeJson(added->node)},
                                   {"deduplicated", added->deduplicated}});
 }
@@ -682,6 +817,7 @@ HttpResponse WebService::Download(HttpRequest& req, const Caller& c) {
   if (!url.ok()) return HttpResponse::FromStatus(url.status());
   Status s = repo_->CountDownload(c.user_id, *id);
   if (!s.ok()) return HttpResponse::FromStatus(s);
+  Changed(c.user_id);
   if (req.query.count("redirect") && req.query["redirect"] != "0") {
     HttpResponse r;
     r.status = 302;
@@ -809,6 +945,7 @@ HttpResponse WebService::InstantUpload(HttpRequest& req, const Caller& c) {
     }
     return HttpResponse::FromStatus(added.status());
   }
+  Changed(c.user_id);
   return HttpResponse::Json(
       201, {{"node", NodeJson(added->node)}, {"instant", true}});
 }
@@ -894,6 +1031,7 @@ HttpResponse WebService::CreateShare(HttpRequest& req, const Caller& c) {
   if (!s.ok()) return HttpResponse::FromStatus(s);
   Result<Share> created = repo_->GetShare(sh.code);
   if (!created.ok()) return HttpResponse::FromStatus(created.status());
+  if (sh.is_public) NoteCache(cache_->ZIncrBy("square", sh.code, 0));
   Audit(c.user_id, "share",
         fmt::format("code={} node={} public={} password={}", sh.code,
                     sh.node_id, sh.is_public, !sh.pass_hash.empty()));
@@ -911,6 +1049,7 @@ HttpResponse WebService::ListShares(HttpRequest&, const Caller& c) {
 HttpResponse WebService::RevokeShare(HttpRequest& req, const Caller& c) {
   Status s = repo_->RevokeShare(c.user_id, req.params["code"], clock_());
   if (!s.ok()) return HttpResponse::FromStatus(s);
+  NoteCache(cache_->ZRem("square", req.params["code"]));
   Audit(c.user_id, "unshare", "code=" + req.params["code"]);
   return HttpResponse::NoContent();
 }
@@ -992,6 +1131,8 @@ HttpResponse WebService::ShareDownload(HttpRequest& req, const Caller&) {
   }
   if (!s.ok()) return HttpResponse::FromStatus(s);
   (void)repo_->CountDownload(sh->user_id, sh->node_id);
+  Changed(sh->user_id);
+  if (sh->is_public) NoteCache(cache_->ZIncrBy("square", sh->code, 1));
   int64_t expires = clock_() + opts_.url_ttl_s;
   Result<std::string> url =
       signer_ ? signer_->SignedUrl(opts_.http_url_base, sh->node.file_id,
@@ -1041,6 +1182,7 @@ HttpResponse WebService::ShareSave(HttpRequest& req, const Caller& c) {
   // No bytes move: the new file names the same stored content.
   Result<AddedFile> added = repo_->AddFile(f);
   if (!added.ok()) return HttpResponse::FromStatus(added.status());
+  Changed(c.user_id);
   Audit(c.user_id, "save_share", "code=" + sh->code);
   return HttpResponse::Json(201, {{"node", NodeJson(added->node)}});
 }
@@ -1055,7 +1197,7 @@ HttpResponse WebService::Square(HttpRequest& req, const Caller&) {
       return HttpResponse::Error(400, "bad_request", "limit: 1 to 200");
     }
   }
-  Result<std::vector<Share>> rows = repo_->ShareSquare(clock_(), limit);
+  Result<std::vector<Share>> rows = RankedShares(limit);
   if (!rows.ok()) return HttpResponse::FromStatus(rows.status());
   json items = json::array();
   for (const Share& s : *rows) items.push_back(ShareJson(s, true));
@@ -1068,16 +1210,77 @@ HttpResponse WebService::TusOptions(HttpRequest& req, const Caller&) {
   return tus_.Options(req);
 }
 HttpResponse WebService::TusCreate(HttpRequest& req, const Caller& c) {
-  return tus_.Create(req, c.user_id);
+  HttpResponse r = tus_.Create(req, c.user_id);
+  Changed(c.user_id);  // the quota moved; a file may be complete
+  return r;
 }
 HttpResponse WebService::TusHead(HttpRequest& req, const Caller& c) {
   return tus_.Head(req, c.user_id);
 }
 HttpResponse WebService::TusPatch(HttpRequest& req, const Caller& c) {
-  return tus_.Patch(req, c.user_id);
+  HttpResponse r = tus_.Patch(req, c.user_id);
+  for (const auto& [k, v] : r.headers) {
+    if (k == "Nimbus-Node-Id") Changed(c.user_id);
+  }
+  return r;
 }
 HttpResponse WebService::TusTerminate(HttpRequest& req, const Caller& c) {
   return tus_.Terminate(req, c.user_id);
+}
+
+// --- the share ranking
+// ---------------------------------------------------------
+
+Status WebService::ReconcileCache() {
+  Result<std::vector<Share>> all = repo_->ShareSquare(clock_(), 100000);
+  if (!all.ok()) return all.status();
+  std::vector<std::pair<std::string, double>> members;
+  for (const Share& s : *all) {
+    members.emplace_back(s.code, static_cast<double>(s.downloads));
+  }
+  Status s = cache_->ZReplace("square", members);
+  NoteCache(s);
+  return s;
+}
+
+// The ranking from the cache's sorted set when it agrees with the
+// database, else from the database (and the set is rebuilt). Candidates
+// are loaded from the database either way, so a corrupted set can cost a
+// query, never a wrong answer.
+Result<std::vector<Share>> WebService::RankedShares(int limit) {
+  auto by_rank = [](const Share& a, const Share& b) {
+    if (a.downloads != b.downloads) return a.downloads > b.downloads;
+    return a.created_at > b.created_at;
+  };
+  if (CacheTrusted()) {
+    auto top = cache_->ZTop("square", limit * 2);
+    NoteCache(top.status());
+    if (top.ok() && *top) {
+      int64_t now = clock_();
+      std::vector<Share> out;
+      bool agrees = true;
+      for (const auto& [code, score] : **top) {
+        Result<Share> sh = repo_->GetShare(code);
+        if (!sh.ok() || !sh->is_public ||
+            (sh->expires_at && sh->expires_at <= now) ||
+            (sh->max_downloads && sh->downloads >= sh->max_downloads) ||
+            static_cast<double>(sh->downloads) != score) {
+          agrees = false;
+          break;
+        }
+        out.push_back(std::move(*sh));
+      }
+      if (agrees) {
+        ++cache_hits_;
+        std::stable_sort(out.begin(), out.end(), by_rank);
+        if (static_cast<int>(out.size()) > limit) out.resize(limit);
+        return out;
+      }
+    }
+    ++cache_misses_;
+    if (top.ok()) (void)ReconcileCache();
+  }
+  return repo_->ShareSquare(clock_(), limit);
 }
 
 // --- background

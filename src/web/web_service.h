@@ -12,12 +12,14 @@
 #ifndef NIMBUS_WEB_WEB_SERVICE_H_
 #define NIMBUS_WEB_WEB_SERVICE_H_
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
 
 #include "http/url_signer.h"
 #include "web/blob_store.h"
+#include "web/cache.h"
 #include "web/http_message.h"
 #include "web/login_limiter.h"
 #include "web/password_hasher.h"
@@ -34,7 +36,7 @@ class WebService {
 
   // `signer` empty: download URLs are unsigned.
   WebService(WebOptions opts, std::unique_ptr<Repository> repo,
-             std::unique_ptr<BlobStore> blobs,
+             std::unique_ptr<BlobStore> blobs, std::unique_ptr<Cache> cache,
              std::optional<http::UrlSigner> signer, PasswordHasher hasher,
              Clock clock);
 
@@ -46,7 +48,20 @@ class WebService {
   // Expired sessions out of the database, expired uploads out of the DFS.
   void SweepSessions();
 
+  // Rebuilds the share ranking in the cache from the database (the
+  // periodic reconciliation; also run when the ranking is found missing
+  // or drifted).
+  Status ReconcileCache();
+
+  struct CacheStats {
+    int64_t hits = 0;
+    int64_t misses = 0;
+    int64_t errors = 0;
+    bool trusted = true;  // no error within the last cache_ttl
+  };
+  CacheStats cache_stats() const;
   Repository& repo() { return *repo_; }
+  Cache& cache() { return *cache_; }
 
  private:
   struct Caller {
@@ -104,6 +119,22 @@ class WebService {
   HttpResponse TusPatch(HttpRequest& req, const Caller& c);
   HttpResponse TusTerminate(HttpRequest& req, const Caller& c);
 
+  // --- cache-aside helpers ----------------------------------------------
+  // Reads are served from the cache only when it has not failed within
+  // cache_ttl: an invalidation lost while it was unreachable can then no
+  // longer be hiding behind a cached entry (all of those have expired).
+  bool CacheTrusted() const;
+  void NoteCache(const Status& s);
+  // The user's cache generation: part of every cached key of that user;
+  // Changed() replaces it after each write, which orphans every entry at
+  // once. Empty when the cache cannot be used now.
+  std::string Generation(int64_t user_id);
+  void Changed(int64_t user_id);
+  Result<int64_t> SessionUser(const std::string& token_hash);
+  std::optional<std::string> CachedBody(const std::string& key);
+  void StoreBody(const std::string& key, const HttpResponse& r);
+  Result<std::vector<Share>> RankedShares(int limit);
+
   nlohmann::json UserJson(const User& u) const;
   static nlohmann::json NodeJson(const Node& n);
   void Audit(int64_t user_id, const std::string& action,
@@ -112,6 +143,11 @@ class WebService {
   const WebOptions opts_;
   std::unique_ptr<Repository> repo_;
   std::unique_ptr<BlobStore> blobs_;
+  std::unique_ptr<Cache> cache_;
+  std::atomic<int64_t> cache_hits_{0};
+  std::atomic<int64_t> cache_misses_{0};
+  std::atomic<int64_t> cache_errors_{0};
+  std::atomic<int64_t> last_cache_error_{-(int64_t{1} << 40)};
   const std::optional<http::UrlSigner> signer_;
   const PasswordHasher hasher_;
   const Clock clock_;
