@@ -29,8 +29,11 @@ class Router {
 
   enum class Match { kFound, kNoPath, kNoMethod };
 
-  // On kFound, `*handler` is set and `req->params` filled.
-  Match Find(HttpRequest* req, const Handler** handler) const {
+  // On kFound, `*handler` is set and `req->params` filled; `*index` (if
+  // given) is the route's position in the table, -1 when none matched.
+  Match Find(HttpRequest* req, const Handler** handler,
+             int* index = nullptr) const {
+    if (index) *index = -1;
     std::vector<std::string> segs = Split(req->path);
     bool path_matched = false;
     for (size_t i = 0; i < routes_.size(); ++i) {
@@ -40,6 +43,7 @@ class Router {
       if (routes_[i].method != req->method) continue;
       req->params = std::move(params);
       *handler = &routes_[i].handler;
+      if (index) *index = static_cast<int>(i);
       return Match::kFound;
     }
     return path_matched ? Match::kNoMethod : Match::kNoPath;
@@ -56,6 +60,12 @@ class Router {
       if (!out.empty()) out += ", ";
       out += routes_[i].method;
     }
+    return out;
+  }
+
+  std::vector<std::string> Patterns() const {
+    std::vector<std::string> out;
+    for (const Route& r : routes_) out.push_back(r.pattern);
     return out;
   }
 

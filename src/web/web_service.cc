@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <charconv>
+#include <chrono>
 #include <cstring>
 
 #include "web/node_name.h"
@@ -145,7 +146,8 @@ WebService::WebService(WebOptions opts, std::unique_ptr<Repository> repo,
                opts_.login_window_s),
       router_(Routes()),
       tus_(opts_, repo_.get(), blobs_.get(), clock_,
-           SessionToken::RandomBase64Url(12)) {
+           SessionToken::RandomBase64Url(12)),
+      metrics_(router_.Patterns()) {
   Result<std::string> h = hasher_.Hash(SessionToken::Generate());
   if (h.ok()) dummy_hash_ = *h;
 }
@@ -185,6 +187,8 @@ std::vector<Router<WebService::Endpoint>::Route> WebService::Routes() {
       {"POST", "/api/v1/s/:code/download", {false, &WebService::ShareDownload}},
       {"POST", "/api/v1/s/:code/save", {true, &WebService::ShareSave}},
       {"GET", "/api/v1/square", {false, &WebService::Square}},
+      // Prometheus; the generated nginx config lets only loopback reach it.
+      {"GET", "/metrics", {false, &WebService::Metrics}},
       {"OPTIONS", "/api/v1/uploads", {false, &WebService::TusOptions}},
       {"POST", "/api/v1/uploads", {true, &WebService::TusCreate}},
       {"HEAD", "/api/v1/uploads/:id", {true, &WebService::TusHead}},
@@ -194,9 +198,11 @@ std::vector<Router<WebService::Endpoint>::Route> WebService::Routes() {
 }
 
 HttpResponse WebService::Handle(HttpRequest& req) {
+  const auto start = std::chrono::steady_clock::now();
   const Endpoint* ep = nullptr;
   HttpResponse resp;
-  switch (router_.Find(&req, &ep)) {
+  int route = -1;
+  switch (router_.Find(&req, &ep, &route)) {
     case Router<Endpoint>::Match::kNoPath:
       resp = HttpResponse::Error(404, "not_found", "no such API route");
       break;
@@ -237,6 +243,10 @@ HttpResponse WebService::Handle(HttpRequest& req) {
   }
   resp.headers.emplace_back("Cache-Control", "no-store");
   resp.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  metrics_.Record(
+      route, req.method, resp.status,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count());
   return resp;
 }
 
@@ -1202,6 +1212,44 @@ HttpResponse WebService::Square(HttpRequest& req, const Caller&) {
   json items = json::array();
   for (const Share& s : *rows) items.push_back(ShareJson(s, true));
   return HttpResponse::Json(200, {{"items", items}});
+}
+
+// --- metrics
+// --------------------------------------------------------------------
+
+HttpResponse WebService::Metrics(HttpRequest&, const Caller&) {
+  metrics::Exposition e;
+  metrics_.Render(&e);
+  CacheStats cs = cache_stats();
+  std::string kind = cache_->Kind();
+  e.Family("nimbus_web_cache_requests_total", "counter",
+           "Cache lookups by result (hit, miss); the hit ratio is "
+           "hit / (hit + miss).");
+  e.Sample("nimbus_web_cache_requests_total",
+           {{"cache", kind}, {"result", "hit"}}, static_cast<double>(cs.hits));
+  e.Sample("nimbus_web_cache_requests_total",
+           {{"cache", kind}, {"result", "miss"}},
+           static_cast<double>(cs.misses));
+  e.Family("nimbus_web_cache_errors_total", "counter",
+           "Cache operations that failed (the database answered instead).");
+  e.Sample("nimbus_web_cache_errors_total", {{"cache", kind}},
+           static_cast<double>(cs.errors));
+  e.Family("nimbus_web_cache_up", "gauge",
+           "1 when the cache is used for reads, 0 while it is down or within "
+           "cache_ttl of its last error (the service runs from the "
+           "database).");
+  e.Sample("nimbus_web_cache_up", {{"cache", kind}}, cs.trusted ? 1 : 0);
+  e.Family("nimbus_web_db_connections", "gauge",
+           "Database connections by state (in_use, max).");
+  e.Sample("nimbus_web_db_connections", {{"state", "in_use"}},
+           static_cast<double>(repo_->pool().in_use()));
+  e.Sample("nimbus_web_db_connections", {{"state", "max"}},
+           static_cast<double>(repo_->pool().max_size()));
+  HttpResponse r;
+  r.status = 200;
+  r.headers.emplace_back("Content-Type", "text/plain; version=0.0.4");
+  r.body = e.text();
+  return r;
 }
 
 // --- resumable uploads (TusService) ------------------------------------------

@@ -26,6 +26,7 @@
 #include "web/repository.h"
 #include "web/router.h"
 #include "web/tus_service.h"
+#include "web/web_metrics.h"
 #include "web/web_options.h"
 
 namespace nimbus::web {
@@ -113,6 +114,7 @@ class WebService {
                           HttpResponse* error);
   nlohmann::json ShareJson(const Share& s, bool details) const;
   HttpResponse InstantUpload(HttpRequest& req, const Caller& c);
+  HttpResponse Metrics(HttpRequest& req, const Caller& c);
   HttpResponse TusOptions(HttpRequest& req, const Caller& c);
   HttpResponse TusCreate(HttpRequest& req, const Caller& c);
   HttpResponse TusHead(HttpRequest& req, const Caller& c);
@@ -154,6 +156,7 @@ class WebService {
   LoginLimiter limiter_;
   const Router<Endpoint> router_;
   TusService tus_;
+  WebMetrics metrics_;
   // A real hash verified when the user name is unknown, so a login takes
   // as long for a missing user as for a wrong password.
   std::string dummy_hash_;

@@ -438,6 +438,32 @@ TEST_F(WebServiceTest, ListingPagesWithCursors) {
                                              "f0"}));
 }
 
+TEST_F(WebServiceTest, MetricsCountRequestsByRouteAndStatus) {
+  Call("GET", "/api/v1/me");
+  Call("GET", "/api/v1/me", alice_);
+  Call("GET", "/api/v1/nope");
+  Call("GET", "/api/v1/folders/root/children", alice_);
+  Call("GET", "/api/v1/folders/root/children", alice_);
+  HttpResponse m = Call("GET", "/metrics");
+  ASSERT_EQ(m.status, 200);
+  EXPECT_NE(m.body.find("nimbus_web_requests_total{route=\"/api/v1/me\","
+                        "method=\"GET\",status=\"401\"} 1"),
+            std::string::npos)
+      << m.body;
+  EXPECT_NE(m.body.find("route=\"unmatched\",method=\"GET\",status=\"404\"} 1"),
+            std::string::npos);
+  EXPECT_NE(m.body.find("nimbus_web_request_duration_seconds_count{route=\"/"
+                        "api/v1/me\"} 2"),
+            std::string::npos);
+  EXPECT_NE(m.body.find("nimbus_web_cache_requests_total{cache=\"memory\","
+                        "result=\"hit\"}"),
+            std::string::npos);
+  EXPECT_NE(m.body.find("nimbus_web_cache_up{cache=\"memory\"} 1"),
+            std::string::npos);
+  EXPECT_NE(m.body.find("nimbus_web_db_connections{state=\"max\"} 4"),
+            std::string::npos);
+}
+
 TEST_F(WebServiceTest, InstantUploadNeedsProofOfPossession) {
   std::string data(200000, '\0');
   randombytes_buf(data.data(), data.size());

@@ -299,6 +299,17 @@ TEST_P(WebStack, UploadListDownloadThroughNginxAndTheDfs) {
   ASSERT_EQ(again.status, 201) << again.body;
   EXPECT_TRUE(again.Json()["deduplicated"].get<bool>());
   EXPECT_EQ(again.Json()["node"]["sha256"], node["sha256"]);
+
+  // Prometheus metrics through nginx (loopback only), valid for promtool.
+  Reply m = Curl(fmt::format("http://127.0.0.1:{}/metrics", web_port_), "");
+  ASSERT_EQ(m.status, 200);
+  EXPECT_NE(m.body.find("nimbus_web_requests_total{route=\"/api/v1/files\","
+                        "method=\"POST\",status=\"201\"} 2"),
+            std::string::npos)
+      << m.body;
+  std::string mfile = cluster_.dir() + "/web.metrics";
+  std::ofstream(mfile) << m.body;
+  EXPECT_EQ(std::system(("promtool check metrics < " + mfile).c_str()), 0);
 }
 
 TEST_P(WebStack, UsersCannotReachEachOthersFilesAndSessionsSurviveRestart) {
