@@ -17,6 +17,8 @@ PACKAGES=(
   # cloud-disk service (nimbus-web): FastCGI, metadata stores and cache
   libfcgi-dev libsqlite3-dev libmariadb-dev libhiredis-dev
   mariadb-server redis-server
+  # HTTP load generator for the nimbus-web figures (bench/web/run.sh)
+  wrk
 )
 
 missing=()

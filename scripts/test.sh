@@ -67,4 +67,11 @@ for w in upload download mixed; do
 done
 NIMBUS_RUN_DIR=$smoke scripts/cluster.sh stop
 
+step "README's MariaDB + Redis command: the same cluster, nimbus-web on MariaDB + Redis"
+NIMBUS_RUN_DIR=$smoke NIMBUS_TRACKER_PORT=32122 NIMBUS_STORAGE_PORT1=33000 \
+  NIMBUS_METRICS_PORT_BASE=39122 NIMBUS_HTTP_PORT=38888 NIMBUS_FRONT_PORT=38080 \
+  NIMBUS_STORAGE_PORT2=33001 NIMBUS_WEB_PORT=38090 NIMBUS_FCGI_PORT=39100 \
+  NIMBUS_SKIP_BUILD=1 NIMBUS_WEB_DB=mariadb scripts/cluster.sh start | tail -n 25
+NIMBUS_RUN_DIR=$smoke scripts/cluster.sh stop
+
 step "all tests passed"
