@@ -53,6 +53,10 @@ Result<WebOptions> WebOptions::FromConfig(ConfigFile& cf) {
   NIMBUS_ASSIGN_OR_RETURN(o.url_ttl_s,
                           cf.GetSeconds("url_ttl", 3600, 10, 7 * 86400));
   NIMBUS_ASSIGN_OR_RETURN(o.allow_register, cf.GetBool("allow_register", true));
+  NIMBUS_ASSIGN_OR_RETURN(o.argon2_ops, cf.GetInt("argon2_ops", 2, 1, 100));
+  NIMBUS_ASSIGN_OR_RETURN(o.argon2_memory_bytes,
+                          GetBytes(cf, "argon2_memory", o.argon2_memory_bytes,
+                                   8 << 10, int64_t{4} << 30));
   NIMBUS_ASSIGN_OR_RETURN(
       o.session_ttl_s,
       cf.GetSeconds("session_ttl", 7 * 86400, 60, 365 * 86400));

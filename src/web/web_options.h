@@ -32,6 +32,11 @@ struct WebOptions {
   int64_t url_ttl_s = 3600;
 
   bool allow_register = true;
+  // argon2id cost (libsodium crypto_pwhash): passes and memory. The
+  // defaults are libsodium's "interactive" limits; raising them later is
+  // safe (old hashes still verify and are re-hashed at the next sign-in).
+  int64_t argon2_ops = 2;
+  int64_t argon2_memory_bytes = int64_t{64} << 20;
   int64_t session_ttl_s = 7 * 86400;
   int64_t default_quota_bytes = int64_t{10} << 30;
   int64_t max_upload_bytes = int64_t{16} << 30;

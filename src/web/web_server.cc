@@ -64,7 +64,10 @@ Status WebServer::Start() {
   }
   service_ = std::make_unique<WebService>(
       opts_, std::move(repo).value(), std::move(blobs), std::move(cache),
-      std::move(signer), PasswordHasher(), clock);
+      std::move(signer),
+      PasswordHasher(static_cast<unsigned long long>(opts_.argon2_ops),
+                     static_cast<size_t>(opts_.argon2_memory_bytes)),
+      clock);
   Status rc = service_->ReconcileCache();
   if (!rc.ok())
     spdlog::warn("cache: {} (serving from the database)", rc.ToString());

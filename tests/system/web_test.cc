@@ -9,15 +9,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "test_cluster.h"
 #include "web/mariadb_test_server.h"
+#include "web/session_token.h"
 
 extern char** environ;
 
@@ -128,7 +131,9 @@ class WebStack : public ::testing::TestWithParam<std::string> {
                "client_conf = {}/client.conf\nhttp_url_base = "
                "http://127.0.0.1:{}\nhttp_secret_file = {}\ndefault_quota = "
                "64M\n"
-               "max_upload_size = 64M\nupload_lease = 5s\nlog_level = info\n",
+               "max_upload_size = 64M\nupload_lease = 5s\nlog_level = info\n"
+               // Cheap password hashing: the tests sign in often, under ASan.
+               "argon2_ops = 1\nargon2_memory = 1M\n",
                fcgi_port_, cluster_.dir(), cluster_.dir(), front_port_,
                secret_file_);
     StartWeb();
@@ -201,8 +206,11 @@ class WebStack : public ::testing::TestWithParam<std::string> {
   }
 
   Reply Call(const std::string& method, const std::string& target,
-             const std::string& token = "", const std::string& json_body = "") {
-    std::string extra = "-X " + method;
+             const std::string& token = "", const std::string& json_body = "",
+             const std::string& more = "") {
+    // curl -X HEAD would wait for a body that never comes.
+    std::string extra =
+        (method == "HEAD" ? std::string("-I") : "-X " + method) + " " + more;
     if (!token.empty())
       extra += " -H " + Shell("Authorization: Bearer " + token);
     if (!json_body.empty()) {
@@ -440,6 +448,223 @@ TEST_P(WebStack, TusUploadResumesAfterClientAndServerAreKilled) {
       "tus: cut by client at %lld, by nimbus-web kill at %lld, "
       "completed %zu bytes, identical\n",
       static_cast<long long>(at), static_cast<long long>(at2), kSize);
+}
+
+// Every route of docs/api.md once, through nginx and FastCGI, with the
+// status and the effect checked.
+TEST_P(WebStack, EveryEndpointThroughNginx) {
+  using web::SessionToken;
+  std::string a = SignIn("alice");
+  std::string b = SignIn("bob");
+  ASSERT_FALSE(a.empty());
+  ASSERT_FALSE(b.empty());
+  auto id_of = [](const Reply& r) {
+    return std::to_string(r.Json()["node"]["id"].get<int64_t>());
+  };
+  EXPECT_EQ(Call("GET", "/api/v1/me", a).Json()["user"]["name"], "alice");
+  // Folders, listing with a cursor, get, rename, move, copy.
+  Reply docs = Call("POST", "/api/v1/folders", a, R"({"name":"docs"})");
+  ASSERT_EQ(docs.status, 201) << docs.body;
+  Reply sub = Call("POST", "/api/v1/folders", a,
+                   "{\"name\":\"sub\",\"parent\":" + id_of(docs) + "}");
+  ASSERT_EQ(sub.status, 201);
+  std::string file = WriteRandom("e.bin", 70000, 5);
+  std::string data = ReadAll(file);
+  Reply up = UploadFile(a, file, "parent=" + id_of(docs) + "&name=e.bin");
+  ASSERT_EQ(up.status, 201) << up.body;
+  std::string fid = id_of(up);
+  Reply page1 =
+      Call("GET",
+           "/api/v1/folders/" + id_of(docs) + "/children?sort=name&limit=1", a);
+  ASSERT_EQ(page1.status, 200);
+  ASSERT_EQ(page1.Json()["items"].size(), 1u);
+  std::string cursor = page1.Json()["next_cursor"];
+  Reply page2 = Call("GET",
+                     "/api/v1/folders/" + id_of(docs) +
+                         "/children?sort=name&limit=1&cursor=" + cursor,
+                     a);
+  ASSERT_EQ(page2.status, 200);
+  EXPECT_EQ(page2.Json()["items"][0]["name"], "e.bin");
+  EXPECT_EQ(Call("GET", "/api/v1/nodes/" + fid, a).Json()["node"]["size"],
+            70000);
+  EXPECT_EQ(Call("PATCH", "/api/v1/nodes/" + fid, a,
+                 R"({"name":"x'); DROP TABLE users; --"})")
+                .Json()["node"]["name"],
+            "x'); DROP TABLE users; --");
+  EXPECT_EQ(Call("PATCH", "/api/v1/nodes/" + fid, a,
+                 "{\"parent\":" + id_of(sub) + "}")
+                .Json()["node"]["parent"],
+            std::stoll(id_of(sub)));
+  Reply copy =
+      Call("POST", "/api/v1/nodes/" + fid + "/copy", a, R"({"parent":0})");
+  ASSERT_EQ(copy.status, 201) << copy.body;
+  EXPECT_EQ(Call("GET", "/api/v1/search?q=DROP", a).Json()["items"].size(), 2u);
+  // Trash: delete, list, restore, purge, empty.
+  EXPECT_EQ(Call("DELETE", "/api/v1/nodes/" + id_of(copy), a).status, 204);
+  EXPECT_EQ(Call("GET", "/api/v1/trash", a).Json()["items"].size(), 1u);
+  EXPECT_EQ(Call("POST", "/api/v1/trash/" + id_of(copy) + "/restore", a).status,
+            200);
+  EXPECT_EQ(Call("DELETE", "/api/v1/nodes/" + id_of(copy), a).status, 204);
+  EXPECT_EQ(Call("DELETE", "/api/v1/trash/" + id_of(copy), a).status, 204);
+  EXPECT_EQ(Call("DELETE", "/api/v1/nodes/" + id_of(sub), a).status, 204);
+  EXPECT_EQ(Call("POST", "/api/v1/trash/" + id_of(sub) + "/restore", a).status,
+            200);
+  // Download: a signed URL, counted.
+  Reply dl = Call("GET", "/api/v1/nodes/" + fid + "/download", a);
+  ASSERT_EQ(dl.status, 200);
+  EXPECT_TRUE(Curl(dl.Json()["url"], "").body == data);
+  // Instant upload: bob proves he holds the bytes.
+  std::string sha = SessionToken::Sha256Hex(data);
+  Reply ch =
+      Call("POST", "/api/v1/files/instant/challenge", b,
+           json({{"sha256", sha}, {"size", data.size()}, {"name", "mine.bin"}})
+               .dump());
+  ASSERT_EQ(ch.status, 201) << ch.body;
+  json c = ch.Json();
+  std::string range =
+      data.substr(c["offset"].get<int64_t>(), c["length"].get<int64_t>());
+  Reply inst = Call(
+      "POST", "/api/v1/files/instant", b,
+      json({{"challenge", c["challenge"]},
+            {"answer",
+             SessionToken::Sha256Hex(c["nonce"].get<std::string>() + range)}})
+          .dump());
+  ASSERT_EQ(inst.status, 201) << inst.body;
+  // Shares: create (password), list, public info, open, download, save,
+  // square, revoke.
+  Reply sh = Call("POST", "/api/v1/shares", a,
+                  "{\"node\":" + fid + ",\"password\":\"8e3k\"}");
+  ASSERT_EQ(sh.status, 201) << sh.body;
+  std::string code = sh.Json()["share"]["code"];
+  EXPECT_EQ(Call("GET", "/api/v1/shares", a).Json()["items"].size(), 1u);
+  EXPECT_EQ(Call("GET", "/api/v1/s/" + code).status, 200);
+  EXPECT_EQ(
+      Call("POST", "/api/v1/s/" + code + "/open", "", R"({"password":"nope"})")
+          .status,
+      403);
+  EXPECT_EQ(
+      Call("POST", "/api/v1/s/" + code + "/open", "", R"({"password":"8e3k"})")
+          .status,
+      200);
+  Reply sdl = Call("POST", "/api/v1/s/" + code + "/download", "",
+                   R"({"password":"8e3k"})");
+  ASSERT_EQ(sdl.status, 200);
+  EXPECT_TRUE(Curl(sdl.Json()["url"], "").body == data);
+  EXPECT_EQ(Call("POST", "/api/v1/s/" + code + "/save", b,
+                 R"({"password":"8e3k","parent":0})")
+                .status,
+            201);
+  Reply pub = Call("POST", "/api/v1/shares", a,
+                   "{\"node\":" + fid + ",\"public\":true}");
+  ASSERT_EQ(pub.status, 201);
+  Call("POST", "/api/v1/s/" + pub.Json()["share"]["code"].get<std::string>() +
+                   "/download");
+  Reply square = Call("GET", "/api/v1/square");
+  ASSERT_EQ(square.status, 200);
+  ASSERT_EQ(square.Json()["items"].size(), 1u);
+  EXPECT_EQ(square.Json()["items"][0]["downloads"], 1);
+  EXPECT_EQ(Call("DELETE", "/api/v1/shares/" + code, a).status, 204);
+  EXPECT_EQ(Call("GET", "/api/v1/s/" + code).status, 404);
+  // tus: OPTIONS, create, HEAD, PATCH, terminate.
+  std::string tus = " -H 'Tus-Resumable: 1.0.0'";
+  EXPECT_EQ(Call("OPTIONS", "/api/v1/uploads", "", "", tus).status, 204);
+  std::string hdrs = cluster_.dir() + "/tus2.headers";
+  std::string cmd = fmt::format(
+      "curl -s -o /dev/null -D {} -X POST -H {} {} -H 'Upload-Length: 5' -H "
+      "'Upload-Metadata: filename dC50eHQ=' http://127.0.0.1:{}/api/v1/uploads",
+      hdrs, Shell("Authorization: Bearer " + a), tus, web_port_);
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  std::string h = ReadAll(hdrs);
+  size_t loc = h.find("Location: ");
+  ASSERT_NE(loc, std::string::npos) << h;
+  std::string where = h.substr(loc + 10, h.find('\r', loc) - loc - 10);
+  EXPECT_EQ(Call("HEAD", where, a, "", tus).status, 200);
+  std::string part = cluster_.dir() + "/five";
+  std::ofstream(part) << "hello";
+  Reply p = Curl(fmt::format("http://127.0.0.1:{}{}", web_port_, where),
+                 "-X PATCH -H " + Shell("Authorization: Bearer " + a) + tus +
+                     " -H 'Upload-Offset: 0' -H 'Content-Type: "
+                     "application/offset+octet-stream' --data-binary @" +
+                     part);
+  EXPECT_EQ(p.status, 204);
+  EXPECT_EQ(Call("DELETE", where, a, "", tus).status, 204);
+  EXPECT_EQ(Call("HEAD", where, a, "", tus).status, 404);
+  // Empty trash, metrics, password change, logout.
+  EXPECT_EQ(Call("DELETE", "/api/v1/trash", a).status, 204);
+  EXPECT_EQ(
+      Curl(fmt::format("http://127.0.0.1:{}/metrics", web_port_), "").status,
+      200);
+  EXPECT_EQ(
+      Call("POST", "/api/v1/auth/password", a,
+           R"({"old_password":"secret-alice","new_password":"another-one"})")
+          .status,
+      204);
+  EXPECT_EQ(Call("POST", "/api/v1/auth/logout", a).status, 204);
+  EXPECT_EQ(Call("GET", "/api/v1/me", a).status, 401);
+}
+
+// 50 simultaneous uploads of the same content through nginx: one stored
+// blob; and a quota is never exceeded by simultaneous uploads.
+TEST_P(WebStack, ConcurrentUploadsOneBlobAndQuotaHolds) {
+  std::string a = SignIn("alice");
+  std::string file = WriteRandom("same.bin", 300000, 9);
+  std::string script = cluster_.dir() + "/up50.sh";
+  std::ofstream(script) << fmt::format(
+      // The placeholder is '@@': base64url tokens never contain '@'.
+      "seq 50 | xargs -P 50 -I @@ curl -s -o {0}/up50.@@ -w "
+      "'%{{http_code}}\\n' -X POST -H 'Authorization: Bearer {1}' "
+      "--data-binary @{2} 'http://127.0.0.1:{3}/api/v1/files?name=copy-@@.bin' "
+      "> {0}/up50.codes",
+      cluster_.dir(), a, file, web_port_);
+  ASSERT_EQ(std::system(("bash " + script).c_str()), 0);
+  std::string codes = ReadAll(cluster_.dir() + "/up50.codes");
+  EXPECT_EQ(std::count(codes.begin(), codes.end(), '\n'), 50);
+  EXPECT_EQ(codes.find_first_not_of("201\n"), std::string::npos) << codes;
+  int fresh = 0;
+  std::set<std::string> shas;
+  for (int i = 1; i <= 50; ++i) {
+    json r = json::parse(ReadAll(fmt::format("{}/up50.{}", cluster_.dir(), i)),
+                         nullptr, false);
+    if (r.is_discarded()) continue;
+    if (!r["deduplicated"].get<bool>()) ++fresh;
+    shas.insert(r["node"]["sha256"].get<std::string>());
+  }
+  EXPECT_EQ(fresh, 1) << "one upload stored the content, 49 were deduplicated";
+  EXPECT_EQ(shas.size(), 1u);
+  EXPECT_EQ(Call("GET", "/api/v1/me", a).Json()["user"]["used_bytes"],
+            50 * 300000);
+  // Quota (64M here): 40 simultaneous 2 MB uploads of distinct content
+  // into 64M - 15M = 49M of room: at most 24 fit, and never more.
+  std::string bob = SignIn("bob");
+  Reply big =
+      UploadFile(bob, WriteRandom("base.bin", 15 << 20, 1), "name=base.bin");
+  ASSERT_EQ(big.status, 201);
+  std::ofstream(script) << fmt::format(
+      "for i in $(seq 40); do head -c 2097152 /dev/urandom > {0}/q.$i; "
+      "done; seq 40 | xargs -P 40 -I @@ curl -s -w "
+      "'%{{http_code}}\\n' -X POST -H 'Authorization: Bearer {1}' "
+      "--data-binary @{0}/q.@@ 'http://127.0.0.1:{2}/api/v1/files?name=q-@@' "
+      "-o {0}/q.out.@@ > {0}/q.codes",
+      cluster_.dir(), bob, web_port_);
+  ASSERT_EQ(std::system(("bash " + script).c_str()), 0);
+  codes = ReadAll(cluster_.dir() + "/q.codes");
+  size_t ok = 0, full = 0;
+  for (size_t p = 0; (p = codes.find("201", p)) != std::string::npos; ++p) ++ok;
+  for (size_t p = 0; (p = codes.find("507", p)) != std::string::npos; ++p) {
+    ++full;
+  }
+  EXPECT_EQ(ok + full, 40u)
+      << codes << ReadAll(cluster_.dir() + "/q.out.1")
+      << ReadAll(cluster_.dir() + "/web/logs/nimbus-web.log");
+  EXPECT_LE(ok, 24u);
+  EXPECT_GE(ok, 1u);
+  int64_t used = Call("GET", "/api/v1/me", bob).Json()["user"]["used_bytes"];
+  EXPECT_EQ(used, (15 << 20) + static_cast<int64_t>(ok) * 2097152);
+  EXPECT_LE(used, 64 << 20);
+  std::printf(
+      "concurrency: 50 same-content uploads -> 1 blob; quota: %zu of "
+      "40 uploads fit, %zu refused, used %lld of %d bytes\n",
+      ok, full, static_cast<long long>(used), 64 << 20);
 }
 
 INSTANTIATE_TEST_SUITE_P(Databases, WebStack,
