@@ -21,8 +21,8 @@ step "debug build, unit + system tests"
 cmake --preset debug >/dev/null
 cmake --build --preset debug
 ctest --preset debug -j "$JOBS"
-echo "fault scenarios and durability (from the test output):"
-grep -hE '^(join: |.*acked [0-9]+.*lost [0-9]+)' \
+echo "fault scenarios, durability, resumable uploads, concurrency (from the test output):"
+grep -hE '^(join: |tus: |concurrency: |.*acked [0-9]+.*lost [0-9]+)' \
   build/debug/Testing/Temporary/LastTest.log || true
 
 step "ASan + UBSan build, unit + system tests"
