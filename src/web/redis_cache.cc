@@ -93,9 +93,19 @@ Result<redisContext*> RedisCache::Take() {
   return c;
 }
 
+void RedisCache::DropIdle() {
+  std::vector<redisContext*> idle;
+  {
+    std::lock_guard lock(mu_);
+    idle.swap(idle_);
+  }
+  for (redisContext* c : idle) redisFree(c);
+}
+
 void RedisCache::Give(redisContext* c, bool healthy) {
   if (!healthy) {
     redisFree(c);
+    DropIdle();
     return;
   }
   std::lock_guard lock(mu_);

@@ -57,6 +57,9 @@ class RedisCache : public Cache {
   Status Transaction(const std::vector<std::vector<std::string>>& commands);
   Result<redisContext*> Take();
   void Give(redisContext* c, bool healthy);
+  // After a connection failure the pooled connections are presumed dead
+  // too (Redis restarted): closed, so each does not fail once in turn.
+  void DropIdle();
 
   const std::string address_;
   const std::string password_;

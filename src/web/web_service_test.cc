@@ -8,10 +8,12 @@
 #include <sodium.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "web/memory_cache.h"
 #include "web/redis_cache.h"
@@ -716,6 +718,8 @@ TEST_F(RedisWebServiceTest, RedisDownServiceRunsFromTheDatabase) {
   // the cache until cache_ttl has passed since the last error.
   ASSERT_TRUE(redis_->Start().ok());
   EXPECT_EQ(Call("GET", "/api/v1/me", bob_).status, 401);
+  // Past the cache's reconnect back-off (100 ms here) and cache_ttl.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
   now_ += 301;
   EXPECT_EQ(Names(alice_), (std::vector<std::string>{"a.txt", "b.txt"}));
   EXPECT_TRUE(service_->cache_stats().trusted);
