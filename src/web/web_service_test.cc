@@ -24,6 +24,7 @@
 namespace nimbus::web {
 namespace {
 
+using http::UrlSigner;
 using nlohmann::json;
 
 class MemoryBlobStore : public BlobStore {
@@ -464,6 +465,54 @@ TEST_F(WebServiceTest, MetricsCountRequestsByRouteAndStatus) {
             std::string::npos);
   EXPECT_NE(m.body.find("nimbus_web_db_connections{state=\"max\"} 4"),
             std::string::npos);
+}
+
+TEST_F(WebServiceTest, SqlInEveryTextFieldIsStoredLiterally) {
+  const std::string evil = "x'); DROP TABLE nodes; -- \" OR 1=1";
+  // Password (any characters) and sign-in with it.
+  json cred = {{"name", "mallory"}, {"password", evil}};
+  ASSERT_EQ(Call("POST", "/api/v1/auth/register", "", cred.dump()).status, 201);
+  HttpResponse login = Call("POST", "/api/v1/auth/login", "", cred.dump());
+  ASSERT_EQ(login.status, 200);
+  std::string t = Body(login)["token"];
+  EXPECT_EQ(
+      Call("POST", "/api/v1/auth/login", "",
+           json({{"name", "mallory"}, {"password", "' OR '1'='1"}}).dump())
+          .status,
+      401);
+  // File name (query string), folder name, rename.
+  HttpResponse up =
+      Call("POST", "/api/v1/files?name=" + UrlSigner::PercentEncode(evil), t,
+           "data");
+  ASSERT_EQ(up.status, 201) << up.body;
+  EXPECT_EQ(Body(up)["node"]["name"], evil);
+  HttpResponse f =
+      Call("POST", "/api/v1/folders", t, json({{"name", evil + "2"}}).dump());
+  ASSERT_EQ(f.status, 201);
+  EXPECT_EQ(Body(f)["node"]["name"], evil + "2");
+  // Search text: matches literally, wildcards included.
+  HttpResponse found = Call(
+      "GET", "/api/v1/search?q=" + UrlSigner::PercentEncode("-- \" OR 1=1"), t);
+  EXPECT_EQ(Body(found)["items"].size(), 2u);
+  EXPECT_EQ(Body(Call("GET", "/api/v1/search?q=%25", t))["items"].size(), 0u);
+  // Share password.
+  HttpResponse sh =
+      Call("POST", "/api/v1/shares", t,
+           json({{"node", Body(up)["node"]["id"]}, {"password", "' OR '1'='1"}})
+               .dump());
+  ASSERT_EQ(sh.status, 201) << sh.body;
+  std::string code = Body(sh)["share"]["code"];
+  EXPECT_EQ(Call("POST", "/api/v1/s/" + code + "/open", "",
+                 R"({"password":"' OR 1=1 --"})")
+                .status,
+            403);
+  EXPECT_EQ(Call("POST", "/api/v1/s/" + code + "/open", "",
+                 json({{"password", "' OR '1'='1"}}).dump())
+                .status,
+            200);
+  // Everyone else's data is still there.
+  EXPECT_EQ(Call("GET", "/api/v1/me", alice_).status, 200);
+  EXPECT_EQ(Call("GET", "/api/v1/folders/root/children", t).status, 200);
 }
 
 TEST_F(WebServiceTest, InstantUploadNeedsProofOfPossession) {
