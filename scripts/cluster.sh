@@ -147,15 +147,15 @@ start_nginx() {
 start_mariadb_redis() {
   local d="$RUN/mariadb" r="$RUN/redis" user=""
   [ "$(id -u)" = 0 ] && user=--user=root
-  mkdir -p "$d" "$r" "$RUN/conf"
+  mkdir -p "$d/tmp" "$r" "$RUN/conf"
   [ -f "$RUN/conf/mariadb.password" ] ||
     (umask 077 && openssl rand -hex 16 >"$RUN/conf/mariadb.password")
   if ! pid_alive "$d/mysqld.pid"; then
     if [ ! -d "$d/data/mysql" ]; then
-      mariadb-install-db --no-defaults --datadir="$d/data" $user \
+      mariadb-install-db --no-defaults --datadir="$d/data" --tmpdir="$d/tmp" $user \
         --auth-root-authentication-method=normal --skip-test-db >"$d/install.log" 2>&1
     fi
-    nohup mariadbd --no-defaults --datadir="$d/data" --socket="$d/mysqld.sock" \
+    nohup mariadbd --no-defaults --datadir="$d/data" --tmpdir="$d/tmp" --socket="$d/mysqld.sock" \
       --skip-networking --pid-file="$d/mysqld.pid" --log-error="$d/error.log" \
       --innodb-buffer-pool-size=64M $user >/dev/null 2>&1 &
   fi

@@ -47,22 +47,30 @@ Status MariadbTestServer::Start() {
   }
   dir_ = fmt::format("/tmp/nimbus-mariadb-{}", ::getpid());
   std::filesystem::remove_all(dir_);
-  std::filesystem::create_directories(dir_);
+  // A private tmpdir: two bootstraps sharing /tmp collide on their
+  // temporary tables (ctest runs test processes in parallel).
+  std::filesystem::create_directories(dir_ + "/tmp");
   std::string user = ::geteuid() == 0 ? "--user=root" : "";
   std::string cmd = fmt::format(
-      "mariadb-install-db --no-defaults --datadir={0}/data {1} "
-      "--auth-root-authentication-method=normal --skip-test-db "
+      "mariadb-install-db --no-defaults --datadir={0}/data --tmpdir={0}/tmp "
+      "{1} --auth-root-authentication-method=normal --skip-test-db "
       ">{0}/install.log 2>&1",
       dir_, user);
   if (std::system(cmd.c_str()) != 0) {
-    return Status::IOError("mariadb-install-db failed; see " + dir_ +
-                           "/install.log");
+    std::string log;
+    std::ifstream in(dir_ + "/install.log");
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.find("ERROR") != std::string::npos) log += line + "; ";
+    }
+    return Status::IOError("mariadb-install-db failed: " + log);
   }
   socket_ = dir_ + "/mysqld.sock";
   std::vector<std::string> args = {
       "mariadbd",
       "--no-defaults",
       "--datadir=" + dir_ + "/data",
+      "--tmpdir=" + dir_ + "/tmp",
       "--socket=" + socket_,
       "--skip-networking",
       "--innodb-buffer-pool-size=32M",
