@@ -8,7 +8,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 JOBS=${NIMBUS_TEST_JOBS:-2}
 
-step() { printf '\n==== %s ====\n' "$*"; }
+START=$SECONDS
+step() { printf '\n==== %s  [%s, +%d s] ====\n' "$*" "$(date +%T)" $((SECONDS - START)); }
 
 step "dependencies"
 scripts/install-deps.sh
@@ -29,7 +30,8 @@ step "ASan + UBSan build, unit + system tests"
 cmake --preset asan >/dev/null
 cmake --build --preset asan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  NIMBUS_BIG_FILE_MB=${NIMBUS_ASAN_BIG_FILE_MB:-256} ctest --preset asan -j "$JOBS"
+  NIMBUS_BIG_FILE_MB=${NIMBUS_ASAN_BIG_FILE_MB:-256} \
+  NIMBUS_JOIN_FILES=${NIMBUS_ASAN_JOIN_FILES:-2000} ctest --preset asan -j "$JOBS"
 
 step "libFuzzer: protocol decoders for ${NIMBUS_FUZZ_SECONDS:-60} s"
 cmake --preset fuzz >/dev/null
