@@ -19,6 +19,9 @@ PACKAGES=(
   mariadb-server redis-server
   # HTTP load generator for the nimbus-web figures (bench/web/run.sh)
   wrk
+  # nimbus-desktop (Qt 6 Widgets, translations) and its offscreen/Xvfb runs
+  qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev
+  xvfb xauth fonts-dejavu-core
 )
 
 missing=()

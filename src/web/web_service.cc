@@ -1052,7 +1052,12 @@ HttpResponse WebService::ListShares(HttpRequest&, const Caller& c) {
   Result<std::vector<Share>> rows = repo_->ListShares(c.user_id);
   if (!rows.ok()) return HttpResponse::FromStatus(rows.status());
   json items = json::array();
-  for (const Share& s : *rows) items.push_back(ShareJson(s, true));
+  for (const Share& s : *rows) {
+    // The owner may see which of their files each share names.
+    json j = ShareJson(s, true);
+    j["node"] = s.node.id;
+    items.push_back(std::move(j));
+  }
   return HttpResponse::Json(200, {{"items", items}});
 }
 

@@ -536,7 +536,9 @@ TEST_P(WebStack, EveryEndpointThroughNginx) {
                   "{\"node\":" + fid + ",\"password\":\"8e3k\"}");
   ASSERT_EQ(sh.status, 201) << sh.body;
   std::string code = sh.Json()["share"]["code"];
-  EXPECT_EQ(Call("GET", "/api/v1/shares", a).Json()["items"].size(), 1u);
+  json mine = Call("GET", "/api/v1/shares", a).Json();
+  ASSERT_EQ(mine["items"].size(), 1u);
+  EXPECT_EQ(std::to_string(mine["items"][0].value("node", int64_t{0})), fid);
   EXPECT_EQ(Call("GET", "/api/v1/s/" + code).status, 200);
   EXPECT_EQ(
       Call("POST", "/api/v1/s/" + code + "/open", "", R"({"password":"nope"})")
