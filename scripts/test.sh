@@ -23,7 +23,7 @@ cmake --preset debug >/dev/null
 cmake --build --preset debug
 ctest --preset debug -j "$JOBS"
 echo "fault scenarios, durability, resumable uploads, concurrency (from the test output):"
-grep -hE '^(join: |tus: |concurrency: |.*acked [0-9]+.*lost [0-9]+)' \
+grep -hE '^(join: |tus: |concurrency: |desktop: |.*acked [0-9]+.*lost [0-9]+)' \
   build/debug/Testing/Temporary/LastTest.log || true
 
 step "ASan + UBSan build, unit + system tests"
@@ -31,7 +31,8 @@ cmake --preset asan >/dev/null
 cmake --build --preset asan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   NIMBUS_BIG_FILE_MB=${NIMBUS_ASAN_BIG_FILE_MB:-256} \
-  NIMBUS_JOIN_FILES=${NIMBUS_ASAN_JOIN_FILES:-2000} ctest --preset asan -j "$JOBS"
+  NIMBUS_JOIN_FILES=${NIMBUS_ASAN_JOIN_FILES:-2000} \
+  NIMBUS_DESKTOP_E2E_MB=${NIMBUS_ASAN_DESKTOP_MB:-64} ctest --preset asan -j "$JOBS"
 
 step "libFuzzer: protocol decoders for ${NIMBUS_FUZZ_SECONDS:-60} s"
 cmake --preset fuzz >/dev/null

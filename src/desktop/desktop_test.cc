@@ -279,6 +279,27 @@ class DesktopTest : public QObject {
     QVERIFY(!QFile::exists(dir.filePath("e.bin")));
   }
 
+  void FolderDownloadMirrorsTheTree() {
+    QTemporaryDir dir;
+    FakeTusServer server;
+    server.folder_size = 3;  // every folder lists files 1..3, of 0..2 bytes
+    for (qint64 n = 1; n <= 3; ++n)
+      server.files.insert(n, RandomBytes(n - 1, n));
+    auto q = NewQueue(&server, dir.filePath("q.json"));
+    Snapshots snap(q.get());
+    q->AddDownloadFolder(9, "album", dir.path());
+    QTRY_VERIFY(
+        snap.items.size() == 3 &&
+        std::all_of(snap.items.begin(), snap.items.end(),
+                    [](const TransferItem& t) { return t.finished(); }));
+    for (qint64 n = 1; n <= 3; ++n) {
+      QFile f(dir.filePath(
+          QString("album/file-%1.txt").arg(n - 1, 5, 10, QChar('0'))));
+      QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(f.fileName()));
+      QCOMPARE(f.readAll(), server.files.value(n));
+    }
+  }
+
   void FileModelPagesThroughTenThousandFiles() {
     FakeTusServer server;
     server.folder_size = 10'000;

@@ -104,9 +104,9 @@ void FileTableModel::FetchPage() {
       [this, gen](const ApiResult& r) {
         if (gen != generation_) return;
         loading_ = false;
-        Q_EMIT LoadingChanged(false);
         if (!r.ok()) {
           has_more_ = false;
+          Q_EMIT LoadingChanged(false);
           Q_EMIT Failed(r);
           return;
         }
@@ -119,6 +119,7 @@ void FileTableModel::FetchPage() {
           endInsertRows();
         }
         if (source_ != Source::kFolder) SortLocally();
+        Q_EMIT LoadingChanged(false);
         Q_EMIT PageLoaded(items.size());
       },
       this);

@@ -412,8 +412,11 @@ void MainWindow::BuildUi() {
   statusBar()->addPermanentWidget(activity_);
   statusBar()->addPermanentWidget(usage_);
   connect(files_, &FileTableModel::LoadingChanged, this, [this](bool on) {
-    activity_->setText(on ? tr("Loading…")
-                          : tr("%n item(s)", nullptr, files_->rowCount()));
+    if (on) activity_->setText(tr("Loading…"));
+  });
+  connect(files_, &FileTableModel::PageLoaded, this, [this] {
+    QString more = files_->canFetchMore({}) ? "+" : "";
+    activity_->setText(tr("%n item(s)", nullptr, files_->rowCount()) + more);
   });
   connect(transfer_model_, &QAbstractItemModel::dataChanged, this,
           &MainWindow::UpdateActions);
@@ -527,6 +530,7 @@ void MainWindow::RefreshMe() {
 void MainWindow::RefreshShares() { my_shares_->Reload(); }
 
 void MainWindow::ShowPage(Page page) {
+  if (api_.token().isEmpty()) return;  // not signed in yet
   page_ = page;
   switch (page) {
     case Page::kFiles:
@@ -554,6 +558,7 @@ void MainWindow::ShowPage(Page page) {
 }
 
 void MainWindow::OpenFolder(qint64 id, const QString& name) {
+  if (api_.token().isEmpty()) return;  // not signed in yet
   if (page_ != Page::kFiles) ShowPage(Page::kFiles);
   int at = -1;
   for (int i = 0; i < path_.size(); ++i) {
@@ -696,11 +701,9 @@ void MainWindow::DownloadSelected() {
   QString dir = DownloadDir();
   for (const QJsonObject& n : SelectedNodes()) {
     if (n.value("type").toString() == "folder") {
-      statusBar()->showMessage(
-          tr("Folders are downloaded file by file: open “%1” and select its "
-             "files.")
-              .arg(n.value("name").toString()),
-          10000);
+      qint64 id = n.value("id").toInteger();
+      QString name = n.value("name").toString();
+      OnQueue([=](TransferQueue* q) { q->AddDownloadFolder(id, name, dir); });
       continue;
     }
     qint64 id = n.value("id").toInteger();

@@ -7,6 +7,7 @@
 #include <QItemSelectionModel>
 #include <QPushButton>
 #include <QRandomGenerator>
+#include <QSplitter>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QThread>
@@ -77,11 +78,13 @@ int ScreenshotTour::Run(MainWindow* w, const QString& server,
     std::fprintf(stderr, "sign-in failed: %s\n", qPrintable(r.PlainWords()));
     return 2;
   }
-  w->StartSession(server, user, r.json.value("token").toString().toLatin1());
+  QByteArray token = r.json.value("token").toString().toLatin1();
+  api->SetToken(token);
   for (const char* name : {"Photos", "Documents", "Videos"}) {
     Call(api, "POST", "/api/v1/folders",
          QJsonObject{{"parent", 0}, {"name", name}}, &r);
   }
+  w->StartSession(server, user, token);
   QTemporaryDir tmp;
   QStringList small;
   const char* names[] = {"quarterly-report.pdf", "holiday.jpg", "notes.txt",
@@ -92,8 +95,11 @@ int ScreenshotTour::Run(MainWindow* w, const QString& server,
     WriteRandom(p, sizes[i]);
     small.append(p);
   }
-  w->resize(1280, 800);
+  w->resize(1280, 860);
   w->show();
+  for (QSplitter* split : w->findChildren<QSplitter*>()) {
+    if (split->orientation() == Qt::Vertical) split->setSizes({480, 300});
+  }
   w->UploadPaths(small);
   if (!WaitFor([&] { return w->files()->rowCount() >= 8; }, 60000)) {
     std::fprintf(stderr, "the uploads did not show up\n");
@@ -102,8 +108,8 @@ int ScreenshotTour::Run(MainWindow* w, const QString& server,
   // Two big transfers to show the queue moving: one paused part way.
   QString big1 = tmp.filePath("conference-talk.mp4");
   QString big2 = tmp.filePath("backup-2026-11.tar");
-  WriteRandom(big1, 400ll << 20);
-  WriteRandom(big2, 300ll << 20);
+  WriteRandom(big1, 300ll << 20);
+  WriteRandom(big2, 200ll << 20);
   w->UploadPaths({big1, big2});
   WaitFor(
       [&] {

@@ -88,7 +88,7 @@ ShareDialog::ShareDialog(ApiClient* api, qint64 node, const QString& name,
   });
   connect(use_password_, &QCheckBox::toggled, password_,
           &QLineEdit::setEnabled);
-  setMinimumWidth(480);
+  setMinimumWidth(640);
 }
 
 QString ShareDialog::ShareUrl() const {

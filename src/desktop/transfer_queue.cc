@@ -9,6 +9,7 @@
 #include <QSaveFile>
 
 #include "desktop/download_job.h"
+#include "desktop/folder_download.h"
 #include "desktop/folder_upload.h"
 #include "desktop/upload_job.h"
 
@@ -157,6 +158,26 @@ qint64 TransferQueue::AddDownload(qint64 node, const QString& name, qint64 size,
   }
   t.local_path = DownloadJob::FreePath(path);
   return Add(std::move(t));
+}
+
+void TransferQueue::AddDownloadFolder(qint64 id, const QString& name,
+                                      const QString& dest_dir) {
+  auto* f = new FolderDownload(api_.get(), id, name, dest_dir, this);
+  connect(f, &FolderDownload::FileFound, this,
+          [this](qint64 node, const QString& file, qint64 size,
+                 const QString& sha256, const QString& dir) {
+            AddDownload(node, file, size, sha256, dir);
+          });
+  connect(f, &FolderDownload::Finished, f, &QObject::deleteLater);
+  connect(
+      f, &FolderDownload::Failed, this,
+      [this, f, name](const TransferError& e) {
+        Q_EMIT Notice(
+            tr("Downloading the folder %1 stopped: %2").arg(name, e.message));
+        if (e.session_expired) Q_EMIT SessionExpired();
+        f->deleteLater();
+      });
+  f->Start();
 }
 
 qint64 TransferQueue::AddDownloadFromUrl(const QString& url, qint64 expires,

@@ -52,6 +52,9 @@ class TransferQueue : public QObject {
   // The file goes to `dest_dir`/`name` (or "name (2)" when that is taken).
   qint64 AddDownload(qint64 node, const QString& name, qint64 size,
                      const QString& sha256, const QString& dest_dir);
+  // Every file under the drive folder `id`, into `dest_dir`/`name`/...
+  void AddDownloadFolder(qint64 id, const QString& name,
+                         const QString& dest_dir);
   // A file of someone's share: `url` is the signed URL the share handed out.
   qint64 AddDownloadFromUrl(const QString& url, qint64 expires,
                             const QString& name, qint64 size,

@@ -21,6 +21,7 @@
 #include "test_cluster.h"
 #include "web/mariadb_test_server.h"
 #include "web/session_token.h"
+#include "web_stack.h"
 
 extern char** environ;
 
@@ -30,232 +31,14 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-std::string Shell(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-struct Reply {
-  int status = 0;
-  std::string body;
-  json Json() const { return json::parse(body, nullptr, false); }
-};
-
-class WebStack : public ::testing::TestWithParam<std::string> {
+class WebStackTest : public ::testing::TestWithParam<std::string>,
+                     protected WebStack {
  protected:
-  void SetUp() override {
-    ASSERT_EQ(std::system("command -v nginx >/dev/null && command -v curl "
-                          ">/dev/null"),
-              0)
-        << "nginx and curl are required (scripts/install-deps.sh)";
-    cluster_.StartTracker();
-    uint16_t port = TestCluster::SharedPort();
-    cluster_.AddStorage("group1", fmt::format("port = {}\n", port));
-    cluster_.WaitActive(1);
-    std::set<uint16_t> used{port};
-    auto fresh = [&] {
-      uint16_t p;
-      do p = TestCluster::SharedPort();
-      while (!used.insert(p).second);
-      return p;
-    };
-    http_port_ = fresh();
-    front_port_ = fresh();
-    web_port_ = fresh();
-    fcgi_port_ = fresh();
-    dir_ = cluster_.dir() + "/nginx";
-    fs::create_directories(dir_ + "/logs");
-    fs::create_directories(dir_ + "/tmp");
-    secret_file_ = cluster_.dir() + "/http.secret";
-    std::string out;
-    ASSERT_EQ(Cli(fmt::format("deploy nginx secret --secret-file {} -o "
-                              "{}/secret.conf",
-                              secret_file_, dir_)),
-              0);
-    ASSERT_EQ(Cli(fmt::format("deploy nginx storage --port {} "
-                              "--secret-include {}/secret.conf "
-                              "--storage-conf {}/storage0.conf -o "
-                              "{}/storage-hosts.conf",
-                              http_port_, dir_, cluster_.dir(), dir_)),
-              0);
-    ASSERT_EQ(Cli(fmt::format("deploy nginx front --listen 127.0.0.1:{} "
-                              "--member group1=127.0.0.1:{} "
-                              "--secret-include {}/secret.conf -o "
-                              "{}/front.conf",
-                              front_port_, http_port_, dir_, dir_)),
-              0);
-    ASSERT_EQ(Cli(fmt::format("deploy nginx web --listen 127.0.0.1:{} "
-                              "--fastcgi 127.0.0.1:{} -o {}/web.conf",
-                              web_port_, fcgi_port_, dir_)),
-              0);
-    ASSERT_EQ(Cli(fmt::format("deploy nginx main --prefix {0} --include "
-                              "{0}/storage-hosts.conf --include "
-                              "{0}/front.conf --include {0}/web.conf -o "
-                              "{0}/nginx.conf",
-                              dir_)),
-              0);
-    std::string as_user;
-    if (::geteuid() == 0) {
-      fs::permissions(cluster_.dir(), fs::perms(0755));
-      ASSERT_EQ(std::system(("chown -R nobody:nogroup " + dir_).c_str()), 0);
-      as_user = "setpriv --reuid=nobody --regid=nogroup --clear-groups ";
-    }
-    std::string cmd =
-        fmt::format("{0}nginx -p {1} -c {1}/nginx.conf -e {1}/logs/error.log",
-                    as_user, dir_);
-    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd << "\n"
-                                           << ReadAll(dir_ + "/logs/error.log");
-    nginx_started_ = true;
-
-    std::ofstream(cluster_.dir() + "/client.conf") << fmt::format(
-        "tracker_server = 127.0.0.1:{}\n", cluster_.tracker_port());
-    fs::create_directories(cluster_.dir() + "/web");
-    std::string database = "sqlite:nimbus-web.db";
-    if (GetParam() == "mysql") {
-      auto server = web::MariadbTestServer::Get();
-      ASSERT_TRUE(server.ok()) << server.status().ToString();
-      auto db = (*server)->NewDatabase();
-      ASSERT_TRUE(db.ok()) << db.status().ToString();
-      database = *db;
-    }
-    std::ofstream(cluster_.dir() + "/web.conf")
-        << fmt::format("database = {}\n", database)
-        << fmt::format(
-               "listen = 127.0.0.1:{}\nworkers = 4\nbase_path = {}/web\n"
-               "client_conf = {}/client.conf\nhttp_url_base = "
-               "http://127.0.0.1:{}\nhttp_secret_file = {}\ndefault_quota = "
-               "64M\n"
-               "max_upload_size = 64M\nupload_lease = 5s\nlog_level = info\n"
-               // Cheap password hashing: the tests sign in often, under ASan.
-               "argon2_ops = 1\nargon2_memory = 1M\n",
-               fcgi_port_, cluster_.dir(), cluster_.dir(), front_port_,
-               secret_file_);
-    StartWeb();
-  }
-
-  void TearDown() override {
-    StopWeb(SIGTERM);
-    if (nginx_started_) {
-      std::string pid = ReadAll(dir_ + "/nginx.pid");
-      if (!pid.empty()) {
-        pid_t p = std::stoi(pid);
-        ::kill(p, SIGQUIT);
-        for (int i = 0; i < 100 && ::kill(p, 0) == 0; ++i) {
-          std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-        ::kill(p, SIGKILL);
-      }
-    }
-  }
-
-  void StartWeb() {
-    std::string conf = cluster_.dir() + "/web.conf";
-    std::vector<std::string> args{NIMBUS_WEB_BIN, conf};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ASSERT_EQ(posix_spawn(&web_pid_, NIMBUS_WEB_BIN, nullptr, nullptr,
-                          argv.data(), environ),
-              0);
-    // Ready when nginx gets an answer from it (401 for /me without token).
-    for (int i = 0; i < 200; ++i) {
-      if (Call("GET", "/api/v1/me").status == 401) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    FAIL() << "nimbus-web did not come up\n"
-           << ReadAll(cluster_.dir() + "/web/logs/nimbus-web.log");
-  }
-
-  void StopWeb(int sig) {
-    if (web_pid_ <= 0) return;
-    ::kill(web_pid_, sig);
-    int st = 0;
-    ::waitpid(web_pid_, &st, 0);
-    if (sig == SIGTERM) {
-      EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0)
-          << ReadAll(cluster_.dir() + "/web/logs/nimbus-web.log");
-    }
-    web_pid_ = -1;
-  }
-
-  int Cli(const std::string& args) {
-    std::string out;
-    return cluster_.RunCli(args, &out);
-  }
-
-  // curl against the web nginx; `extra` are more curl options.
-  Reply Curl(const std::string& url, const std::string& extra) {
-    std::string body = cluster_.dir() + "/curl.body";
-    std::string code = cluster_.dir() + "/curl.code";
-    fs::remove(body);
-    std::string cmd = fmt::format(
-        "curl -s --max-time 60 --path-as-is {} -o {} -w '%{{http_code}}' {} "
-        "> {}",
-        extra, body, Shell(url), code);
-    Reply r;
-    if (std::system(cmd.c_str()) != 0 && ReadAll(code).empty()) return r;
-    r.status = std::atoi(ReadAll(code).c_str());
-    r.body = ReadAll(body);
-    return r;
-  }
-
-  Reply Call(const std::string& method, const std::string& target,
-             const std::string& token = "", const std::string& json_body = "",
-             const std::string& more = "") {
-    // curl -X HEAD would wait for a body that never comes.
-    std::string extra =
-        (method == "HEAD" ? std::string("-I") : "-X " + method) + " " + more;
-    if (!token.empty())
-      extra += " -H " + Shell("Authorization: Bearer " + token);
-    if (!json_body.empty()) {
-      std::string f = cluster_.dir() + "/req.json";
-      std::ofstream(f, std::ios::binary) << json_body;
-      extra += " -H 'Content-Type: application/json' --data-binary @" + f;
-    }
-    return Curl(fmt::format("http://127.0.0.1:{}{}", web_port_, target), extra);
-  }
-
-  Reply UploadFile(const std::string& token, const std::string& path,
-                   const std::string& query) {
-    return Curl(
-        fmt::format("http://127.0.0.1:{}/api/v1/files?{}", web_port_, query),
-        "-X POST -H " + Shell("Authorization: Bearer " + token) +
-            " -H 'Content-Type: application/octet-stream' --data-binary @" +
-            path);
-  }
-
-  std::string SignIn(const std::string& name) {
-    json cred = {{"name", name}, {"password", "secret-" + name}};
-    Reply r = Call("POST", "/api/v1/auth/register", "", cred.dump());
-    EXPECT_EQ(r.status, 201) << r.body;
-    r = Call("POST", "/api/v1/auth/login", "", cred.dump());
-    EXPECT_EQ(r.status, 200) << r.body;
-    return r.Json().value("token", "");
-  }
-
-  std::string WriteRandom(const std::string& name, size_t n, uint32_t seed) {
-    std::mt19937 rng(seed);
-    std::string s(n, '\0');
-    for (char& c : s) c = static_cast<char>(rng());
-    std::string path = cluster_.dir() + "/" + name;
-    std::ofstream(path, std::ios::binary) << s;
-    return path;
-  }
-
-  TestCluster cluster_{"web"};
-  uint16_t http_port_ = 0, front_port_ = 0, web_port_ = 0, fcgi_port_ = 0;
-  std::string dir_, secret_file_;
-  bool nginx_started_ = false;
-  pid_t web_pid_ = -1;
+  void SetUp() override { Start(GetParam()); }
+  void TearDown() override { Stop(); }
 };
 
-TEST_P(WebStack, UploadListDownloadThroughNginxAndTheDfs) {
+TEST_P(WebStackTest, UploadListDownloadThroughNginxAndTheDfs) {
   std::string alice = SignIn("alice");
   ASSERT_FALSE(alice.empty());
   Reply folder =
@@ -320,7 +103,7 @@ TEST_P(WebStack, UploadListDownloadThroughNginxAndTheDfs) {
   EXPECT_EQ(std::system(("promtool check metrics < " + mfile).c_str()), 0);
 }
 
-TEST_P(WebStack, UsersCannotReachEachOthersFilesAndSessionsSurviveRestart) {
+TEST_P(WebStackTest, UsersCannotReachEachOthersFilesAndSessionsSurviveRestart) {
   std::string alice = SignIn("alice");
   std::string bob = SignIn("bob");
   std::string path = WriteRandom("a.txt", 1000, 3);
@@ -357,7 +140,7 @@ TEST_P(WebStack, UsersCannotReachEachOthersFilesAndSessionsSurviveRestart) {
 // tus through nginx: a client killed mid-PATCH, then nimbus-web killed
 // mid-PATCH; each time the upload resumes from the offset HEAD reports, and
 // the finished file is byte-identical.
-TEST_P(WebStack, TusUploadResumesAfterClientAndServerAreKilled) {
+TEST_P(WebStackTest, TusUploadResumesAfterClientAndServerAreKilled) {
   std::string alice = SignIn("alice");
   const size_t kSize = 24 * 1024 * 1024 + 11;
   std::string path = WriteRandom("tus.bin", kSize, 11);
@@ -452,7 +235,7 @@ TEST_P(WebStack, TusUploadResumesAfterClientAndServerAreKilled) {
 
 // Every route of docs/api.md once, through nginx and FastCGI, with the
 // status and the effect checked.
-TEST_P(WebStack, EveryEndpointThroughNginx) {
+TEST_P(WebStackTest, EveryEndpointThroughNginx) {
   using web::SessionToken;
   std::string a = SignIn("alice");
   std::string b = SignIn("bob");
@@ -607,7 +390,7 @@ TEST_P(WebStack, EveryEndpointThroughNginx) {
 
 // 50 simultaneous uploads of the same content through nginx: one stored
 // blob; and a quota is never exceeded by simultaneous uploads.
-TEST_P(WebStack, ConcurrentUploadsOneBlobAndQuotaHolds) {
+TEST_P(WebStackTest, ConcurrentUploadsOneBlobAndQuotaHolds) {
   std::string a = SignIn("alice");
   std::string file = WriteRandom("same.bin", 300000, 9);
   std::string script = cluster_.dir() + "/up50.sh";
@@ -669,7 +452,7 @@ TEST_P(WebStack, ConcurrentUploadsOneBlobAndQuotaHolds) {
       ok, full, static_cast<long long>(used), 64 << 20);
 }
 
-INSTANTIATE_TEST_SUITE_P(Databases, WebStack,
+INSTANTIATE_TEST_SUITE_P(Databases, WebStackTest,
                          ::testing::Values("sqlite", "mysql"),
                          [](const auto& info) { return info.param; });
 
