@@ -6,10 +6,12 @@
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QUrl>
 #include <QVBoxLayout>
 
 namespace nimbus::desktop {
@@ -17,6 +19,8 @@ namespace nimbus::desktop {
 SettingsDialog::SettingsDialog(QSettings* settings, QWidget* parent)
     : QDialog(parent), settings_(settings) {
   setWindowTitle(tr("Settings"));
+  server_ = new QLineEdit(
+      settings->value("server", "http://127.0.0.1:8090").toString(), this);
   parallel_ = new QSpinBox(this);
   parallel_->setRange(1, 16);
   parallel_->setValue(settings->value("transfers/parallel", 3).toInt());
@@ -43,6 +47,7 @@ SettingsDialog::SettingsDialog(QSettings* settings, QWidget* parent)
   dir_row->addWidget(download_dir_);
   dir_row->addWidget(browse);
   auto* form = new QFormLayout;
+  form->addRow(tr("Server (at the next sign-in)"), server_);
   form->addRow(tr("Parallel transfers"), parallel_);
   form->addRow(tr("Download folder"), dir_row);
   form->addRow(tr("Language (after a restart)"), language_);
@@ -56,6 +61,15 @@ SettingsDialog::SettingsDialog(QSettings* settings, QWidget* parent)
 }
 
 void SettingsDialog::accept() {
+  QUrl url(server_->text().trimmed(), QUrl::StrictMode);
+  if (!url.isValid() || (url.scheme() != "http" && url.scheme() != "https") ||
+      url.host().isEmpty()) {
+    QMessageBox::warning(this, tr("Settings"),
+                         tr("Enter the server address, like "
+                            "http://127.0.0.1:8090"));
+    return;
+  }
+  settings_->setValue("server", url.toString());
   settings_->setValue("transfers/parallel", parallel_->value());
   settings_->setValue("transfers/download_dir", download_dir_->text());
   settings_->setValue("ui/language", language_->currentData().toString());

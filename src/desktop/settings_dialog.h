@@ -19,6 +19,7 @@ class SettingsDialog : public QDialog {
 
  private:
   QSettings* settings_;
+  QLineEdit* server_;
   QSpinBox* parallel_;
   QLineEdit* download_dir_;
   QComboBox* language_;

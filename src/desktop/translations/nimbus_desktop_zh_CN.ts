@@ -9,82 +9,83 @@
         <translation>无法连接服务器。请检查网络连接和服务器地址。</translation>
     </message>
     <message>
-        <location filename="../api_result.cc" line="33"/>
+        <location filename="../api_result.cc" line="35"/>
         <source>The server refused the request: %1</source>
         <translation>服务器拒绝了请求：%1</translation>
     </message>
     <message>
-        <location filename="../api_result.cc" line="35"/>
+        <location filename="../api_result.cc" line="39"/>
         <source>Your session has expired. Please sign in again.</source>
         <translation>登录已过期，请重新登录。</translation>
     </message>
     <message>
-        <location filename="../api_result.cc" line="37"/>
+        <location filename="../api_result.cc" line="43"/>
         <source>Wrong password.</source>
         <translation>密码错误。</translation>
     </message>
     <message>
-        <location filename="../api_result.cc" line="39"/>
+        <location filename="../api_result.cc" line="45"/>
         <source>This server does not accept new accounts.</source>
         <translation>此服务器不开放注册。</translation>
     </message>
     <message>
-        <location filename="../api_result.cc" line="41"/>
+        <location filename="../api_result.cc" line="48"/>
         <source>You are not allowed to do that.</source>
         <translation>您没有执行此操作的权限。</translation>
     </message>
     <message>
-        <location filename="../api_result.cc" line="43"/>
+        <location filename="../api_result.cc" line="51"/>
         <source>It no longer exists: it was deleted or moved.</source>
         <translation>该项目已不存在：可能已被删除或移动。</translation>
     </message>
     <message>
-        <location filename="../api_result.cc" line="45"/>
+        <location filename="../api_result.cc" line="54"/>
         <source>An item with that name already exists here.</source>
         <translation>此处已有同名项目。</translation>
     </message>
     <message>
-        <location filename="../api_result.cc" line="47"/>
+        <location filename="../api_result.cc" line="57"/>
         <source>The link has expired or reached its download limit.</source>
         <translation>链接已过期或已达到下载次数上限。</translation>
     </message>
     <message>
-        <location filename="../api_result.cc" line="49"/>
+        <location filename="../api_result.cc" line="60"/>
         <source>The file is larger than this server accepts.</source>
         <translation>文件超过了服务器允许的大小。</translation>
     </message>
     <message>
-        <location filename="../api_result.cc" line="51"/>
+        <location filename="../api_result.cc" line="63"/>
         <source>The server is busy with this transfer; retrying.</source>
         <translation>服务器正在处理此传输，稍后重试。</translation>
     </message>
     <message>
-        <location filename="../api_result.cc" line="55"/>
+        <location filename="../api_result.cc" line="68"/>
         <source>Too many attempts. Please wait a moment.</source>
         <translation>尝试次数过多，请稍候。</translation>
     </message>
     <message>
-        <location filename="../api_result.cc" line="56"/>
+        <location filename="../api_result.cc" line="70"/>
         <source>Too many attempts. Try again in %1 seconds.</source>
         <translation>尝试次数过多，请 %1 秒后再试。</translation>
     </message>
     <message>
-        <location filename="../api_result.cc" line="59"/>
+        <location filename="../api_result.cc" line="76"/>
         <source>The data was damaged on the way; it will be sent again.</source>
         <translation>数据在传输中损坏，将重新发送。</translation>
     </message>
     <message>
-        <location filename="../api_result.cc" line="61"/>
+        <location filename="../api_result.cc" line="80"/>
+        <location filename="../desktop_test.cc" line="374"/>
         <source>Not enough space: this does not fit in your quota.</source>
         <translation>空间不足：超出了您的配额。</translation>
     </message>
     <message>
-        <location filename="../api_result.cc" line="66"/>
+        <location filename="../api_result.cc" line="86"/>
         <source>The server has a problem (error %1). Try again later.</source>
         <translation>服务器出现问题（错误 %1），请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../api_result.cc" line="69"/>
+        <location filename="../api_result.cc" line="91"/>
         <source>Unexpected answer from the server (HTTP %1).</source>
         <translation>服务器返回了意外的响应（HTTP %1）。</translation>
     </message>
@@ -92,33 +93,33 @@
 <context>
     <name>nimbus::desktop::DownloadJob</name>
     <message>
-        <location filename="../download_job.cc" line="66"/>
+        <location filename="../download_job.cc" line="67"/>
         <source>The share&apos;s download link expired; open the share again.</source>
         <translation>分享的下载链接已过期，请重新打开分享。</translation>
     </message>
     <message>
-        <location filename="../download_job.cc" line="91"/>
-        <location filename="../download_job.cc" line="164"/>
+        <location filename="../download_job.cc" line="92"/>
+        <location filename="../download_job.cc" line="167"/>
         <source>Cannot write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
     <message>
-        <location filename="../download_job.cc" line="159"/>
+        <location filename="../download_job.cc" line="163"/>
         <source>The server sent more bytes than the file has.</source>
         <translation>服务器发送的数据超过了文件大小。</translation>
     </message>
     <message>
-        <location filename="../download_job.cc" line="173"/>
+        <location filename="../download_job.cc" line="176"/>
         <source>the download stopped early</source>
         <translation>下载提前中断</translation>
     </message>
     <message>
-        <location filename="../download_job.cc" line="196"/>
+        <location filename="../download_job.cc" line="199"/>
         <source>The downloaded data did not match the file&apos;s checksum; it will be downloaded again.</source>
         <translation>下载的数据与文件校验值不符，将重新下载。</translation>
     </message>
     <message>
-        <location filename="../download_job.cc" line="204"/>
+        <location filename="../download_job.cc" line="207"/>
         <source>Cannot rename %1 to %2.</source>
         <translation>无法将 %1 重命名为 %2。</translation>
     </message>
@@ -126,43 +127,43 @@
 <context>
     <name>nimbus::desktop::FileTableModel</name>
     <message>
-        <location filename="../file_table_model.cc" line="199"/>
+        <location filename="../file_table_model.cc" line="203"/>
         <source>Folder</source>
         <translation>文件夹</translation>
     </message>
     <message>
-        <location filename="../file_table_model.cc" line="205"/>
+        <location filename="../file_table_model.cc" line="209"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../file_table_model.cc" line="238"/>
-        <location filename="../file_table_model.cc" line="258"/>
+        <location filename="../file_table_model.cc" line="243"/>
+        <location filename="../file_table_model.cc" line="264"/>
         <source>Shared</source>
         <translation>已分享</translation>
     </message>
     <message>
-        <location filename="../file_table_model.cc" line="248"/>
+        <location filename="../file_table_model.cc" line="254"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../file_table_model.cc" line="250"/>
+        <location filename="../file_table_model.cc" line="256"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../file_table_model.cc" line="252"/>
+        <location filename="../file_table_model.cc" line="258"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../file_table_model.cc" line="254"/>
+        <location filename="../file_table_model.cc" line="260"/>
         <source>Modified</source>
         <translation>修改时间</translation>
     </message>
     <message>
-        <location filename="../file_table_model.cc" line="256"/>
+        <location filename="../file_table_model.cc" line="262"/>
         <source>Downloads</source>
         <translation>下载次数</translation>
     </message>
@@ -190,12 +191,12 @@
         <translation>%1 不是文件夹。</translation>
     </message>
     <message>
-        <location filename="../folder_upload.cc" line="82"/>
+        <location filename="../folder_upload.cc" line="84"/>
         <source>A file named %1 is in the way of the folder.</source>
         <translation>已存在名为 %1 的文件，无法创建同名文件夹。</translation>
     </message>
     <message>
-        <location filename="../folder_upload.cc" line="90"/>
+        <location filename="../folder_upload.cc" line="92"/>
         <source>The folder %1 could not be created.</source>
         <translation>无法创建文件夹 %1。</translation>
     </message>
@@ -238,37 +239,37 @@
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../login_dialog.cc" line="64"/>
+        <location filename="../login_dialog.cc" line="65"/>
         <source>Enter the server address, like http://127.0.0.1:8090</source>
         <translation>请输入服务器地址，例如 http://127.0.0.1:8090</translation>
     </message>
     <message>
-        <location filename="../login_dialog.cc" line="68"/>
+        <location filename="../login_dialog.cc" line="70"/>
         <source>User names have 3 to 32 letters, digits, &apos;_&apos;, &apos;.&apos; or &apos;-&apos;.</source>
         <translation>用户名为 3 到 32 个字母、数字、“_”、“.”或“-”。</translation>
     </message>
     <message>
-        <location filename="../login_dialog.cc" line="72"/>
+        <location filename="../login_dialog.cc" line="74"/>
         <source>Enter your password.</source>
         <translation>请输入密码。</translation>
     </message>
     <message>
-        <location filename="../login_dialog.cc" line="90"/>
+        <location filename="../login_dialog.cc" line="92"/>
         <source>Wrong user name or password.</source>
         <translation>用户名或密码错误。</translation>
     </message>
     <message>
-        <location filename="../login_dialog.cc" line="106"/>
+        <location filename="../login_dialog.cc" line="108"/>
         <source>Choose a password of at least 8 characters.</source>
         <translation>请设置至少 8 个字符的密码。</translation>
     </message>
     <message>
-        <location filename="../login_dialog.cc" line="117"/>
+        <location filename="../login_dialog.cc" line="119"/>
         <source>That user name is taken.</source>
         <translation>该用户名已被占用。</translation>
     </message>
     <message>
-        <location filename="../login_dialog.cc" line="119"/>
+        <location filename="../login_dialog.cc" line="121"/>
         <source>Not accepted: %1</source>
         <translation>未被接受：%1</translation>
     </message>
@@ -276,350 +277,351 @@
 <context>
     <name>nimbus::desktop::MainWindow</name>
     <message>
-        <location filename="../main_window.cc" line="101"/>
+        <location filename="../main_window.cc" line="102"/>
         <source>Nimbus</source>
         <translation>Nimbus</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="143"/>
+        <location filename="../main_window.cc" line="144"/>
         <source>&amp;Upload files…</source>
         <translation>上传文件(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="145"/>
+        <location filename="../main_window.cc" line="147"/>
         <source>Upload &amp;folder…</source>
         <translation>上传文件夹(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="148"/>
+        <location filename="../main_window.cc" line="149"/>
         <source>&amp;New folder</source>
         <translation>新建文件夹(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="150"/>
+        <location filename="../main_window.cc" line="151"/>
         <source>&amp;Download</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="152"/>
+        <location filename="../main_window.cc" line="153"/>
         <source>&amp;Share…</source>
         <translation>分享(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="154"/>
+        <location filename="../main_window.cc" line="155"/>
         <source>&amp;Rename</source>
         <translation>重命名(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="156"/>
+        <location filename="../main_window.cc" line="157"/>
         <source>&amp;Move to…</source>
         <translation>移动到(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="158"/>
+        <location filename="../main_window.cc" line="159"/>
         <source>De&amp;lete</source>
         <translation>删除(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="160"/>
+        <location filename="../main_window.cc" line="161"/>
         <source>&amp;Restore</source>
         <translation>还原(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="162"/>
+        <location filename="../main_window.cc" line="163"/>
         <source>Delete for &amp;good</source>
         <translation>彻底删除(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="164"/>
+        <location filename="../main_window.cc" line="165"/>
         <source>&amp;Empty trash</source>
         <translation>清空回收站(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="166"/>
+        <location filename="../main_window.cc" line="167"/>
         <source>Re&amp;fresh</source>
         <translation>刷新(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="176"/>
+        <location filename="../main_window.cc" line="177"/>
         <source>&amp;Up</source>
         <translation>上一级(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="186"/>
+        <location filename="../main_window.cc" line="187"/>
         <source>Re&amp;voke</source>
         <translation>取消分享(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="188"/>
+        <location filename="../main_window.cc" line="189"/>
         <source>&amp;Copy link</source>
         <translation>复制链接(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="190"/>
+        <location filename="../main_window.cc" line="191"/>
         <source>Save to &amp;my drive</source>
         <translation>保存到我的网盘(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="192"/>
+        <location filename="../main_window.cc" line="193"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="194"/>
+        <location filename="../main_window.cc" line="195"/>
         <source>Open a share &amp;link…</source>
         <translation>打开分享链接(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="198"/>
+        <location filename="../main_window.cc" line="199"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="206"/>
+        <location filename="../main_window.cc" line="207"/>
         <source>Sign &amp;out</source>
         <translation>退出登录(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="208"/>
+        <location filename="../main_window.cc" line="209"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="221"/>
+        <location filename="../main_window.cc" line="223"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="222"/>
+        <location filename="../main_window.cc" line="225"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="223"/>
+        <location filename="../main_window.cc" line="227"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="224"/>
+        <location filename="../main_window.cc" line="228"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="225"/>
+        <location filename="../main_window.cc" line="230"/>
         <source>Clear finished</source>
         <translation>清除已完成</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="231"/>
+        <location filename="../main_window.cc" line="236"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="235"/>
+        <location filename="../main_window.cc" line="240"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="237"/>
+        <location filename="../main_window.cc" line="242"/>
         <source>&amp;View</source>
         <translation>查看(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="239"/>
+        <location filename="../main_window.cc" line="244"/>
         <source>Files</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="246"/>
+        <location filename="../main_window.cc" line="251"/>
         <source>Search by name (Ctrl+F)</source>
         <translation>按名称搜索 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="258"/>
-        <location filename="../main_window.cc" line="266"/>
-        <location filename="../main_window.cc" line="272"/>
-        <location filename="../main_window.cc" line="452"/>
-        <location filename="../main_window.cc" line="544"/>
-        <location filename="../main_window.cc" line="548"/>
-        <location filename="../main_window.cc" line="631"/>
+        <location filename="../main_window.cc" line="267"/>
+        <location filename="../main_window.cc" line="276"/>
+        <location filename="../main_window.cc" line="285"/>
+        <location filename="../main_window.cc" line="470"/>
+        <location filename="../main_window.cc" line="568"/>
+        <location filename="../main_window.cc" line="572"/>
+        <location filename="../main_window.cc" line="657"/>
         <source>My files</source>
         <translation>我的文件</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="267"/>
+        <location filename="../main_window.cc" line="278"/>
         <source>Trash</source>
         <translation>回收站</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="268"/>
+        <location filename="../main_window.cc" line="280"/>
         <source>My shares</source>
         <translation>我的分享</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="269"/>
+        <location filename="../main_window.cc" line="282"/>
         <source>Share square</source>
         <translation>分享广场</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="380"/>
+        <location filename="../main_window.cc" line="393"/>
         <source>Transfers</source>
         <translation>传输列表</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="402"/>
+        <location filename="../main_window.cc" line="415"/>
         <source>Loading…</source>
         <translation>加载中…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../main_window.cc" line="403"/>
+        <location filename="../main_window.cc" line="419"/>
         <source>%n item(s)</source>
-        <translation><numerusform>%n 项</numerusform></translation>
+        <translation>
+            <numerusform>%n 项</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="442"/>
+        <location filename="../main_window.cc" line="460"/>
         <source>The session will not be remembered: %1</source>
         <translation>无法保存登录状态：%1</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="446"/>
+        <location filename="../main_window.cc" line="464"/>
         <source>Nimbus — %1</source>
         <translation>Nimbus — %1</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="463"/>
+        <location filename="../main_window.cc" line="482"/>
         <source>Your session has expired. Sign in again; your transfers are kept and go on afterwards.</source>
         <translation>登录已过期。请重新登录；传输任务会保留并在登录后继续。</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="468"/>
+        <location filename="../main_window.cc" line="488"/>
         <source>Signed out. Transfers wait until you sign in.</source>
         <translation>已退出登录。传输任务将在您登录后继续。</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="500"/>
+        <location filename="../main_window.cc" line="520"/>
         <source>%1 — %2 of %3 used</source>
         <translation>%1 — 已用 %2 / 共 %3</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="562"/>
+        <location filename="../main_window.cc" line="586"/>
         <source>Trash: items here still count against your quota.</source>
         <translation>回收站：其中的项目仍占用您的配额。</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="566"/>
+        <location filename="../main_window.cc" line="591"/>
         <source>Search results for “%1”</source>
         <translation>“%1”的搜索结果</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="639"/>
+        <location filename="../main_window.cc" line="665"/>
         <source>Upload files</source>
         <translation>上传文件</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="644"/>
+        <location filename="../main_window.cc" line="670"/>
         <source>Upload a folder</source>
         <translation>上传文件夹</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="679"/>
-        <source>Folders are downloaded file by file: open “%1” and select its files.</source>
-        <translation>文件夹需逐个文件下载：请打开“%1”并选择其中的文件。</translation>
-    </message>
-    <message>
-        <location filename="../main_window.cc" line="704"/>
-        <location filename="../main_window.cc" line="705"/>
+        <location filename="../main_window.cc" line="731"/>
+        <location filename="../main_window.cc" line="732"/>
         <source>New folder</source>
         <translation>新建文件夹</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="704"/>
+        <location filename="../main_window.cc" line="731"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="724"/>
+        <location filename="../main_window.cc" line="751"/>
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="724"/>
+        <location filename="../main_window.cc" line="751"/>
         <source>New name:</source>
         <translation>新名称：</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="742"/>
+        <location filename="../main_window.cc" line="769"/>
         <source>Move to</source>
         <translation>移动到</translation>
     </message>
     <message numerus="yes">
-        <location filename="../main_window.cc" line="773"/>
+        <location filename="../main_window.cc" line="801"/>
         <source>Moved %n item(s) to the trash.</source>
-        <translation><numerusform>已将 %n 项移入回收站。</numerusform></translation>
+        <translation>
+            <numerusform>已将 %n 项移入回收站。</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="793"/>
+        <location filename="../main_window.cc" line="822"/>
         <source>Delete for good</source>
         <translation>彻底删除</translation>
     </message>
     <message numerus="yes">
-        <location filename="../main_window.cc" line="794"/>
+        <location filename="../main_window.cc" line="823"/>
         <source>Delete %n item(s) for good? This cannot be undone.</source>
-        <translation><numerusform>彻底删除这 %n 项？此操作无法撤销。</numerusform></translation>
+        <translation>
+            <numerusform>彻底删除这 %n 项？此操作无法撤销。</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="812"/>
+        <location filename="../main_window.cc" line="841"/>
         <source>Empty trash</source>
         <translation>清空回收站</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="813"/>
+        <location filename="../main_window.cc" line="842"/>
         <source>Delete everything in the trash for good?</source>
         <translation>彻底删除回收站中的所有内容？</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="846"/>
+        <location filename="../main_window.cc" line="875"/>
         <source>Link copied (the password is not stored; send it separately).</source>
         <translation>链接已复制（提取码不会保存，请另行发送）。</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="855"/>
+        <location filename="../main_window.cc" line="884"/>
         <source>Save to</source>
         <translation>保存到</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="862"/>
+        <location filename="../main_window.cc" line="892"/>
         <source>Saved “%1” to your drive.</source>
         <translation>已将“%1”保存到您的网盘。</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="894"/>
-        <location filename="../main_window.cc" line="901"/>
+        <location filename="../main_window.cc" line="924"/>
+        <location filename="../main_window.cc" line="931"/>
         <source>Open a share link</source>
         <translation>打开分享链接</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="895"/>
+        <location filename="../main_window.cc" line="925"/>
         <source>Link or code:</source>
         <translation>链接或分享码：</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="902"/>
+        <location filename="../main_window.cc" line="932"/>
         <source>Password (leave empty when there is none):</source>
         <translation>提取码（没有则留空）：</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="913"/>
+        <location filename="../main_window.cc" line="943"/>
         <source>Shared file</source>
         <translation>分享的文件</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="914"/>
+        <location filename="../main_window.cc" line="945"/>
         <source>“%1” (%2)</source>
         <translation>“%1”（%2）</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="916"/>
+        <location filename="../main_window.cc" line="949"/>
         <source>Save to my drive</source>
         <translation>保存到我的网盘</translation>
     </message>
@@ -627,35 +629,46 @@
 <context>
     <name>nimbus::desktop::SettingsDialog</name>
     <message>
-        <location filename="../settings_dialog.cc" line="19"/>
+        <location filename="../settings_dialog.cc" line="21"/>
+        <location filename="../settings_dialog.cc" line="67"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.cc" line="30"/>
+        <location filename="../settings_dialog.cc" line="34"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.cc" line="32"/>
-        <location filename="../settings_dialog.cc" line="47"/>
+        <location filename="../settings_dialog.cc" line="36"/>
+        <location filename="../settings_dialog.cc" line="52"/>
         <source>Download folder</source>
         <translation>下载文件夹</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.cc" line="37"/>
+        <location filename="../settings_dialog.cc" line="41"/>
         <source>System default</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.cc" line="46"/>
+        <location filename="../settings_dialog.cc" line="50"/>
+        <source>Server (at the next sign-in)</source>
+        <translation>服务器（下次登录时生效）</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.cc" line="51"/>
         <source>Parallel transfers</source>
         <translation>同时传输数</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.cc" line="48"/>
+        <location filename="../settings_dialog.cc" line="53"/>
         <source>Language (after a restart)</source>
         <translation>语言（重启后生效）</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.cc" line="68"/>
+        <source>Enter the server address, like http://127.0.0.1:8090</source>
+        <translation>请输入服务器地址，例如 http://127.0.0.1:8090</translation>
     </message>
 </context>
 <context>
@@ -756,7 +769,7 @@
         <translation>正在创建…</translation>
     </message>
     <message>
-        <location filename="../share_dialog.cc" line="133"/>
+        <location filename="../share_dialog.cc" line="134"/>
         <source>The link works until it expires, reaches its limit or you revoke it.</source>
         <translation>链接在过期、达到次数上限或被您取消前一直有效。</translation>
     </message>
@@ -764,67 +777,67 @@
 <context>
     <name>nimbus::desktop::ShareTableModel</name>
     <message>
-        <location filename="../share_table_model.cc" line="67"/>
+        <location filename="../share_table_model.cc" line="68"/>
         <source>(protected) %1</source>
         <translation>（受保护）%1</translation>
     </message>
     <message>
-        <location filename="../share_table_model.cc" line="76"/>
+        <location filename="../share_table_model.cc" line="77"/>
         <source>Unlimited</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../share_table_model.cc" line="80"/>
+        <location filename="../share_table_model.cc" line="81"/>
         <source>Never</source>
         <translation>永不</translation>
     </message>
     <message>
-        <location filename="../share_table_model.cc" line="85"/>
+        <location filename="../share_table_model.cc" line="86"/>
         <source>Public</source>
         <translation>公开</translation>
     </message>
     <message>
-        <location filename="../share_table_model.cc" line="86"/>
+        <location filename="../share_table_model.cc" line="87"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../share_table_model.cc" line="87"/>
+        <location filename="../share_table_model.cc" line="88"/>
         <source>Link</source>
         <translation>链接</translation>
     </message>
     <message>
-        <location filename="../share_table_model.cc" line="97"/>
+        <location filename="../share_table_model.cc" line="98"/>
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../share_table_model.cc" line="99"/>
+        <location filename="../share_table_model.cc" line="100"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../share_table_model.cc" line="101"/>
+        <location filename="../share_table_model.cc" line="102"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../share_table_model.cc" line="103"/>
+        <location filename="../share_table_model.cc" line="104"/>
         <source>Downloads</source>
         <translation>下载次数</translation>
     </message>
     <message>
-        <location filename="../share_table_model.cc" line="105"/>
+        <location filename="../share_table_model.cc" line="106"/>
         <source>Limit</source>
         <translation>上限</translation>
     </message>
     <message>
-        <location filename="../share_table_model.cc" line="107"/>
+        <location filename="../share_table_model.cc" line="108"/>
         <source>Expires</source>
         <translation>过期时间</translation>
     </message>
     <message>
-        <location filename="../share_table_model.cc" line="109"/>
+        <location filename="../share_table_model.cc" line="110"/>
         <source>Access</source>
         <translation>访问方式</translation>
     </message>
@@ -940,33 +953,38 @@
 <context>
     <name>nimbus::desktop::TransferQueue</name>
     <message>
-        <location filename="../transfer_queue.cc" line="112"/>
+        <location filename="../transfer_queue.cc" line="113"/>
         <source>%1 is not a file that can be uploaded.</source>
         <translation>%1 不是可上传的文件。</translation>
     </message>
     <message>
-        <location filename="../transfer_queue.cc" line="133"/>
+        <location filename="../transfer_queue.cc" line="135"/>
         <source>Uploading the folder %1 stopped: %2</source>
         <translation>上传文件夹 %1 已停止：%2</translation>
     </message>
     <message>
-        <location filename="../transfer_queue.cc" line="359"/>
+        <location filename="../transfer_queue.cc" line="176"/>
+        <source>Downloading the folder %1 stopped: %2</source>
+        <translation>下载文件夹 %1 已停止：%2</translation>
+    </message>
+    <message>
+        <location filename="../transfer_queue.cc" line="381"/>
         <source>Instant upload: the server already had this content.</source>
         <translation>秒传：服务器上已有相同内容。</translation>
     </message>
     <message>
-        <location filename="../transfer_queue.cc" line="378"/>
+        <location filename="../transfer_queue.cc" line="400"/>
         <source>Waiting for you to sign in again.</source>
         <translation>等待重新登录。</translation>
     </message>
     <message>
-        <location filename="../transfer_queue.cc" line="390"/>
+        <location filename="../transfer_queue.cc" line="412"/>
         <source>%1 Retrying in %2 s.</source>
         <translation>%1 %2 秒后重试。</translation>
     </message>
     <message>
-        <location filename="../transfer_queue.cc" line="416"/>
-        <location filename="../transfer_queue.cc" line="423"/>
+        <location filename="../transfer_queue.cc" line="438"/>
+        <location filename="../transfer_queue.cc" line="445"/>
         <source>Cannot save the transfer list to %1: %2</source>
         <translation>无法将传输列表保存到 %1：%2</translation>
     </message>
@@ -975,7 +993,7 @@
     <name>nimbus::desktop::TusUpload</name>
     <message>
         <location filename="../tus_upload.cc" line="85"/>
-        <location filename="../tus_upload.cc" line="169"/>
+        <location filename="../tus_upload.cc" line="167"/>
         <source>The file %1 changed or cannot be read; add it again.</source>
         <translation>文件 %1 已改变或无法读取，请重新添加。</translation>
     </message>
@@ -985,7 +1003,7 @@
         <translation>服务器返回了错误的上传偏移量。</translation>
     </message>
     <message>
-        <location filename="../tus_upload.cc" line="158"/>
+        <location filename="../tus_upload.cc" line="157"/>
         <source>The server has not finished the file yet.</source>
         <translation>服务器尚未完成该文件。</translation>
     </message>
@@ -1001,6 +1019,14 @@
         <location filename="../upload_job.cc" line="90"/>
         <source>The file %1 changed while it was being read; add it again.</source>
         <translation>文件 %1 在读取时发生了变化，请重新添加。</translation>
+    </message>
+</context>
+<context>
+    <name>nimbus::desktop::MainWindow</name>
+    <message>
+        <location filename="../desktop_test.cc" line="366"/>
+        <source>Trash</source>
+        <translation>回收站</translation>
     </message>
 </context>
 </TS>
