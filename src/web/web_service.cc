@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "web/api_json.h"
 #include "web/node_name.h"
 #include "web/session_token.h"
 
@@ -15,118 +16,6 @@ namespace nimbus::web {
 namespace {
 
 using nlohmann::json;
-
-// A JSON string field, length-capped; `*out` untouched when absent.
-Status StringField(const json& j, const char* key, size_t max, bool required,
-                   std::string* out) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) {
-    if (required) {
-      return Status::InvalidArgument(fmt::format("{}: required", key));
-    }
-    return Status::OK();
-  }
-  if (!it->is_string()) {
-    return Status::InvalidArgument(fmt::format("{}: must be a string", key));
-  }
-  const std::string& s = it->get_ref<const std::string&>();
-  if (s.size() > max) {
-    return Status::InvalidArgument(fmt::format("{}: too long", key));
-  }
-  *out = s;
-  return Status::OK();
-}
-
-// A node ID: a positive integer, or for folders "root" / 0.
-Result<int64_t> ParseId(std::string_view s, bool allow_root) {
-  if (allow_root && (s == "root" || s == "0")) return 0;
-  int64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || v <= 0) {
-    return Status::InvalidArgument(fmt::format("bad ID '{}'", s.substr(0, 32)));
-  }
-  return v;
-}
-
-Result<int64_t> IdField(const json& j, const char* key, bool allow_root) {
-  auto it = j.find(key);
-  if (it == j.end()) {
-    return Status::InvalidArgument(fmt::format("{}: required", key));
-  }
-  if (it->is_number_integer()) {
-    int64_t v = it->get<int64_t>();
-    if (v == 0 && allow_root) return 0;
-    if (v > 0) return v;
-  } else if (it->is_string()) {
-    return ParseId(it->get_ref<const std::string&>(), allow_root);
-  }
-  return Status::InvalidArgument(fmt::format("{}: not a valid ID", key));
-}
-
-std::string EncodeCursor(const Node& n, SortKey k) {
-  json c = json::array();
-  c.push_back(n.is_dir ? 1 : 0);
-  switch (k) {
-    case SortKey::kName:
-      c.push_back(n.name);
-      break;
-    case SortKey::kSize:
-      c.push_back(n.size);
-      break;
-    case SortKey::kTime:
-      c.push_back(n.updated_at);
-      break;
-    case SortKey::kDownloads:
-      c.push_back(n.downloads);
-      break;
-  }
-  c.push_back(n.id);
-  std::string raw = c.dump();
-  std::string out(sodium_base64_ENCODED_LEN(
-                      raw.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING),
-                  '\0');
-  sodium_bin2base64(out.data(), out.size(),
-                    reinterpret_cast<const unsigned char*>(raw.data()),
-                    raw.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  out.resize(std::strlen(out.c_str()));
-  return out;
-}
-
-Result<ListCursor> DecodeCursor(std::string_view s, SortKey k) {
-  Status bad = Status::InvalidArgument("cursor: not one this listing issued");
-  if (s.size() > 1024) return bad;
-  std::string raw(s.size(), '\0');
-  size_t len = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(raw.data()),
-                        raw.size(), s.data(), s.size(), nullptr, &len, nullptr,
-                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0) {
-    return bad;
-  }
-  raw.resize(len);
-  json c = json::parse(raw, nullptr, false);
-  if (!c.is_array() || c.size() != 3 || !c[0].is_number_integer() ||
-      !c[2].is_number_integer()) {
-    return bad;
-  }
-  ListCursor cur;
-  cur.is_dir = c[0].get<int64_t>() != 0;
-  cur.id = c[2].get<int64_t>();
-  if (k == SortKey::kName) {
-    if (!c[1].is_string()) return bad;
-    cur.key = c[1].get<std::string>();
-  } else {
-    if (!c[1].is_number_integer()) return bad;
-    cur.key = c[1].get<int64_t>();
-  }
-  return cur;
-}
-
-std::string LowerHex(const unsigned char* p, size_t n) {
-  std::string out(n * 2 + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), p, n);
-  out.resize(n * 2);
-  return out;
-}
 
 }  // namespace
 
@@ -138,13 +27,13 @@ WebService::WebService(WebOptions opts, std::unique_ptr<Repository> repo,
     : opts_(std::move(opts)),
       repo_(std::move(repo)),
       blobs_(std::move(blobs)),
-      cache_(std::move(cache)),
       signer_(std::move(signer)),
       hasher_(hasher),
       clock_(std::move(clock)),
       limiter_(opts_.login_failures_per_name, opts_.login_failures_per_address,
                opts_.login_window_s),
       router_(Routes()),
+      cache_(std::move(cache), repo_.get(), clock_, opts_.cache_ttl_s),
       tus_(opts_, repo_.get(), blobs_.get(), clock_,
            SessionToken::RandomBase64Url(12)),
       metrics_(router_.Patterns()) {
@@ -219,7 +108,7 @@ HttpResponse WebService::Handle(HttpRequest& req) {
         Result<int64_t> user = Status::NotFound("");
         if (SessionToken::WellFormed(token)) {
           caller.token_hash = SessionToken::Hash(token);
-          user = SessionUser(caller.token_hash);
+          user = cache_.SessionUser(caller.token_hash);
         }
         if (!user.ok()) {
           if (!user.status().IsNotFound()) {
@@ -280,120 +169,11 @@ Result<json> WebService::ReadJson(HttpRequest& req, HttpResponse* error) {
   return j;
 }
 
-json WebService::UserJson(const User& u) const {
-  return {{"id", u.id},
-          {"name", u.name},
-          {"quota_bytes", u.quota_bytes},
-          {"used_bytes", u.used_bytes},
-          {"created_at", u.created_at}};
-}
-
-json WebService::NodeJson(const Node& n) {
-  json j = {{"id", n.id},
-            {"parent", n.parent_id},
-            {"name", n.name},
-            {"type", n.is_dir ? "folder" : "file"},
-            {"size", n.size},
-            {"downloads", n.downloads},
-            {"created_at", n.created_at},
-            {"updated_at", n.updated_at}};
-  if (!n.is_dir) j["sha256"] = n.sha256;
-  if (n.trashed_at) j["trashed_at"] = n.trashed_at;
-  return j;
-}
-
 void WebService::Audit(int64_t user_id, const std::string& action,
                        const std::string& detail) {
   Status s = repo_->Audit(clock_(), user_id, action, detail);
   if (!s.ok()) spdlog::error("audit log: {}", s.ToString());
   spdlog::info("audit user={} {} {}", user_id, action, detail);
-}
-
-// --- cache-aside helpers
-// -------------------------------------------------------
-
-bool WebService::CacheTrusted() const {
-  return clock_() - last_cache_error_.load() > opts_.cache_ttl_s;
-}
-
-void WebService::NoteCache(const Status& s) {
-  if (s.ok()) return;
-  ++cache_errors_;
-  last_cache_error_ = clock_();
-}
-
-WebService::CacheStats WebService::cache_stats() const {
-  return CacheStats{cache_hits_.load(), cache_misses_.load(),
-                    cache_errors_.load(), CacheTrusted()};
-}
-
-std::string WebService::Generation(int64_t user_id) {
-  if (!CacheTrusted()) return "";
-  std::string key = fmt::format("g:{}", user_id);
-  Result<std::optional<std::string>> g = cache_->Get(key);
-  NoteCache(g.status());
-  if (!g.ok()) return "";
-  if (*g && !(*g)->empty() && (*g)->size() <= 32) return **g;
-  // A new random generation, never a counter restarting from 0: entries
-  // of an earlier generation with the same number would come back.
-  std::string fresh = SessionToken::RandomBase64Url(9);
-  Status s = cache_->Set(key, fresh, opts_.cache_ttl_s * 2);
-  NoteCache(s);
-  return s.ok() ? fresh : "";
-}
-
-void WebService::Changed(int64_t user_id) {
-  Status s =
-      cache_->Set(fmt::format("g:{}", user_id),
-                  SessionToken::RandomBase64Url(9), opts_.cache_ttl_s * 2);
-  NoteCache(s);
-}
-
-Result<int64_t> WebService::SessionUser(const std::string& token_hash) {
-  int64_t now = clock_();
-  std::string key = "s:" + token_hash;
-  if (CacheTrusted()) {
-    Result<std::optional<std::string>> v = cache_->Get(key);
-    NoteCache(v.status());
-    if (v.ok() && *v) {
-      // "user_id:expires_at"; anything else is treated as a miss.
-      int64_t user = 0, expires = 0;
-      const std::string& t = **v;
-      size_t colon = t.find(':');
-      if (colon != std::string::npos &&
-          std::from_chars(t.data(), t.data() + colon, user).ec == std::errc() &&
-          std::from_chars(t.data() + colon + 1, t.data() + t.size(), expires)
-                  .ec == std::errc() &&
-          user > 0) {
-        ++cache_hits_;
-        if (expires <= now) return Status::NotFound("session expired");
-        return user;
-      }
-    }
-    ++cache_misses_;
-  }
-  int64_t expires = 0;
-  Result<int64_t> user = repo_->FindSession(token_hash, now, &expires);
-  if (user.ok() && CacheTrusted()) {
-    NoteCache(cache_->Set(key, fmt::format("{}:{}", *user, expires),
-                          std::min(opts_.cache_ttl_s, expires - now)));
-  }
-  return user;
-}
-
-std::optional<std::string> WebService::CachedBody(const std::string& key) {
-  Result<std::optional<std::string>> v = cache_->Get(key);
-  NoteCache(v.status());
-  if (v.ok() && *v && json::accept(**v)) {
-    ++cache_hits_;
-    return **v;
-  }
-  ++cache_misses_;
-  return std::nullopt;
-}
-
-void WebService::StoreBody(const std::string& key, const HttpResponse& r) {
-  if (r.status == 200) NoteCache(cache_->Set(key, r.body, opts_.cache_ttl_s));
 }
 
 // --- accounts ---------------------------------------------------------------
@@ -465,7 +245,7 @@ HttpResponse WebService::Login(HttpRequest& req, const Caller&) {
 HttpResponse WebService::Logout(HttpRequest&, const Caller& c) {
   Status s = repo_->DeleteSession(c.token_hash);
   if (!s.ok()) return HttpResponse::FromStatus(s);
-  NoteCache(cache_->Del({"s:" + c.token_hash}));
+  cache_.Note(cache_.cache().Del({"s:" + c.token_hash}));
   return HttpResponse::NoContent();
 }
 
@@ -503,7 +283,7 @@ HttpResponse WebService::ChangePassword(HttpRequest& req, const Caller& c) {
   for (const std::string& hash : *hashes) {
     if (hash != c.token_hash) keys.push_back("s:" + hash);
   }
-  NoteCache(cache_->Del(keys));
+  cache_.Note(cache_.cache().Del(keys));
   Audit(c.user_id, "password_changed", "");
   return HttpResponse::NoContent();
 }
@@ -552,12 +332,12 @@ HttpResponse WebService::ListChildren(HttpRequest& req, const Caller& c) {
     if (!cur.ok()) return HttpResponse::FromStatus(cur.status());
     q.after = std::move(cur).value();
   }
-  std::string gen = Generation(c.user_id);
+  std::string gen = cache_.Generation(c.user_id);
   std::string key;
   if (!gen.empty()) {
     key = fmt::format("ls:{}:{}:{}:{}:{}:{}:{}", c.user_id, gen, *parent, sort,
                       order, q.limit, req.query["cursor"]);
-    if (std::optional<std::string> body = CachedBody(key)) {
+    if (std::optional<std::string> body = cache_.CachedBody(key)) {
       HttpResponse r = HttpResponse::Json(200, json::object());
       r.body = std::move(*body);
       return r;
@@ -572,18 +352,18 @@ HttpResponse WebService::ListChildren(HttpRequest& req, const Caller& c) {
     out["next_cursor"] = EncodeCursor(rows->back(), q.sort);
   }
   HttpResponse r = HttpResponse::Json(200, out);
-  if (!key.empty()) StoreBody(key, r);
+  if (!key.empty()) cache_.StoreBody(key, r);
   return r;
 }
 
 HttpResponse WebService::GetNode(HttpRequest& req, const Caller& c) {
   Result<int64_t> id = ParseId(req.params["id"], false);
   if (!id.ok()) return HttpResponse::FromStatus(id.status());
-  std::string gen = Generation(c.user_id);
+  std::string gen = cache_.Generation(c.user_id);
   std::string key;
   if (!gen.empty()) {
     key = fmt::format("n:{}:{}:{}", c.user_id, gen, *id);
-    if (std::optional<std::string> body = CachedBody(key)) {
+    if (std::optional<std::string> body = cache_.CachedBody(key)) {
       HttpResponse r = HttpResponse::Json(200, json::object());
       r.body = std::move(*body);
       return r;
@@ -592,7 +372,7 @@ HttpResponse WebService::GetNode(HttpRequest& req, const Caller& c) {
   Result<Node> n = repo_->GetNode(c.user_id, *id);
   if (!n.ok()) return HttpResponse::FromStatus(n.status());
   HttpResponse r = HttpResponse::Json(200, {{"node", NodeJson(*n)}});
-  if (!key.empty()) StoreBody(key, r);
+  if (!key.empty()) cache_.StoreBody(key, r);
   return r;
 }
 
@@ -609,7 +389,7 @@ HttpResponse WebService::CreateFolder(HttpRequest& req, const Caller& c) {
   if (!parent.ok()) return HttpResponse::FromStatus(parent.status());
   Result<Node> n = repo_->CreateFolder(c.user_id, *parent, name, clock_());
   if (!n.ok()) return HttpResponse::FromStatus(n.status());
-  Changed(c.user_id);
+  cache_.Changed(c.user_id);
   return HttpResponse::Json(201, {{"node", NodeJson(*n)}});
 }
 
@@ -627,7 +407,7 @@ HttpResponse WebService::UpdateNode(HttpRequest& req, const Caller& c) {
   struct Invalidate {
     WebService* self;
     int64_t user;
-    ~Invalidate() { self->Changed(user); }
+    ~Invalidate() { self->cache_.Changed(user); }
   } invalidate{this, c.user_id};
   if (j->contains("parent")) {
     Result<int64_t> parent = IdField(*j, "parent", true);
@@ -657,7 +437,7 @@ HttpResponse WebService::CopyNode(HttpRequest& req, const Caller& c) {
   if (!parent.ok()) return HttpResponse::FromStatus(parent.status());
   Result<Node> n = repo_->Copy(c.user_id, *id, *parent, clock_());
   if (!n.ok()) return HttpResponse::FromStatus(n.status());
-  Changed(c.user_id);
+  cache_.Changed(c.user_id);
   return HttpResponse::Json(201, {{"node", NodeJson(*n)}});
 }
 
@@ -666,7 +446,7 @@ HttpResponse WebService::TrashNode(HttpRequest& req, const Caller& c) {
   if (!id.ok()) return HttpResponse::FromStatus(id.status());
   Status s = repo_->Trash(c.user_id, *id, clock_());
   if (!s.ok()) return HttpResponse::FromStatus(s);
-  Changed(c.user_id);
+  cache_.Changed(c.user_id);
   Audit(c.user_id, "trash", fmt::format("node={}", *id));
   return HttpResponse::NoContent();
 }
@@ -684,7 +464,7 @@ HttpResponse WebService::RestoreNode(HttpRequest& req, const Caller& c) {
   if (!id.ok()) return HttpResponse::FromStatus(id.status());
   Status s = repo_->Restore(c.user_id, *id, clock_());
   if (!s.ok()) return HttpResponse::FromStatus(s);
-  Changed(c.user_id);
+  cache_.Changed(c.user_id);
   Result<Node> n = repo_->GetNode(c.user_id, *id);
   if (!n.ok()) return HttpResponse::FromStatus(n.status());
   return HttpResponse::Json(200, {{"node", NodeJson(*n)}});
@@ -695,7 +475,7 @@ HttpResponse WebService::PurgeNode(HttpRequest& req, const Caller& c) {
   if (!id.ok()) return HttpResponse::FromStatus(id.status());
   Result<int64_t> bytes = repo_->Purge(c.user_id, *id);
   if (!bytes.ok()) return HttpResponse::FromStatus(bytes.status());
-  Changed(c.user_id);
+  cache_.Changed(c.user_id);
   Audit(c.user_id, "purge", fmt::format("node={} bytes={}", *id, *bytes));
   (void)CollectOrphans();
   return HttpResponse::NoContent();
@@ -703,7 +483,7 @@ HttpResponse WebService::PurgeNode(HttpRequest& req, const Caller& c) {
 
 HttpResponse WebService::EmptyTrash(HttpRequest&, const Caller& c) {
   Result<int64_t> bytes = repo_->EmptyTrash(c.user_id);
-  Changed(c.user_id);
+  cache_.Changed(c.user_id);
   if (!bytes.ok()) return HttpResponse::FromStatus(bytes.status());
   Audit(c.user_id, "empty_trash", fmt::format("bytes={}", *bytes));
   (void)CollectOrphans();
@@ -804,7 +584,7 @@ HttpResponse WebService::Upload(HttpRequest& req, const Caller& c) {
     }
   }
   if (!added.ok()) return HttpResponse::FromStatus(added.status());
-  Changed(c.user_id);
+  cache_.Changed(c.user_id);
   return HttpResponse::Json(201, {{"node", NodeJson(added->node)},
                                   {"deduplicated", added->deduplicated}});
 }
@@ -827,7 +607,7 @@ HttpResponse WebService::Download(HttpRequest& req, const Caller& c) {
   if (!url.ok()) return HttpResponse::FromStatus(url.status());
   Status s = repo_->CountDownload(c.user_id, *id);
   if (!s.ok()) return HttpResponse::FromStatus(s);
-  Changed(c.user_id);
+  cache_.Changed(c.user_id);
   if (req.query.count("redirect") && req.query["redirect"] != "0") {
     HttpResponse r;
     r.status = 302;
@@ -955,33 +735,13 @@ HttpResponse WebService::InstantUpload(HttpRequest& req, const Caller& c) {
     }
     return HttpResponse::FromStatus(added.status());
   }
-  Changed(c.user_id);
+  cache_.Changed(c.user_id);
   return HttpResponse::Json(
       201, {{"node", NodeJson(added->node)}, {"instant", true}});
 }
 
 // --- shares
 // -------------------------------------------------------------------
-
-json WebService::ShareJson(const Share& s, bool details) const {
-  json j = {{"code", s.code},
-            {"url", "/s/" + s.code},
-            {"requires_password", !s.pass_hash.empty()},
-            {"public", s.is_public},
-            {"created_at", s.created_at},
-            {"expires_at", s.expires_at ? json(s.expires_at) : json(nullptr)},
-            {"max_downloads",
-             s.max_downloads ? json(s.max_downloads) : json(nullptr)},
-            {"downloads", s.downloads},
-            {"owner", s.owner}};
-  if (details) {
-    j["name"] = s.node.name;
-    j["size"] = s.node.size;
-    j["type"] = s.node.is_dir ? "folder" : "file";
-    j["sha256"] = s.node.sha256;
-  }
-  return j;
-}
 
 HttpResponse WebService::CreateShare(HttpRequest& req, const Caller& c) {
   HttpResponse err;
@@ -1041,7 +801,7 @@ HttpResponse WebService::CreateShare(HttpRequest& req, const Caller& c) {
   if (!s.ok()) return HttpResponse::FromStatus(s);
   Result<Share> created = repo_->GetShare(sh.code);
   if (!created.ok()) return HttpResponse::FromStatus(created.status());
-  if (sh.is_public) NoteCache(cache_->ZIncrBy("square", sh.code, 0));
+  if (sh.is_public) cache_.Note(cache_.cache().ZIncrBy("square", sh.code, 0));
   Audit(c.user_id, "share",
         fmt::format("code={} node={} public={} password={}", sh.code,
                     sh.node_id, sh.is_public, !sh.pass_hash.empty()));
@@ -1064,7 +824,7 @@ HttpResponse WebService::ListShares(HttpRequest&, const Caller& c) {
 HttpResponse WebService::RevokeShare(HttpRequest& req, const Caller& c) {
   Status s = repo_->RevokeShare(c.user_id, req.params["code"], clock_());
   if (!s.ok()) return HttpResponse::FromStatus(s);
-  NoteCache(cache_->ZRem("square", req.params["code"]));
+  cache_.Note(cache_.cache().ZRem("square", req.params["code"]));
   Audit(c.user_id, "unshare", "code=" + req.params["code"]);
   return HttpResponse::NoContent();
 }
@@ -1146,8 +906,8 @@ HttpResponse WebService::ShareDownload(HttpRequest& req, const Caller&) {
   }
   if (!s.ok()) return HttpResponse::FromStatus(s);
   (void)repo_->CountDownload(sh->user_id, sh->node_id);
-  Changed(sh->user_id);
-  if (sh->is_public) NoteCache(cache_->ZIncrBy("square", sh->code, 1));
+  cache_.Changed(sh->user_id);
+  if (sh->is_public) cache_.Note(cache_.cache().ZIncrBy("square", sh->code, 1));
   int64_t expires = clock_() + opts_.url_ttl_s;
   Result<std::string> url =
       signer_ ? signer_->SignedUrl(opts_.http_url_base, sh->node.file_id,
@@ -1197,7 +957,7 @@ HttpResponse WebService::ShareSave(HttpRequest& req, const Caller& c) {
   // No bytes move: the new file names the same stored content.
   Result<AddedFile> added = repo_->AddFile(f);
   if (!added.ok()) return HttpResponse::FromStatus(added.status());
-  Changed(c.user_id);
+  cache_.Changed(c.user_id);
   Audit(c.user_id, "save_share", "code=" + sh->code);
   return HttpResponse::Json(201, {{"node", NodeJson(added->node)}});
 }
@@ -1212,7 +972,7 @@ HttpResponse WebService::Square(HttpRequest& req, const Caller&) {
       return HttpResponse::Error(400, "bad_request", "limit: 1 to 200");
     }
   }
-  Result<std::vector<Share>> rows = RankedShares(limit);
+  Result<std::vector<Share>> rows = cache_.RankedShares(limit);
   if (!rows.ok()) return HttpResponse::FromStatus(rows.status());
   json items = json::array();
   for (const Share& s : *rows) items.push_back(ShareJson(s, true));
@@ -1225,8 +985,8 @@ HttpResponse WebService::Square(HttpRequest& req, const Caller&) {
 HttpResponse WebService::Metrics(HttpRequest&, const Caller&) {
   metrics::Exposition e;
   metrics_.Render(&e);
-  CacheStats cs = cache_stats();
-  std::string kind = cache_->Kind();
+  CacheAside::Stats cs = cache_.stats();
+  std::string kind = cache_.cache().Kind();
   e.Family("nimbus_web_cache_requests_total", "counter",
            "Cache lookups by result (hit, miss); the hit ratio is "
            "hit / (hit + miss).");
@@ -1264,7 +1024,7 @@ HttpResponse WebService::TusOptions(HttpRequest& req, const Caller&) {
 }
 HttpResponse WebService::TusCreate(HttpRequest& req, const Caller& c) {
   HttpResponse r = tus_.Create(req, c.user_id);
-  Changed(c.user_id);  // the quota moved; a file may be complete
+  cache_.Changed(c.user_id);  // the quota moved; a file may be complete
   return r;
 }
 HttpResponse WebService::TusHead(HttpRequest& req, const Caller& c) {
@@ -1273,67 +1033,12 @@ HttpResponse WebService::TusHead(HttpRequest& req, const Caller& c) {
 HttpResponse WebService::TusPatch(HttpRequest& req, const Caller& c) {
   HttpResponse r = tus_.Patch(req, c.user_id);
   for (const auto& [k, v] : r.headers) {
-    if (k == "Nimbus-Node-Id") Changed(c.user_id);
+    if (k == "Nimbus-Node-Id") cache_.Changed(c.user_id);
   }
   return r;
 }
 HttpResponse WebService::TusTerminate(HttpRequest& req, const Caller& c) {
   return tus_.Terminate(req, c.user_id);
-}
-
-// --- the share ranking
-// ---------------------------------------------------------
-
-Status WebService::ReconcileCache() {
-  Result<std::vector<Share>> all = repo_->ShareSquare(clock_(), 100000);
-  if (!all.ok()) return all.status();
-  std::vector<std::pair<std::string, double>> members;
-  for (const Share& s : *all) {
-    members.emplace_back(s.code, static_cast<double>(s.downloads));
-  }
-  Status s = cache_->ZReplace("square", members);
-  NoteCache(s);
-  return s;
-}
-
-// The ranking from the cache's sorted set when it agrees with the
-// database, else from the database (and the set is rebuilt). Candidates
-// are loaded from the database either way, so a corrupted set can cost a
-// query, never a wrong answer.
-Result<std::vector<Share>> WebService::RankedShares(int limit) {
-  auto by_rank = [](const Share& a, const Share& b) {
-    if (a.downloads != b.downloads) return a.downloads > b.downloads;
-    return a.created_at > b.created_at;
-  };
-  if (CacheTrusted()) {
-    auto top = cache_->ZTop("square", limit * 2);
-    NoteCache(top.status());
-    if (top.ok() && *top) {
-      int64_t now = clock_();
-      std::vector<Share> out;
-      bool agrees = true;
-      for (const auto& [code, score] : **top) {
-        Result<Share> sh = repo_->GetShare(code);
-        if (!sh.ok() || !sh->is_public ||
-            (sh->expires_at && sh->expires_at <= now) ||
-            (sh->max_downloads && sh->downloads >= sh->max_downloads) ||
-            static_cast<double>(sh->downloads) != score) {
-          agrees = false;
-          break;
-        }
-        out.push_back(std::move(*sh));
-      }
-      if (agrees) {
-        ++cache_hits_;
-        std::stable_sort(out.begin(), out.end(), by_rank);
-        if (static_cast<int>(out.size()) > limit) out.resize(limit);
-        return out;
-      }
-    }
-    ++cache_misses_;
-    if (top.ok()) (void)ReconcileCache();
-  }
-  return repo_->ShareSquare(clock_(), limit);
 }
 
 // --- background

@@ -20,6 +20,7 @@
 #include "http/url_signer.h"
 #include "web/blob_store.h"
 #include "web/cache.h"
+#include "web/cache_aside.h"
 #include "web/http_message.h"
 #include "web/login_limiter.h"
 #include "web/password_hasher.h"
@@ -52,17 +53,12 @@ class WebService {
   // Rebuilds the share ranking in the cache from the database (the
   // periodic reconciliation; also run when the ranking is found missing
   // or drifted).
-  Status ReconcileCache();
+  Status ReconcileCache() { return cache_.ReconcileSquare(); }
 
-  struct CacheStats {
-    int64_t hits = 0;
-    int64_t misses = 0;
-    int64_t errors = 0;
-    bool trusted = true;  // no error within the last cache_ttl
-  };
-  CacheStats cache_stats() const;
+  using CacheStats = CacheAside::Stats;
+  CacheStats cache_stats() const { return cache_.stats(); }
   Repository& repo() { return *repo_; }
-  Cache& cache() { return *cache_; }
+  Cache& cache() { return cache_.cache(); }
 
  private:
   struct Caller {
@@ -112,7 +108,6 @@ class WebService {
   // is the response.
   Result<Share> OpenShare(HttpRequest& req, bool check_password,
                           HttpResponse* error);
-  nlohmann::json ShareJson(const Share& s, bool details) const;
   HttpResponse InstantUpload(HttpRequest& req, const Caller& c);
   HttpResponse Metrics(HttpRequest& req, const Caller& c);
   HttpResponse TusOptions(HttpRequest& req, const Caller& c);
@@ -137,24 +132,18 @@ class WebService {
   void StoreBody(const std::string& key, const HttpResponse& r);
   Result<std::vector<Share>> RankedShares(int limit);
 
-  nlohmann::json UserJson(const User& u) const;
-  static nlohmann::json NodeJson(const Node& n);
   void Audit(int64_t user_id, const std::string& action,
              const std::string& detail);
 
   const WebOptions opts_;
   std::unique_ptr<Repository> repo_;
   std::unique_ptr<BlobStore> blobs_;
-  std::unique_ptr<Cache> cache_;
-  std::atomic<int64_t> cache_hits_{0};
-  std::atomic<int64_t> cache_misses_{0};
-  std::atomic<int64_t> cache_errors_{0};
-  std::atomic<int64_t> last_cache_error_{-(int64_t{1} << 40)};
   const std::optional<http::UrlSigner> signer_;
   const PasswordHasher hasher_;
   const Clock clock_;
   LoginLimiter limiter_;
   const Router<Endpoint> router_;
+  CacheAside cache_;
   TusService tus_;
   WebMetrics metrics_;
   // A real hash verified when the user name is unknown, so a login takes
