@@ -46,17 +46,6 @@ struct HttpReply {
   }
 };
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-std::string Shell(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 class Nginx : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -127,20 +116,8 @@ class Nginx : public ::testing::Test {
                               dir_),
                   &out),
               0);
-    // Unprivileged: as nobody when the tests run as root.
-    std::string as_user;
-    if (::geteuid() == 0) {
-      fs::permissions(cluster_.dir(), fs::perms(0755));
-      ASSERT_EQ(std::system(("chown -R nobody:nogroup " + dir_).c_str()), 0);
-      as_user = "setpriv --reuid=nobody --regid=nogroup --clear-groups ";
-    }
-    std::string cmd = fmt::format(
-        "{0}nginx -p {1} -c {1}/nginx.conf -e "
-        "{1}/logs/error.log",
-        as_user, dir_);
-    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd << "\n"
-                                           << ReadAll(dir_ + "/logs/error.log");
-    started_ = true;
+    nginx_.Start(dir_, cluster_.dir());
+    if (HasFatalFailure()) return;
     for (int i = 0; i < 100; ++i) {
       if (Get(fmt::format("http://127.0.0.1:{}/", front_port_)).status == 404) {
         break;
@@ -153,16 +130,8 @@ class Nginx : public ::testing::Test {
   }
 
   void TearDown() override {
-    if (!started_) return;
-    std::string pid = ReadAll(dir_ + "/nginx.pid");
-    if (!pid.empty()) {
-      pid_t p = std::stoi(pid);
-      ::kill(p, SIGQUIT);
-      for (int i = 0; i < 100 && ::kill(p, 0) == 0; ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      }
-      ::kill(p, SIGKILL);
-    }
+    if (!nginx_.running()) return;
+    nginx_.Stop();
     std::string err = ReadAll(dir_ + "/logs/error.log");
     EXPECT_EQ(err.find("[alert]"), std::string::npos) << err;
     EXPECT_EQ(err.find("[emerg]"), std::string::npos) << err;
@@ -239,7 +208,7 @@ class Nginx : public ::testing::Test {
   uint16_t port_ = 0, http_port_ = 0, front_port_ = 0;
   std::string dir_, secret_file_;
   std::unique_ptr<http::UrlSigner> signer_;
-  bool started_ = false;
+  NginxProcess nginx_;
 };
 
 TEST_F(Nginx, SignedDownloadIsByteIdenticalWithRangeHeadAndHeaders) {

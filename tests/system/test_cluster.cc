@@ -24,6 +24,47 @@ namespace nimbus::test {
 
 namespace fs = std::filesystem;
 
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+std::string Shell(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+void NginxProcess::Start(const std::string& prefix,
+                         const std::string& cluster_dir) {
+  std::string as_user;
+  if (::geteuid() == 0) {
+    fs::permissions(cluster_dir, fs::perms(0755));
+    ASSERT_EQ(std::system(("chown -R nobody:nogroup " + prefix).c_str()), 0);
+    as_user = "setpriv --reuid=nobody --regid=nogroup --clear-groups ";
+  }
+  std::string cmd =
+      fmt::format("{0}nginx -p {1} -c {1}/nginx.conf -e {1}/logs/error.log",
+                  as_user, prefix);
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd << "\n"
+                                         << ReadAll(prefix + "/logs/error.log");
+  prefix_ = prefix;
+}
+
+void NginxProcess::Stop() {
+  if (prefix_.empty()) return;
+  std::string pid = ReadAll(prefix_ + "/nginx.pid");
+  if (!pid.empty()) {
+    pid_t p = std::stoi(pid);
+    ::kill(p, SIGQUIT);
+    for (int i = 0; i < 100 && ::kill(p, 0) == 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ::kill(p, SIGKILL);
+  }
+  prefix_.clear();
+}
+
 TestCluster::TestCluster(std::string name) {
   dir_ = (fs::temp_directory_path() /
           fmt::format("nimbus_sys_{}_{}", name, ::getpid()))

@@ -22,6 +22,27 @@ struct Proc {
   uint16_t port = 0;
 };
 
+// The whole file, or "" when it cannot be read.
+std::string ReadAll(const std::string& path);
+// `s` quoted for sh.
+std::string Shell(const std::string& s);
+
+// Stock nginx on the config `nimbus deploy nginx main` wrote to
+// `prefix`/nginx.conf (with `prefix`/logs). When the tests run as root it
+// runs as nobody, like a real deployment. Fails the test if it does not
+// start; Stop() is a graceful SIGQUIT (then SIGKILL).
+class NginxProcess {
+ public:
+  ~NginxProcess() { Stop(); }
+  // `cluster_dir` is made traversable for nobody.
+  void Start(const std::string& prefix, const std::string& cluster_dir);
+  void Stop();
+  bool running() const { return !prefix_.empty(); }
+
+ private:
+  std::string prefix_;
+};
+
 class TestCluster {
  public:
   explicit TestCluster(std::string name);

@@ -23,17 +23,6 @@ namespace nimbus::test {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-std::string Shell(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 void WebStack::Start(const std::string& kind) {
   ASSERT_EQ(std::system("command -v nginx >/dev/null && command -v curl "
                         ">/dev/null"),
@@ -85,17 +74,8 @@ void WebStack::Start(const std::string& kind) {
                             "{0}/nginx.conf",
                             dir_)),
             0);
-  std::string as_user;
-  if (::geteuid() == 0) {
-    fs::permissions(cluster_.dir(), fs::perms(0755));
-    ASSERT_EQ(std::system(("chown -R nobody:nogroup " + dir_).c_str()), 0);
-    as_user = "setpriv --reuid=nobody --regid=nogroup --clear-groups ";
-  }
-  std::string cmd = fmt::format(
-      "{0}nginx -p {1} -c {1}/nginx.conf -e {1}/logs/error.log", as_user, dir_);
-  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd << "\n"
-                                         << ReadAll(dir_ + "/logs/error.log");
-  nginx_started_ = true;
+  nginx_.Start(dir_, cluster_.dir());
+  if (::testing::Test::HasFatalFailure()) return;
 
   std::ofstream(cluster_.dir() + "/client.conf") << fmt::format(
       "tracker_server = 127.0.0.1:{}\n", cluster_.tracker_port());
@@ -125,18 +105,7 @@ void WebStack::Start(const std::string& kind) {
 
 void WebStack::Stop() {
   StopWeb(SIGTERM);
-  if (nginx_started_) {
-    nginx_started_ = false;
-    std::string pid = ReadAll(dir_ + "/nginx.pid");
-    if (!pid.empty()) {
-      pid_t p = std::stoi(pid);
-      ::kill(p, SIGQUIT);
-      for (int i = 0; i < 100 && ::kill(p, 0) == 0; ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      }
-      ::kill(p, SIGKILL);
-    }
-  }
+  nginx_.Stop();
 }
 
 void WebStack::StartWeb() {

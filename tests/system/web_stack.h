@@ -16,10 +16,6 @@
 
 namespace nimbus::test {
 
-std::string ReadAll(const std::string& path);
-// `s` quoted for sh.
-std::string Shell(const std::string& s);
-
 struct Reply {
   int status = 0;
   std::string body;
@@ -60,7 +56,7 @@ class WebStack {
   TestCluster cluster_{"web"};
   uint16_t http_port_ = 0, front_port_ = 0, web_port_ = 0, fcgi_port_ = 0;
   std::string dir_, secret_file_;
-  bool nginx_started_ = false;
+  NginxProcess nginx_;
   pid_t web_pid_ = -1;
 };
 
