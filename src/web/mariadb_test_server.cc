@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -13,8 +11,6 @@
 #include <thread>
 
 #include "web/mysql_connection.h"
-
-extern char** environ;
 
 namespace nimbus::web {
 
@@ -82,24 +78,14 @@ Status MariadbTestServer::Start() {
       "--log-error=" + dir_ + "/error.log",
   };
   if (!user.empty()) args.push_back(user);
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = -1;
-  if (posix_spawnp(&pid, "mariadbd", nullptr, nullptr, argv.data(), environ) !=
-      0) {
-    return Status::IOError("cannot start mariadbd");
-  }
-  pid_ = pid;
+  if (Status s = process_.Spawn(std::move(args)); !s.ok()) return s;
   MysqlUrl root;
   root.user = "root";
   root.socket = socket_;
   root.database = "mysql";
   for (int i = 0; i < 300; ++i) {
     if (MysqlConnection::Open(root).ok()) return Status::OK();
-    int st = 0;
-    if (::waitpid(pid_, &st, WNOHANG) == pid_) {
-      pid_ = -1;
+    if (process_.Exited()) {
       return Status::IOError("mariadbd exited; see " + dir_ + "/error.log");
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -122,18 +108,7 @@ Result<std::string> MariadbTestServer::NewDatabase() {
 }
 
 MariadbTestServer::~MariadbTestServer() {
-  if (pid_ > 0) {
-    ::kill(pid_, SIGTERM);
-    int st = 0;
-    for (int i = 0; i < 200; ++i) {
-      if (::waitpid(pid_, &st, WNOHANG) == pid_) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      if (i == 199) {
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, &st, 0);
-      }
-    }
-  }
+  process_.Stop(SIGTERM, 10000);
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);
 }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "common/result.h"
+#include "web/test_process.h"
 
 namespace nimbus::web {
 
@@ -28,7 +29,7 @@ class MariadbTestServer {
 
   std::string dir_;
   std::string socket_;
-  int pid_ = -1;
+  TestProcess process_;
   int next_db_ = 0;
 };
 

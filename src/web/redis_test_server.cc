@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
@@ -14,8 +12,6 @@
 #include <mutex>
 #include <thread>
 #include <vector>
-
-extern char** environ;
 
 namespace nimbus::web {
 
@@ -61,15 +57,7 @@ Status RedisTestServer::Start() {
                                    dir_,
                                    "--logfile",
                                    dir_ + "/redis.log"};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = -1;
-  if (posix_spawnp(&pid, "redis-server", nullptr, nullptr, argv.data(),
-                   environ) != 0) {
-    return Status::IOError("cannot start redis-server");
-  }
-  pid_ = pid;
+  if (Status s = process_.Spawn(std::move(args)); !s.ok()) return s;
   for (int i = 0; i < 100; ++i) {
     if (Cli("PING").find("PONG") != std::string::npos) return Status::OK();
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -79,11 +67,8 @@ Status RedisTestServer::Start() {
 }
 
 void RedisTestServer::Stop() {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGKILL);
-  int st = 0;
-  ::waitpid(pid_, &st, 0);
-  pid_ = -1;
+  if (!process_.running()) return;
+  process_.Stop(SIGKILL, 0);
   std::filesystem::remove(socket_);
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/result.h"
+#include "web/test_process.h"
 
 namespace nimbus::web {
 
@@ -25,7 +26,7 @@ class RedisTestServer {
   RedisTestServer() = default;
   std::string dir_;
   std::string socket_;
-  int pid_ = -1;
+  TestProcess process_;
 };
 
 }  // namespace nimbus::web
