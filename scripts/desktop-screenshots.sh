@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Screenshots of nimbus-desktop for the README: runs the real app under Xvfb
+# Screenshots of nimbus-desktop for the README (or into the directory given
+# as the first argument): runs the real app under Xvfb
 # against the local cluster (start it first: scripts/cluster.sh start),
 # signs in as a demo user, uploads a few files (two big ones, one paused part
 # way), opens the share dialog, and saves
@@ -16,12 +17,17 @@ if ! curl -fsS "$WEB/api/v1/square" >/dev/null; then
   echo "nimbus-web does not answer at $WEB: start the local cluster first (scripts/cluster.sh start)" >&2
   exit 1
 fi
-cmake --preset release >/dev/null
-cmake --build --preset release --target nimbus-desktop
+# NIMBUS_DESKTOP_BIN: an already built nimbus-desktop (CI uses the debug one).
+BIN=${NIMBUS_DESKTOP_BIN:-}
+if [ -z "$BIN" ]; then
+  cmake --preset release >/dev/null
+  cmake --build --preset release --target nimbus-desktop
+  BIN=build/release/src/desktop/nimbus-desktop
+fi
 data=$(mktemp -d)
 trap 'rm -rf "$data"' EXIT
 xvfb-run -a -s "-screen 0 1600x1000x24" \
-  build/release/src/desktop/nimbus-desktop --data-dir "$data" \
+  "$BIN" --data-dir "$data" \
   --server "$WEB" --user "${NIMBUS_DEMO_USER:-desktop-demo}" \
   --password "${NIMBUS_DEMO_PASSWORD:-nimbus-demo-password}" \
   --screenshots "$OUT" ${NIMBUS_DESKTOP_LANG:+--lang "$NIMBUS_DESKTOP_LANG"}

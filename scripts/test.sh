@@ -68,6 +68,14 @@ for w in upload download mixed; do
   build/release/bench/nimbus-bench "$w" --size 4k --concurrency 4 --duration 2s \
     --tracker 127.0.0.1:32122 --group group1 $rr
 done
+step "nimbus-desktop under Xvfb against that cluster (scripts/desktop-screenshots.sh)"
+shots=$(mktemp -d)
+NIMBUS_WEB_PORT=38090 NIMBUS_DESKTOP_BIN=build/debug/src/desktop/nimbus-desktop \
+  scripts/desktop-screenshots.sh "$shots"
+for f in desktop-main-window desktop-transfers desktop-share-dialog; do
+  test -s "$shots/$f.png" || { echo "missing screenshot $f.png"; exit 1; }
+done
+rm -rf "$shots"
 NIMBUS_RUN_DIR=$smoke scripts/cluster.sh stop
 
 step "README's MariaDB + Redis command: the same cluster, nimbus-web on MariaDB + Redis"
