@@ -217,6 +217,26 @@ class DesktopTest : public QObject {
     QCOMPARE(server.files.value(snap.items.begin()->node), data);
   }
 
+  void AnUnreadableQueueFileIsKeptAside() {
+    QTemporaryDir dir;
+    QString state = dir.filePath("q.json");
+    {
+      QFile f(state);
+      QVERIFY(f.open(QIODevice::WriteOnly));
+      f.write("{\"items\": [ {\"id\": 1, ");  // cut short
+    }
+    FakeTusServer server;
+    auto q = NewQueue(&server, state);
+    QSignalSpy notices(q.get(), &TransferQueue::Notice);
+    q->Load();
+    QCOMPARE(notices.size(), 1);
+    QVERIFY(QFile::exists(state + ".unreadable"));
+    q->AddUpload(WriteFile(dir, "x", RandomBytes(10, 11)), 0);
+    QFile kept(state + ".unreadable");
+    QVERIFY(kept.open(QIODevice::ReadOnly));
+    QVERIFY(kept.readAll().startsWith("{\"items\""));  // not overwritten
+  }
+
   void CancelEndsTheUploadOnTheServer() {
     QTemporaryDir dir;
     FakeTusServer server;
@@ -323,6 +343,32 @@ class DesktopTest : public QObject {
     QTRY_COMPARE(m.rowCount(), FileTableModel::kPageSize);
     QVERIFY(server.listing_queries.last().contains("sort=size&order=desc"));
     QCOMPARE(m.NodeAt(0).value("size").toInteger(), 9999);
+  }
+
+  void TransferModelShowsEachItemOnce() {
+    TransferModel m;
+    TransferItem t;
+    t.id = 7;
+    t.name = "a.iso";
+    t.size = 1000;
+    t.done = 250;
+    t.state = TransferItem::State::kRunning;
+    t.speed = 50;
+    m.Update(t);
+    t.done = 500;
+    m.Update(t);  // the same item: updated, not added
+    QCOMPARE(m.rowCount(), 1);
+    QCOMPARE(m.data(m.index(0, 0), TransferModel::kProgressRole).toInt(), 500);
+    QCOMPARE(TransferModel::TimeLeft(m.ItemAt(0)), QString("10 s"));
+    t.id = 8;
+    t.state = TransferItem::State::kPaused;
+    m.Update(t);
+    QCOMPARE(m.rowCount(), 2);
+    QCOMPARE(m.Active(), 1);
+    QVERIFY(TransferModel::TimeLeft(m.ItemAt(1)).isEmpty());  // paused
+    m.Remove(7);
+    QCOMPARE(m.rowCount(), 1);
+    QCOMPARE(m.ItemAt(0).id, 8);
   }
 
   void SessionFileIsPrivate() {

@@ -56,10 +56,26 @@ const TransferItem* TransferQueue::Find(qint64 id) const {
 void TransferQueue::Load() {
   QFile f(state_path_);
   if (!f.open(QIODevice::ReadOnly)) return;
-  QJsonObject root = QJsonDocument::fromJson(f.readAll()).object();
-  for (const auto& v : root.value("items").toArray()) {
+  QJsonParseError error;
+  QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &error);
+  f.close();
+  if (error.error != QJsonParseError::NoError || !doc.isObject()) {
+    // Never overwrite what cannot be read: keep it aside for the user.
+    QString aside = state_path_ + ".unreadable";
+    QFile::remove(aside);
+    QFile::rename(state_path_, aside);
+    Q_EMIT Notice(tr("The saved transfer list could not be read (%1); it "
+                     "was kept as %2.")
+                      .arg(error.errorString(), aside));
+    return;
+  }
+  int skipped = 0;
+  for (const auto& v : doc.object().value("items").toArray()) {
     std::optional<TransferItem> t = TransferItem::FromJson(v.toObject());
-    if (!t || entries_.count(t->id)) continue;
+    if (!t || entries_.count(t->id)) {
+      ++skipped;
+      continue;
+    }
     if (t->state == TransferItem::State::kRunning) {
       t->state = TransferItem::State::kQueued;
     }
@@ -67,6 +83,12 @@ void TransferQueue::Load() {
     Entry& e = entries_[t->id];
     e.item = *t;
     Q_EMIT ItemChanged(e.item);
+  }
+  if (skipped) {
+    Q_EMIT Notice(
+        tr("%n saved transfer(s) could not be read and were left "
+           "out.",
+           nullptr, skipped));
   }
   Schedule();
 }

@@ -75,7 +75,6 @@
     </message>
     <message>
         <location filename="../api_result.cc" line="80"/>
-        <location filename="../desktop_test.cc" line="374"/>
         <source>Not enough space: this does not fit in your quota.</source>
         <translation>空间不足：超出了您的配额。</translation>
     </message>
@@ -953,38 +952,48 @@
 <context>
     <name>nimbus::desktop::TransferQueue</name>
     <message>
-        <location filename="../transfer_queue.cc" line="113"/>
+        <location filename="../transfer_queue.cc" line="67"/>
+        <source>The saved transfer list could not be read (%1); it was kept as %2.</source>
+        <translation>无法读取已保存的传输列表（%1）；原文件已保留为 %2。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../transfer_queue.cc" line="88"/>
+        <source>%n saved transfer(s) could not be read and were left out.</source>
+        <translation><numerusform>有 %n 个已保存的传输任务无法读取，已被略过。</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../transfer_queue.cc" line="134"/>
         <source>%1 is not a file that can be uploaded.</source>
         <translation>%1 不是可上传的文件。</translation>
     </message>
     <message>
-        <location filename="../transfer_queue.cc" line="135"/>
+        <location filename="../transfer_queue.cc" line="156"/>
         <source>Uploading the folder %1 stopped: %2</source>
         <translation>上传文件夹 %1 已停止：%2</translation>
     </message>
     <message>
-        <location filename="../transfer_queue.cc" line="176"/>
+        <location filename="../transfer_queue.cc" line="197"/>
         <source>Downloading the folder %1 stopped: %2</source>
         <translation>下载文件夹 %1 已停止：%2</translation>
     </message>
     <message>
-        <location filename="../transfer_queue.cc" line="381"/>
+        <location filename="../transfer_queue.cc" line="402"/>
         <source>Instant upload: the server already had this content.</source>
         <translation>秒传：服务器上已有相同内容。</translation>
     </message>
     <message>
-        <location filename="../transfer_queue.cc" line="400"/>
+        <location filename="../transfer_queue.cc" line="421"/>
         <source>Waiting for you to sign in again.</source>
         <translation>等待重新登录。</translation>
     </message>
     <message>
-        <location filename="../transfer_queue.cc" line="412"/>
+        <location filename="../transfer_queue.cc" line="433"/>
         <source>%1 Retrying in %2 s.</source>
         <translation>%1 %2 秒后重试。</translation>
     </message>
     <message>
-        <location filename="../transfer_queue.cc" line="438"/>
-        <location filename="../transfer_queue.cc" line="445"/>
+        <location filename="../transfer_queue.cc" line="459"/>
+        <location filename="../transfer_queue.cc" line="466"/>
         <source>Cannot save the transfer list to %1: %2</source>
         <translation>无法将传输列表保存到 %1：%2</translation>
     </message>
@@ -1019,14 +1028,6 @@
         <location filename="../upload_job.cc" line="90"/>
         <source>The file %1 changed while it was being read; add it again.</source>
         <translation>文件 %1 在读取时发生了变化，请重新添加。</translation>
-    </message>
-</context>
-<context>
-    <name>nimbus::desktop::MainWindow</name>
-    <message>
-        <location filename="../desktop_test.cc" line="366"/>
-        <source>Trash</source>
-        <translation>回收站</translation>
     </message>
 </context>
 </TS>
