@@ -5,6 +5,16 @@
 
 namespace nimbus::desktop {
 
+QString ApiClient::ChildrenPath(qint64 folder, const QString& query,
+                                const QString& cursor) {
+  QString path =
+      QString("/api/v1/folders/%1/children?%2").arg(folder).arg(query);
+  if (!cursor.isEmpty()) {
+    path += "&cursor=" + QString::fromLatin1(QUrl::toPercentEncoding(cursor));
+  }
+  return path;
+}
+
 QUrl ApiClient::Resolve(const QString& path_and_query) const {
   QUrl u(path_and_query);
   if (u.isRelative()) return server_.resolved(u);

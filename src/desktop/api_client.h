@@ -35,6 +35,10 @@ class ApiClient {
                              const QString& path_and_query,
                              const QJsonObject& body, Callback done,
                              QObject* context = nullptr);
+  // GET path of a folder's children: `query` (e.g. "sort=name&limit=1000")
+  // plus the cursor of the page to fetch, if any.
+  static QString ChildrenPath(qint64 folder, const QString& query,
+                              const QString& cursor);
   // Resolves a server-relative path, or passes an absolute URL through.
   QUrl Resolve(const QString& path_and_query) const;
   // Authorization (when signed in) plus any extra headers.

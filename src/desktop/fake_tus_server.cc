@@ -36,7 +36,6 @@ HttpTransport::CallId FakeTusServer::Send(const HttpRequest& request,
   CallId id = next_id_++;
   ++in_flight;
   max_in_flight = std::max(max_in_flight, in_flight);
-  bool stream = false;
   if (request.method == "PATCH" && stall_patches) {
     // Never answered; Abort() ends it.
     QTimer::singleShot(0, &context_, [this, id] {
@@ -44,7 +43,7 @@ HttpTransport::CallId FakeTusServer::Send(const HttpRequest& request,
     });
     return id;
   }
-  HttpResponse r = Handle(request, handlers, &stream);
+  HttpResponse r = Handle(request, handlers);
   Answer(id, std::move(handlers), std::move(r));
   return id;
 }
@@ -79,8 +78,7 @@ void FakeTusServer::Answer(CallId id, HttpHandlers h, HttpResponse r,
                      });
 }
 
-HttpResponse FakeTusServer::Handle(const HttpRequest& req, HttpHandlers& h,
-                                   bool*) {
+HttpResponse FakeTusServer::Handle(const HttpRequest& req, HttpHandlers& h) {
   QString path = req.url.path();
   if (!next_statuses.isEmpty() && path != "/blob") {
     int s = next_statuses.takeFirst();
@@ -120,7 +118,7 @@ HttpResponse FakeTusServer::Handle(const HttpRequest& req, HttpHandlers& h,
       patch.headers.append(
           qMakePair(QByteArray("Upload-Offset"), QByteArray("0")));
       --patches;  // counted as part of the creation
-      HttpResponse p = Handle(patch, h, nullptr);
+      HttpResponse p = Handle(patch, h);
       if (p.status != 204) {
         r.headers.insert("upload-offset",
                          QByteArray::number(uploads[id].data.size()));

@@ -59,7 +59,7 @@ class FakeTusServer : public HttpTransport {
 
  private:
   void Answer(CallId id, HttpHandlers h, HttpResponse r, int delay_ms = 0);
-  HttpResponse Handle(const HttpRequest& req, HttpHandlers& h, bool* stream);
+  HttpResponse Handle(const HttpRequest& req, HttpHandlers& h);
 
   CallId next_id_ = 1;
   QSet<CallId> aborted_;

@@ -4,7 +4,6 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QLocale>
-#include <QMimeData>
 #include <QMimeDatabase>
 #include <QStyle>
 #include <algorithm>
@@ -81,15 +80,13 @@ void FileTableModel::SetSharedNodes(const QSet<qint64>& ids) {
 void FileTableModel::FetchPage() {
   QString path;
   if (source_ == Source::kFolder) {
-    path = QString("/api/v1/folders/%1/children?sort=%2&order=%3&limit=%4")
-               .arg(folder_)
-               .arg(SortKey(sort_column_))
-               .arg(order_ == Qt::AscendingOrder ? "asc" : "desc")
-               .arg(kPageSize);
-    if (!cursor_.isEmpty()) {
-      path +=
-          "&cursor=" + QString::fromLatin1(QUrl::toPercentEncoding(cursor_));
-    }
+    path = ApiClient::ChildrenPath(
+        folder_,
+        QString("sort=%1&order=%2&limit=%3")
+            .arg(SortKey(sort_column_))
+            .arg(order_ == Qt::AscendingOrder ? "asc" : "desc")
+            .arg(kPageSize),
+        cursor_);
   } else if (source_ == Source::kSearch) {
     path = "/api/v1/search?q=" +
            QString::fromLatin1(QUrl::toPercentEncoding(search_));
@@ -264,28 +261,6 @@ QVariant FileTableModel::headerData(int section, Qt::Orientation o,
       return tr("Shared");
   }
   return {};
-}
-
-Qt::ItemFlags FileTableModel::flags(const QModelIndex& index) const {
-  Qt::ItemFlags f = QAbstractTableModel::flags(index);
-  if (index.isValid() && source_ != Source::kTrash) f |= Qt::ItemIsDragEnabled;
-  return f;
-}
-
-QStringList FileTableModel::mimeTypes() const {
-  return {"application/x-nimbus-nodes"};
-}
-
-QMimeData* FileTableModel::mimeData(const QModelIndexList& indexes) const {
-  QSet<qint64> ids;
-  for (const auto& i : indexes) {
-    ids.insert(nodes_[i.row()].value("id").toInteger());
-  }
-  QStringList list;
-  for (qint64 id : ids) list.append(QString::number(id));
-  auto* m = new QMimeData;
-  m->setData("application/x-nimbus-nodes", list.join(',').toLatin1());
-  return m;
 }
 
 }  // namespace nimbus::desktop

@@ -42,12 +42,9 @@ class FileTableModel : public QAbstractTableModel {
   int columnCount(const QModelIndex& parent = {}) const override;
   QVariant data(const QModelIndex& index, int role) const override;
   QVariant headerData(int section, Qt::Orientation o, int role) const override;
-  Qt::ItemFlags flags(const QModelIndex& index) const override;
   bool canFetchMore(const QModelIndex& parent) const override;
   void fetchMore(const QModelIndex& parent) override;
   void sort(int column, Qt::SortOrder order) override;
-  QStringList mimeTypes() const override;
-  QMimeData* mimeData(const QModelIndexList& indexes) const override;
 
   static QString HumanSize(qint64 bytes);
   QIcon IconFor(const QJsonObject& node) const;

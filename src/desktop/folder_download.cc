@@ -20,11 +20,7 @@ void FolderDownload::List(const QString& cursor) {
   }
   auto [id, dir] = todo_.first();
   QDir().mkpath(dir);
-  QString path =
-      QString("/api/v1/folders/%1/children?sort=name&limit=1000").arg(id);
-  if (!cursor.isEmpty()) {
-    path += "&cursor=" + QString::fromLatin1(QUrl::toPercentEncoding(cursor));
-  }
+  QString path = ApiClient::ChildrenPath(id, "sort=name&limit=1000", cursor);
   api_->Call(
       "GET", path, {},
       [this, dir = dir](const ApiResult& r) {

@@ -53,11 +53,7 @@ QStandardItem* FolderTreeModel::FindItem(QStandardItem* under,
 void FolderTreeModel::Load(QStandardItem* item, const QString& cursor) {
   qint64 id = item->data(kIdRole).toLongLong();
   QPersistentModelIndex where(item->index());
-  QString path =
-      QString("/api/v1/folders/%1/children?sort=name&limit=1000").arg(id);
-  if (!cursor.isEmpty()) {
-    path += "&cursor=" + QString::fromLatin1(QUrl::toPercentEncoding(cursor));
-  }
+  QString path = ApiClient::ChildrenPath(id, "sort=name&limit=1000", cursor);
   api_->Call(
       "GET", path, {},
       [this, where, first = cursor.isEmpty()](const ApiResult& r) {

@@ -65,10 +65,7 @@ void FolderUpload::NextFolder() {
 void FolderUpload::FindExisting(qint64 parent, const QString& name,
                                 const QString& cursor) {
   QString path =
-      QString("/api/v1/folders/%1/children?sort=name&limit=1000").arg(parent);
-  if (!cursor.isEmpty()) {
-    path += "&cursor=" + QString::fromLatin1(QUrl::toPercentEncoding(cursor));
-  }
+      ApiClient::ChildrenPath(parent, "sort=name&limit=1000", cursor);
   api_->Call(
       "GET", path, {},
       [this, parent, name](const ApiResult& r) {

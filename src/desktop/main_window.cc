@@ -3,7 +3,6 @@
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
-#include <QCloseEvent>
 #include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -962,11 +961,6 @@ void MainWindow::OpenShareLink() {
             this);
       },
       this);
-}
-
-void MainWindow::closeEvent(QCloseEvent* e) {
-  OnQueue([](TransferQueue* q) { q->Save(); });
-  e->accept();
 }
 
 }  // namespace nimbus::desktop

@@ -74,7 +74,6 @@ class MainWindow : public QMainWindow {
   void SessionStarted();
 
  protected:
-  void closeEvent(QCloseEvent* e) override;
   void dragEnterEvent(QDragEnterEvent* e) override;
   void dropEvent(QDropEvent* e) override;
 

@@ -224,7 +224,6 @@ void TransferQueue::Pause(qint64 id) {
   if (e.item.finished()) return;
   StopJob(e);
   e.item.state = TransferItem::State::kPaused;
-  e.item.speed = 0;
   Emit(e);
   Save();
   Schedule();
@@ -237,11 +236,7 @@ void TransferQueue::Resume(qint64 id) {
   if (e.item.finished() || e.item.state == TransferItem::State::kRunning) {
     return;
   }
-  e.item.state = TransferItem::State::kQueued;
-  e.item.attempts = 0;
-  e.item.retry_at_ms = 0;
-  e.item.message.clear();
-  Emit(e);
+  Requeue(e);
   Save();
   Schedule();
 }
@@ -251,13 +246,7 @@ void TransferQueue::Cancel(qint64 id) {
   if (it == entries_.end()) return;
   Entry& e = it->second;
   if (!e.item.finished()) {
-    if (!e.job) {
-      if (e.item.kind == TransferItem::Kind::kUpload) {
-        e.job = std::make_unique<UploadJob>(api_.get(), &e.item);
-      } else {
-        e.job = std::make_unique<DownloadJob>(api_.get(), &e.item);
-      }
-    }
+    if (!e.job) e.job = MakeJob(e.item);
     // The job outlives the entry until the server has forgotten the upload.
     // Discard reads the item before it returns; the job itself lives on
     // until the server has forgotten the upload.
@@ -278,7 +267,6 @@ void TransferQueue::PauseAll() {
         e.item.state == TransferItem::State::kRunning) {
       StopJob(e);
       e.item.state = TransferItem::State::kPaused;
-      e.item.speed = 0;
       Emit(e);
     }
   }
@@ -289,11 +277,7 @@ void TransferQueue::ResumeAll() {
   for (auto& [id, e] : entries_) {
     if (e.item.state == TransferItem::State::kPaused ||
         e.item.state == TransferItem::State::kFailed) {
-      e.item.state = TransferItem::State::kQueued;
-      e.item.attempts = 0;
-      e.item.retry_at_ms = 0;
-      e.item.message.clear();
-      Emit(e);
+      Requeue(e);
     }
   }
   Save();
@@ -338,6 +322,21 @@ void TransferQueue::Schedule() {
   }
 }
 
+std::unique_ptr<TransferJob> TransferQueue::MakeJob(TransferItem& item) {
+  if (item.kind == TransferItem::Kind::kUpload) {
+    return std::make_unique<UploadJob>(api_.get(), &item);
+  }
+  return std::make_unique<DownloadJob>(api_.get(), &item);
+}
+
+void TransferQueue::Requeue(Entry& e) {
+  e.item.state = TransferItem::State::kQueued;
+  e.item.attempts = 0;
+  e.item.retry_at_ms = 0;
+  e.item.message.clear();
+  Emit(e);
+}
+
 void TransferQueue::StartJob(Entry& e) {
   qint64 id = e.item.id;
   e.item.state = TransferItem::State::kRunning;
@@ -345,11 +344,7 @@ void TransferQueue::StartJob(Entry& e) {
   e.speed_ms = NowMs();
   e.speed_bytes = e.item.done;
   if (!e.job) {
-    if (e.item.kind == TransferItem::Kind::kUpload) {
-      e.job = std::make_unique<UploadJob>(api_.get(), &e.item);
-    } else {
-      e.job = std::make_unique<DownloadJob>(api_.get(), &e.item);
-    }
+    e.job = MakeJob(e.item);
     TransferJob* job = e.job.get();
     connect(job, &TransferJob::Changed, this,
             [this, id](bool save) { OnChanged(id, save); });
@@ -370,6 +365,7 @@ void TransferQueue::StartJob(Entry& e) {
 void TransferQueue::StopJob(Entry& e) {
   if (e.job) e.job->Stop();
   e.item.phase.clear();
+  e.item.speed = 0;
 }
 
 void TransferQueue::OnChanged(qint64 id, bool save) {

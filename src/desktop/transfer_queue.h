@@ -86,6 +86,9 @@ class TransferQueue : public QObject {
   };
   qint64 Add(TransferItem item);
   void Schedule();
+  std::unique_ptr<TransferJob> MakeJob(TransferItem& item);
+  // Back in line (a user's Resume/Retry): a fresh count of retries.
+  void Requeue(Entry& e);
   void StartJob(Entry& e);
   void StopJob(Entry& e);
   void OnChanged(qint64 id, bool save);

@@ -77,29 +77,41 @@ bool TusUpload::ReadPiece(QByteArray* out) {
   return out->size() == n;
 }
 
-void TusUpload::Create() {
-  offset_ = 0;
+bool TusUpload::PieceRequest(const QByteArray& method, const QString& url,
+                             HttpHeaders headers, HttpRequest* req,
+                             HttpHandlers* h) {
   QByteArray piece;
   if (!ReadPiece(&piece)) {
-    return Fail(TransferError::Local(
+    Fail(TransferError::Local(
         tr("The file %1 changed or cannot be read; add it again.").arg(path_)));
+    return false;
   }
-  HttpRequest req;
-  req.method = "POST";
-  req.url = api_->Resolve("/api/v1/uploads");
+  headers.append(qMakePair(QByteArray("Content-Type"),
+                           QByteArray("application/offset+octet-stream")));
+  headers.append(qMakePair(
+      QByteArray("Upload-Checksum"),
+      "sha256 " + QCryptographicHash::hash(piece, QCryptographicHash::Sha256)
+                      .toBase64()));
+  req->method = method;
+  req->url = api_->Resolve(url);
+  req->headers = TusHeaders(std::move(headers));
+  req->body = std::move(piece);
+  h->sent = [this](qint64 sent) { Q_EMIT Progress(offset_ + sent); };
+  return true;
+}
+
+void TusUpload::Create() {
+  offset_ = 0;
   QByteArray metadata = "filename " + name_.toUtf8().toBase64() + ",parent " +
                         QByteArray::number(parent_).toBase64();
-  req.headers = TusHeaders({
-      {"Upload-Length", QByteArray::number(length_)},
-      {"Upload-Metadata", metadata},
-      {"Content-Type", "application/offset+octet-stream"},
-      {"Upload-Checksum",
-       "sha256 " + QCryptographicHash::hash(piece, QCryptographicHash::Sha256)
-                       .toBase64()},
-  });
-  req.body = std::move(piece);
+  HttpRequest req;
   HttpHandlers h;
-  h.sent = [this](qint64 sent) { Q_EMIT Progress(offset_ + sent); };
+  if (!PieceRequest("POST", "/api/v1/uploads",
+                    {{"Upload-Length", QByteArray::number(length_)},
+                     {"Upload-Metadata", metadata}},
+                    &req, &h)) {
+    return;
+  }
   h.done = [this](const HttpResponse& r) {
     call_ = 0;
     ApiResult a = ApiResult::From(r);
@@ -161,24 +173,13 @@ void TusUpload::Advance(const HttpResponse& r) {
 
 void TusUpload::SendPiece() {
   if (!running_) return;
-  QByteArray piece;
-  if (!ReadPiece(&piece)) {
-    return Fail(TransferError::Local(
-        tr("The file %1 changed or cannot be read; add it again.").arg(path_)));
-  }
   HttpRequest req;
-  req.method = "PATCH";
-  req.url = api_->Resolve(url_);
-  req.headers = TusHeaders({
-      {"Content-Type", "application/offset+octet-stream"},
-      {"Upload-Offset", QByteArray::number(offset_)},
-      {"Upload-Checksum",
-       "sha256 " + QCryptographicHash::hash(piece, QCryptographicHash::Sha256)
-                       .toBase64()},
-  });
-  req.body = std::move(piece);
   HttpHandlers h;
-  h.sent = [this](qint64 sent) { Q_EMIT Progress(offset_ + sent); };
+  if (!PieceRequest("PATCH", url_,
+                    {{"Upload-Offset", QByteArray::number(offset_)}}, &req,
+                    &h)) {
+    return;
+  }
   h.done = [this](const HttpResponse& r) {
     call_ = 0;
     ApiResult a = ApiResult::From(r);

@@ -51,6 +51,10 @@ class TusUpload : public QObject {
   void SendPiece();
   // Reads [offset_, offset_ + n) of the file; false when it changed size.
   bool ReadPiece(QByteArray* out);
+  // The request carrying the next piece, with its checksum and progress;
+  // false (after Fail) when the file cannot be read.
+  bool PieceRequest(const QByteArray& method, const QString& url,
+                    HttpHeaders headers, HttpRequest* req, HttpHandlers* h);
   // Handles an answer carrying Upload-Offset (and Nimbus-Node-Id when done).
   void Advance(const HttpResponse& r);
   void Gone(const ApiResult& r);
