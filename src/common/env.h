@@ -69,6 +69,9 @@ class Env {
       const std::string& path, bool writable) = 0;
 
   virtual Result<FileStat> Stat(const std::string& path) = 0;
+  // Sets a file's modification time (seconds since the epoch); its access
+  // time is left alone.
+  virtual Status SetModTime(const std::string& path, int64_t seconds) = 0;
   virtual bool FileExists(const std::string& path) = 0;
   // rename(2): atomic replacement of `to`.
   virtual Status RenameFile(const std::string& from, const std::string& to) = 0;

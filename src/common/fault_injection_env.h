@@ -66,6 +66,9 @@ class FaultInjectionEnv final : public Env {
   bool FileExists(const std::string& path) override {
     return base_->FileExists(path);
   }
+  Status SetModTime(const std::string& path, int64_t seconds) override {
+    return base_->SetModTime(path, seconds);
+  }
   Status RenameFile(const std::string& from, const std::string& to) override;
   Status RenameNoReplace(const std::string& from,
                          const std::string& to) override;

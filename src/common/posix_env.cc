@@ -173,6 +173,18 @@ class PosixEnv final : public Env {
                     static_cast<int64_t>(st.st_mtime)};
   }
 
+  Status SetModTime(const std::string& path, int64_t seconds) override {
+    struct timespec ts[2];
+    ts[0].tv_sec = 0;
+    ts[0].tv_nsec = UTIME_OMIT;
+    ts[1].tv_sec = static_cast<time_t>(seconds);
+    ts[1].tv_nsec = 0;
+    if (::utimensat(AT_FDCWD, path.c_str(), ts, 0) != 0) {
+      return PosixError("utimensat " + path, errno);
+    }
+    return Status::OK();
+  }
+
   bool FileExists(const std::string& path) override {
     return ::access(path.c_str(), F_OK) == 0;
   }

@@ -131,6 +131,10 @@ Result<proto::LogicName> FileStore::CommitNew(uint32_t path,
   f.source_ip = spec.source_ip;
   f.create_time = spec.create_time;
   f.crc32 = spec.crc32;
+  if (!spec.appender) {
+    Status t = env_->SetModTime(temp, spec.create_time);
+    if (!t.ok()) return t;
+  }
   for (int attempt = 0; attempt < 16; ++attempt) {
     f.masked_size = proto::MaskFileSize(spec.size, spec.appender, Random());
     proto::LogicName ln;
@@ -153,7 +157,16 @@ Result<proto::LogicName> FileStore::CommitNew(uint32_t path,
 }
 
 Status FileStore::CommitAt(const std::string& temp, const std::string& full) {
+  Status s = StampCreateTime(temp, full.substr(full.rfind('/') + 1));
+  if (!s.ok()) return s;
   return env_->RenameNoReplace(temp, full);
+}
+
+Status FileStore::StampCreateTime(const std::string& temp,
+                                  std::string_view name) {
+  auto f = proto::DecodeNameBase(name);
+  if (!f.ok() || f->IsAppender()) return Status::OK();
+  return env_->SetModTime(temp, f->create_time);
 }
 
 Status FileStore::PlaceReplica(const std::string& temp,
@@ -161,6 +174,7 @@ Status FileStore::PlaceReplica(const std::string& temp,
   auto full = Resolve(ln);
   if (!full.ok()) return full.status();
   Status s = EnsureDirs(ln.store_path_index, ln.dir1, ln.dir2);
+  if (s.ok()) s = StampCreateTime(temp, ln.name);
   if (!s.ok()) return s;
   return env_->RenameFile(temp, *full);
 }

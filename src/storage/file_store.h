@@ -63,6 +63,12 @@ class FileStore {
 
   // A fresh, unused name under `path`'s tmp/.
   std::string NewTempPath(uint32_t path);
+  // Normal (non-appender) files get their name's create time as their
+  // modification time, here and on every replica, so that the ETag and
+  // Last-Modified that nginx derives from it are the same on every host of
+  // the group (a client revalidating against another replica gets a 304).
+  // Appender files keep the time of their last change.
+  //
   // Gives the completed temp file a new unique name (in data/, per
   // file_distribute_path_mode) and returns it.
   Result<proto::LogicName> CommitNew(uint32_t path, const std::string& temp,
@@ -98,6 +104,9 @@ class FileStore {
 
  private:
   uint32_t Random();
+  // Sets `temp`'s modification time to the create time encoded in `name`,
+  // unless `name` is an appender file's.
+  Status StampCreateTime(const std::string& temp, std::string_view name);
   void PickDirs(uint32_t path, uint32_t hash, uint32_t* d1, uint32_t* d2);
   Status EnsureDirs(uint32_t path, uint32_t d1, uint32_t d2);
 

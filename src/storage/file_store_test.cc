@@ -80,6 +80,35 @@ TEST_F(FileStoreTest, CommitNewGivesADecodableUniqueName) {
   EXPECT_EQ(names.size(), 6u);
 }
 
+TEST_F(FileStoreTest, EveryCopyOfANormalFileCarriesItsCreateTimeAsMtime) {
+  FileStore store(opts_, Env::Default());
+  ASSERT_TRUE(store.Init().ok());
+  NewFileSpec spec{
+      *proto::ParseIpv4("127.0.0.1"), 1700000000, 5, 7, false, "jpg"};
+  auto ln = store.CommitNew(0, WriteTemp(store, Env::Default(), "hello"), spec);
+  ASSERT_TRUE(ln.ok());
+  auto full = store.Resolve(*ln);
+  EXPECT_EQ(Env::Default()->Stat(*full)->mtime, 1700000000);
+
+  // A replica placed in another store (as a peer would) gets the same time,
+  // so nginx gives both copies the same ETag and Last-Modified.
+  StorageOptions peer_opts = opts_;
+  peer_opts.store_paths = {(root_ / "peer0").string()};
+  FileStore peer(peer_opts, Env::Default());
+  ASSERT_TRUE(peer.Init().ok());
+  std::string temp = WriteTemp(peer, Env::Default(), "hello");
+  proto::LogicName on_peer = *ln;
+  on_peer.store_path_index = 0;
+  ASSERT_TRUE(peer.PlaceReplica(temp, on_peer).ok());
+  EXPECT_EQ(Env::Default()->Stat(*peer.Resolve(on_peer))->mtime, 1700000000);
+
+  // An appender file keeps the time of its last change.
+  spec.appender = true;
+  auto app = store.CommitNew(0, WriteTemp(store, Env::Default(), "x"), spec);
+  ASSERT_TRUE(app.ok());
+  EXPECT_GT(Env::Default()->Stat(*store.Resolve(*app))->mtime, 1700000000);
+}
+
 TEST_F(FileStoreTest, ResolveRejectsOutOfLayoutNames) {
   FileStore store(opts_, Env::Default());
   auto ln =

@@ -252,17 +252,22 @@ TEST_F(Nginx, SignedDownloadIsByteIdenticalWithRangeHeadAndHeaders) {
   EXPECT_LT(head.body.size(), 1000u);
   EXPECT_EQ(head.Header("content-length"), std::to_string(data.size()));
 
-  // Conditional GET with the ETag.
-  HttpReply cached =
-      Get(url, "-H " + Shell("If-None-Match: " + r.Header("etag")));
-  EXPECT_EQ(cached.status, 304);
-
-  // Each storage host serves it directly too, with the same signature.
+  // Each storage host serves it directly too, with the same signature, and
+  // with the same validators: a conditional GET with the ETag the front gave
+  // gets a 304 whichever replica answers.
   WaitReplicated(id);
+  const std::string if_none_match =
+      "-H " + Shell("If-None-Match: " + r.Header("etag"));
+  EXPECT_EQ(Get(url, if_none_match).status, 304);
   for (int h : {1, 2}) {
     HttpReply d = Get(Signed(Host(h), id));
     EXPECT_EQ(d.status, 200) << "host " << h;
     EXPECT_TRUE(d.body == data) << "host " << h;
+    EXPECT_EQ(d.Header("etag"), r.Header("etag")) << "host " << h;
+    EXPECT_EQ(d.Header("last-modified"), r.Header("last-modified"))
+        << "host " << h;
+    EXPECT_EQ(Get(Signed(Host(h), id), if_none_match).status, 304)
+        << "host " << h;
   }
   // A ?filename= that is not percent-encoded is refused, not pasted into a
   // header.
