@@ -11,8 +11,10 @@ namespace nimbus::net {
 
 using asio::experimental::as_tuple;
 
-TcpServer::TcpServer(asio::io_context& io, Handler handler, int max_connections)
+TcpServer::TcpServer(asio::io_context& io, Handler handler, int max_connections,
+                     IoLoopPool* loops)
     : io_(io),
+      loops_(loops),
       handler_(std::move(handler)),
       max_connections_(max_connections),
       acceptor_(io) {}
@@ -46,8 +48,9 @@ void TcpServer::Stop() {
 
 asio::awaitable<void> TcpServer::AcceptLoop() {
   for (;;) {
+    asio::io_context& loop = loops_ != nullptr ? loops_->Next() : io_;
     auto [ec, sock] =
-        co_await acceptor_.async_accept(as_tuple(asio::use_awaitable));
+        co_await acceptor_.async_accept(loop, as_tuple(asio::use_awaitable));
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor_.is_open()) {
         co_return;
@@ -64,7 +67,7 @@ asio::awaitable<void> TcpServer::AcceptLoop() {
     sock.set_option(asio::ip::tcp::no_delay(true), opt_ec);
     live_.fetch_add(1);
     asio::co_spawn(
-        io_,
+        loop,
         [this, s = std::move(sock)]() mutable -> asio::awaitable<void> {
           co_await handler_(std::move(s));
         },
@@ -79,13 +82,6 @@ asio::awaitable<void> TcpServer::AcceptLoop() {
           }
         });
   }
-}
-
-void RunIoContext(asio::io_context& io, int threads) {
-  std::vector<std::thread> extra;
-  for (int i = 1; i < threads; ++i) extra.emplace_back([&io] { io.run(); });
-  io.run();
-  for (auto& t : extra) t.join();
 }
 
 Status WriteRuntimeFiles(Env* env, const std::string& data_dir,

@@ -1,9 +1,10 @@
 // TcpServer: accepts connections on one address and runs a coroutine per
 // connection. The handler owns its socket for the connection's lifetime.
 //
-// Threading: the acceptor and every connection coroutine run on the
-// io_context given at construction; any number of threads may run it. The
-// server keeps no per-connection state of its own except a live count.
+// Threading: the acceptor runs on the io_context given at construction. Each
+// connection coroutine runs on the next loop of `loops` when one is given,
+// else on that io_context too. The server keeps no per-connection state of
+// its own except a live count.
 #ifndef NIMBUS_NET_TCP_SERVER_H_
 #define NIMBUS_NET_TCP_SERVER_H_
 
@@ -14,6 +15,7 @@
 
 #include "common/env.h"
 #include "common/status.h"
+#include "net/io_loop_pool.h"
 
 namespace nimbus::net {
 
@@ -21,7 +23,8 @@ class TcpServer {
  public:
   using Handler = std::function<asio::awaitable<void>(asio::ip::tcp::socket)>;
 
-  TcpServer(asio::io_context& io, Handler handler, int max_connections);
+  TcpServer(asio::io_context& io, Handler handler, int max_connections,
+            IoLoopPool* loops = nullptr);
 
   // Binds and listens. `bind_addr` empty means all IPv4 addresses; port 0
   // picks an ephemeral port (see port()).
@@ -36,15 +39,13 @@ class TcpServer {
   asio::awaitable<void> AcceptLoop();
 
   asio::io_context& io_;
+  IoLoopPool* const loops_;
   Handler handler_;
   const int max_connections_;
   asio::ip::tcp::acceptor acceptor_;
   uint16_t port_ = 0;
   std::atomic<int> live_{0};
 };
-
-// Runs `io` on the calling thread and `threads - 1` more until it stops.
-void RunIoContext(asio::io_context& io, int threads);
 
 // Writes <data_dir>/<program>.port and .pid (atomically), so scripts and
 // tests can find a server that was started with port 0.

@@ -1,5 +1,6 @@
 #include "net/timed_io.h"
 
+#include <algorithm>
 #include <array>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/experimental/awaitable_operators.hpp>
@@ -22,11 +23,37 @@ asio::awaitable<std::error_code> WithDeadline(Socket& sock, Op op,
   co_return std::get<0>(std::get<0>(result));
 }
 
+// The fast path: most requests and replies fit the socket buffers, so the
+// transfer usually completes at once without arming a timer and a parallel
+// group (which cost more than the I/O itself for a small request). Tries
+// `op` once in non-blocking mode and returns the bytes it moved; `*ec` is
+// set only for a real error (would_block is not one). `buf` is only used to
+// skip empty transfers.
+template <typename Buffer, typename Op>
+size_t TryNow(Socket& sock, const Buffer& buf, std::error_code* ec, Op op) {
+  if (buf.size() == 0) return 0;
+  if (!sock.non_blocking()) {
+    sock.non_blocking(true, *ec);
+    if (*ec) return 0;
+  }
+  std::error_code e;
+  size_t n = op(e);
+  if (e && e != asio::error::would_block && e != asio::error::try_again) {
+    *ec = e;
+    return 0;
+  }
+  return e ? 0 : n;
+}
+
 }  // namespace
 
 asio::awaitable<std::error_code> ReadExact(Socket& sock,
                                            asio::mutable_buffer buf,
                                            Duration timeout) {
+  std::error_code ec;
+  buf += TryNow(sock, buf, &ec,
+                [&](std::error_code& e) { return sock.read_some(buf, e); });
+  if (ec || buf.size() == 0) co_return ec;
   co_return co_await WithDeadline(
       sock, [&] { return asio::async_read(sock, buf, kUse); }, timeout);
 }
@@ -45,6 +72,10 @@ asio::awaitable<std::error_code> ReadUntil(Socket& sock, std::string& buf,
 
 asio::awaitable<std::error_code> WriteAll(Socket& sock, asio::const_buffer buf,
                                           Duration timeout) {
+  std::error_code ec;
+  buf += TryNow(sock, buf, &ec,
+                [&](std::error_code& e) { return sock.write_some(buf, e); });
+  if (ec || buf.size() == 0) co_return ec;
   co_return co_await WithDeadline(
       sock, [&] { return asio::async_write(sock, buf, kUse); }, timeout);
 }
@@ -53,6 +84,14 @@ asio::awaitable<std::error_code> WriteAll2(Socket& sock, asio::const_buffer a,
                                            asio::const_buffer b,
                                            Duration timeout) {
   std::array<asio::const_buffer, 2> bufs{a, b};
+  std::error_code ec;
+  size_t n =
+      TryNow(sock, asio::buffer(a.data(), a.size() + b.size()), &ec,
+             [&](std::error_code& e) { return sock.write_some(bufs, e); });
+  if (ec) co_return ec;
+  const size_t from_a = std::min(n, a.size());
+  bufs = {a + from_a, b + (n - from_a)};
+  if (asio::buffer_size(bufs) == 0) co_return ec;
   co_return co_await WithDeadline(
       sock, [&] { return asio::async_write(sock, bufs, kUse); }, timeout);
 }

@@ -37,9 +37,10 @@ StorageServer::StorageServer(StorageOptions opts, Env* env)
     : opts_(std::move(opts)),
       env_(env),
       store_(opts_, env_),
+      loops_(std::make_unique<net::IoLoopPool>(opts_.work_threads)),
       server_(
           io_, [this](asio::ip::tcp::socket s) { return Serve(std::move(s)); },
-          opts_.max_connections),
+          opts_.max_connections, loops_.get()),
       start_time_(static_cast<int64_t>(std::time(nullptr))) {
   for (size_t i = 0; i < opts_.store_paths.size(); ++i) {
     disks_.push_back(std::make_unique<DiskExecutor>(opts_.disk_reader_threads +
@@ -57,6 +58,11 @@ StorageServer::~StorageServer() {
   if (file_counter_) file_counter_->Stop();
   for (auto& d : disks_) d->Stop();
   if (committer_) committer_->Stop();
+  // Work the disk threads never ran holds guards on the loops, and
+  // connections suspended on the loops refer to this server's members:
+  // both are destroyed here, while everything they refer to still exists.
+  disks_.clear();
+  loops_.reset();
 }
 
 const std::array<StorageServer::Handler, 256>& StorageServer::Handlers() {
@@ -146,7 +152,12 @@ Status StorageServer::Start() {
   return Status::OK();
 }
 
-void StorageServer::Run() { net::RunIoContext(io_, opts_.work_threads); }
+void StorageServer::Run() {
+  loops_->Start();
+  io_.run();
+  loops_->Stop();
+  loops_->Join();
+}
 
 void StorageServer::Stop() {
   if (stopped_.exchange(true)) return;

@@ -195,6 +195,9 @@ class StorageServer {
   Env* const env_;
   FileStore store_;
   std::vector<std::unique_ptr<DiskExecutor>> disks_;
+  // Client and peer connections run on these loops (work_threads of them);
+  // io_ runs the acceptor, timers, tracker reporters and sync workers.
+  std::unique_ptr<net::IoLoopPool> loops_;
   asio::io_context io_;
   net::TcpServer server_;
   std::vector<std::unique_ptr<TrackerReporter>> reporters_;

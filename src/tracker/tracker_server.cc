@@ -29,9 +29,10 @@ TrackerServer::TrackerServer(TrackerOptions opts, Env* env)
     : opts_(std::move(opts)),
       env_(env),
       registry_(opts_),
+      loops_(std::make_unique<net::IoLoopPool>(opts_.work_threads)),
       server_(
           io_, [this](asio::ip::tcp::socket s) { return Serve(std::move(s)); },
-          opts_.max_connections),
+          opts_.max_connections, loops_.get()),
       election_(
           io_, HostPort{opts_.bind_addr, opts_.port}, opts_.peers, Now(),
           std::chrono::milliseconds(opts_.tracker_ping_interval_ms),
@@ -41,6 +42,8 @@ TrackerServer::TrackerServer(TrackerOptions opts, Env* env)
 TrackerServer::~TrackerServer() {
   Stop();
   if (persister_.joinable()) persister_.join();
+  // Connections suspended on the loops refer to this server's members.
+  loops_.reset();
 }
 
 const std::array<TrackerServer::Handler, 256>& TrackerServer::Handlers() {
@@ -116,7 +119,12 @@ Status TrackerServer::Start() {
   return Status::OK();
 }
 
-void TrackerServer::Run() { net::RunIoContext(io_, opts_.work_threads); }
+void TrackerServer::Run() {
+  loops_->Start();
+  io_.run();
+  loops_->Stop();
+  loops_->Join();
+}
 
 void TrackerServer::Stop() {
   if (stopped_.exchange(true)) return;

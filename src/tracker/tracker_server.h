@@ -88,6 +88,9 @@ class TrackerServer {
   const TrackerOptions opts_;
   Env* const env_;
   Registry registry_;
+  // Client and storage connections run on these loops (work_threads of
+  // them); io_ runs the acceptor, the election and the maintenance timers.
+  std::unique_ptr<net::IoLoopPool> loops_;
   asio::io_context io_;
   net::TcpServer server_;
   LeaderElection election_;
