@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 #include <poll.h>
+#include <sys/socket.h>
 
-#include <array>
+#include <algorithm>
+#include <cerrno>
 
 namespace nimbus::net {
 
@@ -75,28 +77,91 @@ Result<std::unique_ptr<BlockingConnection>> BlockingConnection::Connect(
 }
 
 Status BlockingConnection::Write(std::string_view data) {
-  return Run(
-      [&](auto handler) {
-        asio::async_write(sock_, asio::buffer(data.data(), data.size()),
-                          std::move(handler));
-      },
-      network_timeout_, "send to");
+  iovec iov{const_cast<char*>(data.data()), data.size()};
+  return Transfer(false, &iov, 1, "send to");
 }
 
 Status BlockingConnection::Write2(std::string_view a, std::string_view b) {
-  std::array<asio::const_buffer, 2> bufs{asio::buffer(a.data(), a.size()),
-                                         asio::buffer(b.data(), b.size())};
-  return Run(
-      [&](auto handler) { asio::async_write(sock_, bufs, std::move(handler)); },
-      network_timeout_, "send to");
+  iovec iov[2] = {{const_cast<char*>(a.data()), a.size()},
+                  {const_cast<char*>(b.data()), b.size()}};
+  return Transfer(false, iov, 2, "send to");
 }
 
 Status BlockingConnection::ReadExact(char* dst, size_t n) {
-  return Run(
-      [&](auto handler) {
-        asio::async_read(sock_, asio::buffer(dst, n), std::move(handler));
-      },
-      network_timeout_, "receive from");
+  iovec iov{dst, n};
+  return Transfer(true, &iov, 1, "receive from");
+}
+
+// err 0 means the peer closed the connection.
+Status BlockingConnection::Fail(int err, const char* what) {
+  broken_ = true;
+  std::string message =
+      err == 0 ? "End of file"
+               : std::error_code(err, std::generic_category()).message();
+  if (err == 0 || err == ECONNRESET || err == EPIPE || err == ECONNREFUSED) {
+    return Status::Unavailable(
+        fmt::format("{} {}:{}: {}", what, host_, port_, message));
+  }
+  return Status::IOError(
+      fmt::format("{} {}:{}: {}", what, host_, port_, message));
+}
+
+Status BlockingConnection::Transfer(bool reading, iovec* iov, int iovcnt,
+                                    const char* what) {
+  if (broken_) return Status::Unavailable("connection already broken");
+  std::error_code ec;
+  if (!sock_.non_blocking()) sock_.non_blocking(true, ec);
+  if (ec) return Fail(ec.value(), what);
+  const int fd = sock_.native_handle();
+  const auto deadline = std::chrono::steady_clock::now() + network_timeout_;
+  while (iovcnt > 0) {
+    if (iov->iov_len == 0) {
+      ++iov;
+      --iovcnt;
+      continue;
+    }
+    ssize_t n;
+    if (reading) {
+      n = ::readv(fd, iov, iovcnt);
+    } else {
+      msghdr msg{};
+      msg.msg_iov = iov;
+      msg.msg_iovlen = static_cast<size_t>(iovcnt);
+      n = ::sendmsg(fd, &msg, MSG_NOSIGNAL);
+    }
+    if (n > 0) {
+      size_t left = static_cast<size_t>(n);
+      while (left > 0) {
+        size_t take = std::min(left, iov->iov_len);
+        iov->iov_base = static_cast<char*>(iov->iov_base) + take;
+        iov->iov_len -= take;
+        left -= take;
+        if (iov->iov_len == 0) {
+          ++iov;
+          --iovcnt;
+        }
+      }
+      continue;
+    }
+    if (n == 0 && reading) return Fail(0, what);
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK) return Fail(errno, what);
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    pollfd p{fd, static_cast<short>(reading ? POLLIN : POLLOUT), 0};
+    int r =
+        left.count() > 0 ? ::poll(&p, 1, static_cast<int>(left.count())) : 0;
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return Fail(errno, what);
+    if (r == 0) {
+      Close();
+      return Status::TimedOut(fmt::format("{} {}:{} timed out after {} ms",
+                                          what, host_, port_,
+                                          network_timeout_.count()));
+    }
+  }
+  last_used_ = std::chrono::steady_clock::now();
+  return Status::OK();
 }
 
 void BlockingConnection::Close() {

@@ -1,12 +1,15 @@
 // BlockingConnection: a client-side TCP connection with per-operation
 // deadlines, for callers that are not coroutines (the client library, CLI,
-// tests). Each call runs a private io_context until the operation completes
-// or the deadline passes; on timeout or error the connection is marked
-// broken and must be discarded.
+// tests). Connecting runs a private io_context; reads and writes are plain
+// non-blocking system calls with poll() between tries, a fraction of the
+// CPU of an event-loop turn per call. On timeout or error the connection is
+// marked broken and must be discarded.
 //
 // Thread-safety: one thread at a time (a pool hands a connection to one user).
 #ifndef NIMBUS_NET_BLOCKING_CONNECTION_H_
 #define NIMBUS_NET_BLOCKING_CONNECTION_H_
+
+#include <sys/uio.h>
 
 #include <asio.hpp>
 #include <chrono>
@@ -46,6 +49,11 @@ class BlockingConnection {
                      std::chrono::milliseconds network_timeout);
   template <typename Start>
   Status Run(Start start, std::chrono::milliseconds timeout, const char* what);
+  // Sends (`reading` false) or receives every byte `iov` describes within
+  // the network timeout; `iov` is consumed.
+  Status Transfer(bool reading, struct iovec* iov, int iovcnt,
+                  const char* what);
+  Status Fail(int err, const char* what);
 
   asio::io_context io_;
   asio::ip::tcp::socket sock_;

@@ -85,25 +85,22 @@ asio::awaitable<Status> SyncWorker::Exchange(asio::ip::tcp::socket& sock,
 
 asio::awaitable<Status> SyncWorker::PushContent(
     asio::ip::tcp::socket& sock, uint8_t cmd, const std::string& fixed,
-    const std::string& full, uint64_t offset, uint64_t length, uint32_t path) {
+    std::unique_ptr<RandomRWFile> file, uint64_t offset, uint64_t length,
+    size_t first, uint32_t path) {
   const auto timeout =
       std::chrono::seconds(server_->options().network_timeout_s);
-  Env* env = server_->env();
   DiskExecutor& disk = server_->disk(path);
-  std::unique_ptr<RandomRWFile> file;
-  Status s = co_await disk.Run([&]() -> Status {
-    auto f = env->OpenRandomRWFile(full, false);
-    if (!f.ok()) return f.status();
-    file = std::move(*f);
-    return Status::OK();
-  });
-  if (!s.ok()) co_return s;
+  Status s;
   char hdr[proto::kHeaderSize];
   proto::EncodeHeader({static_cast<int64_t>(fixed.size() + length), cmd, 0},
                       hdr);
   std::error_code ec = co_await net::WriteAll2(sock, asio::buffer(hdr),
                                                asio::buffer(fixed), timeout);
-  for (uint64_t sent = 0; !ec && sent < length;) {
+  if (!ec && first > 0) {
+    ec = co_await net::WriteAll(sock, asio::buffer(chunk_.data(), first),
+                                timeout);
+  }
+  for (uint64_t sent = first; !ec && sent < length;) {
     size_t want =
         static_cast<size_t>(std::min<uint64_t>(length - sent, chunk_.size()));
     s = co_await disk.Run([&]() -> Status {
@@ -121,10 +118,12 @@ asio::awaitable<Status> SyncWorker::PushContent(
                                 timeout);
     sent += want;
   }
-  co_await disk.Run([&] {
-    file.reset();
-    return Status::OK();
-  });
+  if (file != nullptr) {
+    co_await disk.Run([&] {
+      file.reset();
+      return Status::OK();
+    });
+  }
   if (!ec) ec = co_await net::ReadExact(sock, asio::buffer(hdr), timeout);
   if (ec) co_return Status::Unavailable(ec.message());
   proto::Header h = proto::DecodeHeader(hdr);
@@ -150,41 +149,57 @@ asio::awaitable<Status> SyncWorker::Push(asio::ip::tcp::socket& sock,
     case 'C':
     case 'A':
     case 'M': {
-      uint64_t size = 0;
+      // One trip to the disk thread opens the file, sizes what to send and
+      // reads its first chunk; a small file is closed in the same trip.
+      std::unique_ptr<RandomRWFile> file;
+      uint64_t off = 0, len = 0;
+      size_t first = 0;
       Status st =
           co_await server_->disk(ln->store_path_index).Run([&]() -> Status {
-            auto fs = env->Stat(*full);
-            if (!fs.ok()) return fs.status();
-            size = fs->size;
+            auto f = env->OpenRandomRWFile(*full, false);
+            if (!f.ok()) return f.status();
+            auto size = (*f)->Size();
+            if (!size.ok()) return size.status();
+            if (op == 'C') {
+              len = *size;
+            } else {
+              off = static_cast<uint64_t>(r.a);
+              if (off > *size) {  // truncated since: a later T record follows
+                *skipped = true;
+                return Status::OK();
+              }
+              len = std::min<uint64_t>(static_cast<uint64_t>(r.b), *size - off);
+            }
+            first = static_cast<size_t>(std::min<uint64_t>(len, chunk_.size()));
+            auto n = (*f)->Read(off, first, chunk_.data());
+            if (!n.ok()) return n.status();
+            if (*n != first)
+              return Status::Busy("file changed while being synced");
+            if (first < len) file = std::move(*f);
             return Status::OK();
           });
       if (st.IsNotFound()) {
         *skipped = true;
         co_return Status::OK();
       }
-      if (!st.ok()) co_return st;
+      if (!st.ok() || *skipped) co_return st;
+      std::string fixed;
+      uint8_t cmd;
       if (op == 'C') {
         proto::SyncCreatePrefix p{r.timestamp,
                                   static_cast<int64_t>(r.name.size()),
-                                  static_cast<int64_t>(size), group};
-        co_return co_await PushContent(
-            sock, proto::kSyncCreateFile,
-            proto::EncodeSyncCreatePrefix(p) + r.name, *full, 0, size,
-            ln->store_path_index);
+                                  static_cast<int64_t>(len), group};
+        fixed = proto::EncodeSyncCreatePrefix(p) + r.name;
+        cmd = proto::kSyncCreateFile;
+      } else {
+        proto::SyncWritePrefix p{
+            r.timestamp, static_cast<int64_t>(r.name.size()),
+            static_cast<int64_t>(off), static_cast<int64_t>(len), group};
+        fixed = proto::EncodeSyncWritePrefix(p) + r.name;
+        cmd = op == 'A' ? proto::kSyncAppendFile : proto::kSyncModifyFile;
       }
-      uint64_t off = static_cast<uint64_t>(r.a);
-      if (off > size) {  // truncated since: a later T record follows
-        *skipped = true;
-        co_return Status::OK();
-      }
-      uint64_t len = std::min<uint64_t>(static_cast<uint64_t>(r.b), size - off);
-      proto::SyncWritePrefix p{r.timestamp, static_cast<int64_t>(r.name.size()),
-                               static_cast<int64_t>(off),
-                               static_cast<int64_t>(len), group};
-      std::string fixed = proto::EncodeSyncWritePrefix(p) + r.name;
-      co_return co_await PushContent(
-          sock, op == 'A' ? proto::kSyncAppendFile : proto::kSyncModifyFile,
-          fixed, *full, off, len, ln->store_path_index);
+      co_return co_await PushContent(sock, cmd, fixed, std::move(file), off,
+                                     len, first, ln->store_path_index);
     }
     // Messages are built into named locals before co_await: GCC 12 destroys
     // brace-initialised temporaries inside a co_await expression twice.

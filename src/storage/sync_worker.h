@@ -65,10 +65,14 @@ class SyncWorker {
                                const BinlogRecord& r, bool* skipped);
   asio::awaitable<Status> Exchange(asio::ip::tcp::socket& sock, uint8_t cmd,
                                    const std::string& fixed);
+  // Sends `length` bytes of `file` from `offset` after the header and
+  // `fixed`; the first `first` bytes are already in chunk_. `file` is null
+  // when those are all of them (it was closed on the disk thread).
   asio::awaitable<Status> PushContent(asio::ip::tcp::socket& sock, uint8_t cmd,
                                       const std::string& fixed,
-                                      const std::string& full, uint64_t offset,
-                                      uint64_t length, uint32_t path);
+                                      std::unique_ptr<RandomRWFile> file,
+                                      uint64_t offset, uint64_t length,
+                                      size_t first, uint32_t path);
   Status SaveMark(const BinlogPosition& pos);
 
   StorageServer* const server_;
