@@ -69,6 +69,17 @@ class Env {
       const std::string& path, bool writable) = 0;
 
   virtual Result<FileStat> Stat(const std::string& path) = 0;
+  // Reads up to `n` bytes at `offset` of a regular file only if they are all
+  // in the page cache, without waiting for the disk: Busy when some are not
+  // (or the platform cannot tell). Sets `*size` to the file's size. Opening
+  // the file may still wait for an uncached directory entry or inode.
+  // Environments that cannot honour this return NotSupported (the default),
+  // and callers use their ordinary disk path.
+  virtual Result<size_t> ReadIfCached(const std::string& path, uint64_t offset,
+                                      size_t n, char* dst, uint64_t* size) {
+    (void)path, (void)offset, (void)n, (void)dst, (void)size;
+    return Status::NotSupported("no page-cache probe in this environment");
+  }
   // Sets a file's modification time (seconds since the epoch); its access
   // time is left alone.
   virtual Status SetModTime(const std::string& path, int64_t seconds) = 0;

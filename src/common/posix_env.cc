@@ -5,8 +5,10 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -160,6 +162,43 @@ class PosixEnv final : public Env {
     }
     return std::unique_ptr<RandomRWFile>(
         std::make_unique<PosixRandomRWFile>(path, fd));
+  }
+
+  Result<size_t> ReadIfCached(const std::string& path, uint64_t offset,
+                              size_t n, char* dst, uint64_t* size) override {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return PosixError("open " + path, errno);
+    struct stat st;
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      ::close(fd);
+      return Status::NotFound(path + " is not a regular file");
+    }
+    *size = static_cast<uint64_t>(st.st_size);
+    const size_t want =
+        offset >= *size
+            ? 0
+            : static_cast<size_t>(std::min<uint64_t>(n, *size - offset));
+    size_t got = 0;
+    Status s;
+    while (got < want) {
+      iovec iov{dst + got, want - got};
+      ssize_t r =
+          ::preadv2(fd, &iov, 1, static_cast<off_t>(offset + got), RWF_NOWAIT);
+      if (r < 0 && errno == EINTR) continue;
+      if (r < 0 && (errno == EAGAIN || errno == EOPNOTSUPP)) {
+        s = Status::Busy("not in the page cache");
+        break;
+      }
+      if (r < 0) {
+        s = PosixError("read " + path, errno);
+        break;
+      }
+      if (r == 0) break;
+      got += static_cast<size_t>(r);
+    }
+    ::close(fd);
+    if (!s.ok()) return s;
+    return got;
   }
 
   Result<FileStat> Stat(const std::string& path) override {

@@ -48,9 +48,8 @@ void TcpServer::Stop() {
 
 asio::awaitable<void> TcpServer::AcceptLoop() {
   for (;;) {
-    asio::io_context& loop = loops_ != nullptr ? loops_->Next() : io_;
-    auto [ec, sock] =
-        co_await acceptor_.async_accept(loop, as_tuple(asio::use_awaitable));
+    auto [ec, accepted] =
+        co_await acceptor_.async_accept(as_tuple(asio::use_awaitable));
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor_.is_open()) {
         co_return;
@@ -63,7 +62,26 @@ asio::awaitable<void> TcpServer::AcceptLoop() {
                    max_connections_);
       continue;  // the socket closes as it goes out of scope
     }
+    // Accepted on io_ and then moved to its loop: an accept still pending
+    // when the server is destroyed must not hold a socket of a loop that is
+    // already gone.
+    asio::io_context& loop = loops_ != nullptr ? loops_->Next() : io_;
+    asio::ip::tcp::socket sock(loop);
     std::error_code opt_ec;
+    if (&loop == &io_) {
+      sock = std::move(accepted);
+    } else {
+      auto protocol = accepted.local_endpoint(opt_ec).protocol();
+      if (!opt_ec) {
+        auto fd = accepted.release(opt_ec);
+        if (!opt_ec) sock.assign(protocol, fd, opt_ec);
+      }
+      if (opt_ec) {
+        spdlog::warn("cannot hand a connection to its loop: {}",
+                     opt_ec.message());
+        continue;
+      }
+    }
     sock.set_option(asio::ip::tcp::no_delay(true), opt_ec);
     live_.fetch_add(1);
     asio::co_spawn(

@@ -1,0 +1,79 @@
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "common/env.h"
+#include "common/fault_injection_env.h"
+
+namespace nimbus {
+namespace {
+
+class PosixEnvTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("nimbus_env_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string Write(const char* name, const std::string& data) {
+    std::string path = (dir_ / name).string();
+    std::ofstream(path, std::ios::binary) << data;
+    return path;
+  }
+
+  std::filesystem::path dir_;
+  Env* env_ = Env::Default();
+};
+
+TEST_F(PosixEnvTest, ReadIfCachedServesPagesInMemoryAndRefusesOthers) {
+  const std::string data(10000, 'z');
+  std::string path = Write("cached", data);
+  char buf[16384];
+  uint64_t size = 0;
+  auto got = env_->ReadIfCached(path, 0, sizeof(buf), buf, &size);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(*got, data.size());
+  EXPECT_EQ(size, data.size());
+  EXPECT_EQ(std::string(buf, *got), data);
+  got = env_->ReadIfCached(path, 9000, 100, buf, &size);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(*got, 100u);
+  // Past the end: nothing to read, the size still reported.
+  got = env_->ReadIfCached(path, 20000, 100, buf, &size);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(*got, 0u);
+  EXPECT_EQ(size, data.size());
+
+  // Dropped from the page cache: Busy, never a wait for the disk.
+  int fd = ::open(path.c_str(), O_RDONLY);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::fdatasync(fd), 0);
+  ASSERT_EQ(::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED), 0);
+  ::close(fd);
+  got = env_->ReadIfCached(path, 0, sizeof(buf), buf, &size);
+  EXPECT_EQ(got.status().code(), Status::Code::kBusy);
+
+  EXPECT_EQ(env_->ReadIfCached((dir_ / "missing").string(), 0, 1, buf, &size)
+                .status()
+                .code(),
+            Status::Code::kNotFound);
+  // An environment without the probe says so; callers use the disk path.
+  FaultInjectionEnv faulty(env_);
+  EXPECT_EQ(faulty.ReadIfCached(path, 0, 1, buf, &size).status().code(),
+            Status::Code::kNotSupported);
+}
+
+TEST_F(PosixEnvTest, SetModTimeChangesOnlyTheModificationTime) {
+  std::string path = Write("stamped", "x");
+  ASSERT_TRUE(env_->SetModTime(path, 1600000000).ok());
+  EXPECT_EQ(env_->Stat(path)->mtime, 1600000000);
+  EXPECT_EQ(env_->SetModTime((dir_ / "missing").string(), 1).code(),
+            Status::Code::kNotFound);
+}
+
+}  // namespace
+}  // namespace nimbus
