@@ -122,6 +122,9 @@ class StorageServer {
   // Reads a `len`-byte file name that follows a streaming command's prefix.
   asio::awaitable<Status> ReadName(Conn& c, int64_t len, std::string* name);
   // Reads `bytes` of request content into `file`, updating `crc`.
+  // Reads the next `n` (at most chunk-size) content bytes into c.chunk; a
+  // lost connection is marked for closing.
+  asio::awaitable<Status> ReceiveWhole(Conn& c, size_t n);
   asio::awaitable<Status> ReceiveInto(Conn& c, DiskExecutor& disk,
                                       WritableFile* file, int64_t bytes,
                                       uint32_t* crc);

@@ -258,14 +258,8 @@ asio::awaitable<Status> StorageServer::HandleSyncCreate(Conn& c,
     // A small file, as in HandleUpload: received whole, then one trip to the
     // disk thread instead of three.
     size_t n = static_cast<size_t>(p->file_size);
-    std::error_code ec = co_await net::ReadExact(
-        c.sock, asio::buffer(c.chunk.data(), n), c.net_timeout);
-    if (ec) {
-      c.close = true;
-      co_return Status::Unavailable("connection lost mid-transfer: " +
-                                    ec.message());
-    }
-    c.remaining -= static_cast<int64_t>(n);
+    Status received = co_await ReceiveWhole(c, n);
+    if (!received.ok()) co_return received;
     done = co_await disk.Run([&]() -> Status {
       Status o = open();
       if (!o.ok()) return o;
