@@ -37,6 +37,13 @@ class RandomRWFile {
   // (fewer only at end of file).
   virtual Result<size_t> Read(uint64_t offset, size_t n,
                               char* scratch) const = 0;
+  // Like Read, but only what is already in the page cache, without waiting
+  // for the disk: may return fewer than `n` bytes (0 when nothing at
+  // `offset` is cached). For event-loop threads, which must not block.
+  virtual Result<size_t> ReadIfCached(uint64_t /*offset*/, size_t /*n*/,
+                                      char* /*scratch*/) const {
+    return size_t{0};
+  }
   virtual Status Write(uint64_t offset, std::string_view data) = 0;
   virtual Status Truncate(uint64_t size) = 0;
   virtual Status Sync() = 0;
@@ -51,6 +58,7 @@ struct DiskSpace {
 struct FileStat {
   uint64_t size = 0;
   int64_t mtime = 0;
+  uint64_t links = 1;  // hard links to the inode
 };
 
 class Env {
@@ -90,6 +98,9 @@ class Env {
   virtual Status RenameNoReplace(const std::string& from,
                                  const std::string& to) = 0;
   virtual Status RemoveFile(const std::string& path) = 0;
+  // Cuts the regular file at `path` (not followed if it is a symbolic link)
+  // to `size` bytes.
+  virtual Status TruncateFile(const std::string& path, uint64_t size) = 0;
   virtual Status CreateDirIfMissing(const std::string& path) = 0;
   virtual Result<std::vector<std::string>> GetChildren(
       const std::string& dir) = 0;

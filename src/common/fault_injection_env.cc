@@ -1,5 +1,6 @@
 #include "common/fault_injection_env.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace nimbus {
@@ -198,6 +199,18 @@ Status FaultInjectionEnv::RemoveFile(const std::string& path) {
   if (s.ok()) {
     std::lock_guard<std::mutex> lock(mu_);
     entries_.erase(path);
+  }
+  return s;
+}
+
+Status FaultInjectionEnv::TruncateFile(const std::string& path, uint64_t size) {
+  Status s = base_->TruncateFile(path, size);
+  if (s.ok()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    Entry& e = EntryFor(path);
+    // Cutting a file is not undone by a power cut (removals are not
+    // modelled either): what was durable beyond `size` is gone.
+    e.node->durable_size = std::min(e.node->durable_size, size);
   }
   return s;
 }

@@ -73,6 +73,7 @@ class FaultInjectionEnv final : public Env {
   Status RenameNoReplace(const std::string& from,
                          const std::string& to) override;
   Status RemoveFile(const std::string& path) override;
+  Status TruncateFile(const std::string& path, uint64_t size) override;
   Status CreateDirIfMissing(const std::string& path) override {
     return base_->CreateDirIfMissing(path);
   }

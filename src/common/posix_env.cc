@@ -92,6 +92,23 @@ class PosixRandomRWFile final : public RandomRWFile {
     }
     return got;
   }
+  Result<size_t> ReadIfCached(uint64_t offset, size_t n,
+                              char* scratch) const override {
+    size_t got = 0;
+    while (got < n) {
+      iovec iov{scratch + got, n - got};
+      ssize_t r =
+          ::preadv2(fd_, &iov, 1, static_cast<off_t>(offset + got), RWF_NOWAIT);
+      if (r < 0) {
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EOPNOTSUPP) break;
+        return PosixError("read " + path_, errno);
+      }
+      if (r == 0) break;
+      got += static_cast<size_t>(r);
+    }
+    return got;
+  }
   Status Write(uint64_t offset, std::string_view data) override {
     while (!data.empty()) {
       ssize_t r =
@@ -209,7 +226,8 @@ class PosixEnv final : public Env {
       return Status::NotFound(path + " is not a regular file");
     }
     return FileStat{static_cast<uint64_t>(st.st_size),
-                    static_cast<int64_t>(st.st_mtime)};
+                    static_cast<int64_t>(st.st_mtime),
+                    static_cast<uint64_t>(st.st_nlink)};
   }
 
   Status SetModTime(const std::string& path, int64_t seconds) override {
@@ -233,6 +251,22 @@ class PosixEnv final : public Env {
       return PosixError("rename " + from + " -> " + to, errno);
     }
     return Status::OK();
+  }
+
+  Status TruncateFile(const std::string& path, uint64_t size) override {
+    int fd = ::open(path.c_str(), O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return PosixError("open " + path, errno);
+    struct stat st;
+    Status s;
+    if (::fstat(fd, &st) != 0) {
+      s = PosixError("fstat " + path, errno);
+    } else if (!S_ISREG(st.st_mode)) {
+      s = Status::InvalidArgument(path + " is not a regular file");
+    } else if (::ftruncate(fd, static_cast<off_t>(size)) != 0) {
+      s = PosixError("truncate " + path, errno);
+    }
+    ::close(fd);
+    return s;
   }
 
   Status RenameNoReplace(const std::string& from,

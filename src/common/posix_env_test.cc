@@ -75,5 +75,24 @@ TEST_F(PosixEnvTest, SetModTimeChangesOnlyTheModificationTime) {
             Status::Code::kNotFound);
 }
 
+TEST_F(PosixEnvTest, TruncateFileCutsRegularFilesButNotThroughSymlinks) {
+  std::string path = Write("cut", "0123456789");
+  ASSERT_TRUE(env_->TruncateFile(path, 4).ok());
+  EXPECT_EQ(env_->Stat(path)->size, 4u);
+  std::string link = (dir_ / "link").string();
+  ASSERT_EQ(::symlink(path.c_str(), link.c_str()), 0);
+  EXPECT_FALSE(env_->TruncateFile(link, 0).ok());
+  EXPECT_EQ(env_->Stat(path)->size, 4u);
+  EXPECT_EQ(env_->TruncateFile((dir_ / "missing").string(), 0).code(),
+            Status::Code::kNotFound);
+}
+
+TEST_F(PosixEnvTest, StatCountsHardLinks) {
+  std::string path = Write("linked", "x");
+  EXPECT_EQ(env_->Stat(path)->links, 1u);
+  ASSERT_EQ(::link(path.c_str(), (dir_ / "other").c_str()), 0);
+  EXPECT_EQ(env_->Stat(path)->links, 2u);
+}
+
 }  // namespace
 }  // namespace nimbus

@@ -105,8 +105,7 @@ asio::awaitable<Status> StorageServer::HandleModify(Conn& c,
     }
     Status space = store_.CheckSpace(path, mp->size);
     if (!space.ok()) return space;
-    temp = store_.NewTempPath(path);
-    auto f = env_->NewWritableFile(temp);
+    auto f = store_.NewTempFile(path, &temp);
     if (!f.ok()) return f.status();
     staged = std::move(*f);
     return Status::OK();

@@ -3,22 +3,40 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
-#include <zlib.h>
 
+#include <chrono>
+
+#include "common/crc32.h"
 #include "proto/constants.h"
 #include "proto/metadata.h"
 
 namespace nimbus::storage {
+namespace {
+
+int64_t MonotonicMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
 
 FileStore::FileStore(const StorageOptions& opts, Env* env)
     : opts_(opts),
       env_(env),
       paths_(opts.store_paths),
       rng_(std::random_device{}()),
-      files_per_path_(opts.store_paths.size(), 0) {}
+      files_per_path_(opts.store_paths.size(), 0) {
+  for (const std::string& p : paths_) {
+    spares_.push_back(std::make_unique<SparePool>(
+        env_, p + "/spare", static_cast<size_t>(opts.spare_inodes_max),
+        opts.spare_quarantine_ms));
+  }
+}
 
 Status FileStore::Init() {
-  for (const std::string& p : paths_) {
+  for (size_t i = 0; i < paths_.size(); ++i) {
+    const std::string& p = paths_[i];
     for (const std::string& d : {p, p + "/data", p + "/tmp"}) {
       Status s = env_->CreateDirIfMissing(d);
       if (!s.ok()) return s;
@@ -31,6 +49,8 @@ Status FileStore::Init() {
         spdlog::info("removed leftover temp file {}/tmp/{}", p, c);
       }
     }
+    Status s = spares_[i]->Init(MonotonicMs());
+    if (!s.ok()) return s;
   }
   return Status::OK();
 }
@@ -94,6 +114,34 @@ Result<std::string> FileStore::Resolve(const proto::LogicName& ln) const {
 std::string FileStore::NewTempPath(uint32_t path) {
   return fmt::format("{}/tmp/{}.{}.{:08x}.tmp", paths_[path], ::getpid(),
                      temp_seq_.fetch_add(1), Random());
+}
+
+Result<std::unique_ptr<WritableFile>> FileStore::NewTempFile(
+    uint32_t path, std::string* temp) {
+  *temp = NewTempPath(path);
+  if (std::optional<std::string> spare = spares_[path]->Take(MonotonicMs())) {
+    if (env_->RenameFile(*spare, *temp).ok()) {
+      auto f = env_->NewAppendableFile(*temp);
+      if (f.ok() && (*f)->Size() == 0) return f;
+      // Not empty after all, or not openable: not worth diagnosing here.
+      f = Status::OK();
+      env_->RemoveFile(*temp);
+    } else {
+      env_->RemoveFile(*spare);
+    }
+  }
+  return env_->NewWritableFile(*temp);
+}
+
+SparePool* FileStore::PoolFor(const std::string& full) {
+  for (size_t i = 0; i < paths_.size(); ++i) {
+    const std::string& p = paths_[i];
+    if (full.size() > p.size() && full.compare(0, p.size(), p) == 0 &&
+        full[p.size()] == '/') {
+      return spares_[i].get();
+    }
+  }
+  return nullptr;
 }
 
 uint32_t FileStore::Random() {
@@ -214,9 +262,12 @@ Status FileStore::ApplyStaged(const std::string& temp, const std::string& full,
 }
 
 Status FileStore::Delete(const std::string& full) {
-  Status s = env_->RemoveFile(full);
+  SparePool* pool = PoolFor(full);
+  if (pool == nullptr) return env_->RemoveFile(full);
+  int64_t now = MonotonicMs();
+  Status s = pool->Recycle(full, now);
   if (!s.ok()) return s;
-  env_->RemoveFile(full + "-m");  // absent metadata is normal
+  if (env_->FileExists(full + "-m")) pool->Recycle(full + "-m", now);
   return Status::OK();
 }
 
@@ -258,7 +309,7 @@ Result<uint32_t> FileStore::Crc32Of(const std::string& full, uint64_t limit) {
   auto f = env_->OpenRandomRWFile(full, false);
   if (!f.ok()) return f.status();
   std::string buf(256 * 1024, '\0');
-  uLong crc = crc32(0L, Z_NULL, 0);
+  uint32_t crc = kCrc32Init;
   uint64_t off = 0;
   while (off < limit) {
     size_t want =
@@ -266,8 +317,7 @@ Result<uint32_t> FileStore::Crc32Of(const std::string& full, uint64_t limit) {
     auto n = (*f)->Read(off, want, buf.data());
     if (!n.ok()) return n.status();
     if (*n == 0) break;
-    crc = crc32(crc, reinterpret_cast<const Bytef*>(buf.data()),
-                static_cast<uInt>(*n));
+    crc = Crc32(crc, buf.data(), *n);
     off += *n;
   }
   return static_cast<uint32_t>(crc);

@@ -4,6 +4,7 @@
 //     data/HH/LL/NAME      a file, visible under its ID only once complete
 //     data/HH/LL/NAME-m    its metadata (packed FastDFS format)
 //     tmp/                 uploads in progress; emptied at start-up
+//     spare/N              empty inodes of deleted files (SparePool)
 //
 // Every method is blocking and runs on a DiskExecutor thread; all methods
 // are thread-safe. Files are written under tmp/ and then linked into data/
@@ -15,6 +16,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <string>
@@ -26,6 +28,7 @@
 #include "common/result.h"
 #include "proto/file_name.h"
 #include "proto/server_messages.h"
+#include "storage/spare_pool.h"
 #include "storage/storage_options.h"
 
 namespace nimbus::storage {
@@ -43,7 +46,7 @@ class FileStore {
  public:
   FileStore(const StorageOptions& opts, Env* env);
 
-  // Creates data/ and tmp/ in every store path and empties tmp/.
+  // Creates data/, tmp/ and spare/ in every store path and empties tmp/.
   Status Init();
   size_t path_count() const { return paths_.size(); }
   const std::string& path(size_t i) const { return paths_[i]; }
@@ -63,6 +66,10 @@ class FileStore {
 
   // A fresh, unused name under `path`'s tmp/.
   std::string NewTempPath(uint32_t path);
+  // Opens a new empty file under `path`'s tmp/, on a spare inode when one is
+  // ready, and sets `*temp` to its name.
+  Result<std::unique_ptr<WritableFile>> NewTempFile(uint32_t path,
+                                                    std::string* temp);
   // Normal (non-appender) files get their name's create time as their
   // modification time, here and on every replica, so that the ETag and
   // Last-Modified that nginx derives from it are the same on every host of
@@ -85,7 +92,8 @@ class FileStore {
   Status ApplyStaged(const std::string& temp, const std::string& full,
                      uint64_t offset, uint64_t length);
 
-  // Removes a file and its metadata. NotFound if the file is absent.
+  // Removes a file and its metadata (their inodes may be kept as spares).
+  // NotFound if the file is absent.
   Status Delete(const std::string& full);
   // The packed metadata of `full` ("" when none). NotFound if the file is
   // absent.
@@ -101,9 +109,13 @@ class FileStore {
                                           uint32_t source_ip, uint32_t now);
 
   std::vector<proto::PathUsage> Usage();
+  // Spare inodes held by store path `path`.
+  size_t SpareCount(uint32_t path) const { return spares_[path]->size(); }
 
  private:
   uint32_t Random();
+  // The spare pool of the store path that holds `full`, or null.
+  SparePool* PoolFor(const std::string& full);
   // Sets `temp`'s modification time to the create time encoded in `name`,
   // unless `name` is an appender file's.
   Status StampCreateTime(const std::string& temp, std::string_view name);
@@ -113,6 +125,7 @@ class FileStore {
   const StorageOptions& opts_;
   Env* const env_;
   std::vector<std::string> paths_;
+  std::vector<std::unique_ptr<SparePool>> spares_;  // one per store path
   std::atomic<uint64_t> temp_seq_{0};
 
   mutable std::mutex mu_;

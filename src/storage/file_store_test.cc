@@ -1,9 +1,12 @@
 #include "storage/file_store.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <set>
 
 #include "common/fault_injection_env.h"
 
@@ -30,9 +33,10 @@ class FileStoreTest : public ::testing::Test {
 
   // Writes `data` to a temp file of path 0 the way the server does.
   std::string WriteTemp(FileStore& store, Env* env, const std::string& data) {
-    std::string temp = store.NewTempPath(0);
-    auto f = env->NewWritableFile(temp);
+    std::string temp;
+    auto f = store.NewTempFile(0, &temp);
     EXPECT_TRUE(f.ok());
+    (void)env;
     EXPECT_TRUE((*f)->Append(data).ok());
     EXPECT_TRUE((*f)->Close().ok());
     return temp;
@@ -208,6 +212,62 @@ TEST_F(FileStoreTest, AppenderBecomesNormalFileWithRealSizeAndCrc) {
   EXPECT_EQ(f->EncodedSize(), 5);
   EXPECT_EQ(f->crc32, 0x3610a686u);  // crc32("hello")
   EXPECT_EQ(fresh->name.substr(fresh->name.size() - 4), ".log");
+}
+
+ino_t InodeOf(const std::string& p) {
+  struct stat st;
+  return ::stat(p.c_str(), &st) == 0 ? st.st_ino : 0;
+}
+
+TEST_F(FileStoreTest, DeletedFilesInodesCarryNewFilesAfterQuarantine) {
+  opts_.spare_quarantine_ms = 0;
+  FileStore store(opts_, Env::Default());
+  ASSERT_TRUE(store.Init().ok());
+  std::string temp = WriteTemp(store, Env::Default(), "old content");
+  auto ln =
+      store.CommitNew(0, temp, NewFileSpec{1, 1700000000, 11, 0, false, ""});
+  ASSERT_TRUE(ln.ok());
+  std::string full = *store.Resolve(*ln);
+  ASSERT_TRUE(store.WriteMetadata(full, 'O', "k\x02v").ok());
+  std::set<ino_t> freed = {InodeOf(full), InodeOf(full + "-m")};
+
+  ASSERT_TRUE(store.Delete(full).ok());
+  EXPECT_FALSE(fs::exists(full));
+  EXPECT_FALSE(fs::exists(full + "-m"));
+  EXPECT_EQ(store.SpareCount(0), 2u);
+  EXPECT_EQ(store.SpareCount(1), 0u);
+
+  for (int i = 0; i < 3; ++i) {
+    std::string t = WriteTemp(store, Env::Default(), "new");
+    EXPECT_EQ(fs::file_size(t), 3u) << "nothing of the old content is left";
+    // Two reuse a deleted inode, the third is created.
+    EXPECT_EQ(freed.count(InodeOf(t)), i < 2 ? 1u : 0u) << i;
+    auto n = store.CommitNew(0, t, NewFileSpec{1, 1700000000, 3, 0, false, ""});
+    ASSERT_TRUE(n.ok());
+    std::ifstream in(*store.Resolve(*n), std::ios::binary);
+    EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "new");
+  }
+  EXPECT_EQ(store.SpareCount(0), 0u);
+}
+
+TEST_F(FileStoreTest, ADeletedInodeIsNotReusedDuringQuarantine) {
+  opts_.spare_quarantine_ms = 3600 * 1000;
+  FileStore store(opts_, Env::Default());
+  ASSERT_TRUE(store.Init().ok());
+  std::string temp = WriteTemp(store, Env::Default(), "old");
+  auto ln =
+      store.CommitNew(0, temp, NewFileSpec{1, 1700000000, 3, 0, false, ""});
+  ASSERT_TRUE(ln.ok());
+  std::string full = *store.Resolve(*ln);
+  ino_t freed = InodeOf(full);
+  ASSERT_TRUE(store.Delete(full).ok());
+  EXPECT_EQ(store.SpareCount(0), 1u);
+  std::string t = WriteTemp(store, Env::Default(), "new");
+  EXPECT_NE(InodeOf(t), freed);
+  // A restart keeps the spare, still quarantined.
+  FileStore again(opts_, Env::Default());
+  ASSERT_TRUE(again.Init().ok());
+  EXPECT_EQ(again.SpareCount(0), 1u);
 }
 
 }  // namespace

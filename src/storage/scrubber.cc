@@ -2,13 +2,13 @@
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
 
+#include "common/crc32.h"
 #include "net/blocking_connection.h"
 #include "proto/command.h"
 #include "proto/header.h"
@@ -158,7 +158,7 @@ Status Scrubber::Check(const std::string& full,
     return Status::Corruption(fmt::format("{} has {} bytes, its name says {}",
                                           full, *size, f.EncodedSize()));
   }
-  uLong crc = crc32(0L, Z_NULL, 0);
+  uint32_t crc = kCrc32Init;
   uint64_t off = 0;
   while (off < *size) {
     if (stopping()) return Status::Unavailable("stopping");
@@ -167,8 +167,7 @@ Status Scrubber::Check(const std::string& full,
     auto n = (*file)->Read(off, want, chunk_.data());
     if (!n.ok()) return n.status();
     if (*n != want) return Status::Corruption(full + " shrank while read");
-    crc = crc32(crc, reinterpret_cast<const Bytef*>(chunk_.data()),
-                static_cast<uInt>(*n));
+    crc = Crc32(crc, chunk_.data(), *n);
     off += *n;
     counters_.bytes_checked.fetch_add(static_cast<int64_t>(*n));
     Throttle(static_cast<int64_t>(*n));
@@ -349,18 +348,17 @@ Status Scrubber::FetchFrom(const std::string& ip, const proto::LogicName& ln,
   }
   s = store.CheckSpace(ln.store_path_index, hdr.pkg_len);
   if (!s.ok()) return s;
-  std::string temp = store.NewTempPath(ln.store_path_index);
-  auto file = env->NewWritableFile(temp);
+  std::string temp;
+  auto file = store.NewTempFile(ln.store_path_index, &temp);
   if (!file.ok()) return file.status();
-  uLong crc = crc32(0L, Z_NULL, 0);
+  uint32_t crc = kCrc32Init;
   int64_t left = hdr.pkg_len;
   while (s.ok() && left > 0) {
     size_t n = static_cast<size_t>(
         std::min<int64_t>(left, static_cast<int64_t>(kChunk)));
     s = (*conn)->ReadExact(chunk_.data(), n);
     if (!s.ok()) break;
-    crc = crc32(crc, reinterpret_cast<const Bytef*>(chunk_.data()),
-                static_cast<uInt>(n));
+    crc = Crc32(crc, chunk_.data(), n);
     s = (*file)->Append(std::string_view(chunk_.data(), n));
     left -= static_cast<int64_t>(n);
   }

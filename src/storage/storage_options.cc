@@ -119,13 +119,18 @@ Result<StorageOptions> StorageOptions::FromConfig(ConfigFile& cf) {
   o.disk_writer_threads = static_cast<int>(v);
   NIMBUS_ASSIGN_OR_RETURN(v, cf.GetInt("max_connections", 1024, 1, 1000000));
   o.max_connections = static_cast<int>(v);
-  std::string buff = cf.GetString("buff_size", "256KB");
+  std::string buff = cf.GetString("buff_size", "1MB");
   auto bs = ParseByteSize(buff);
   if (!bs.ok() || *bs < 4096 || *bs > (64 << 20)) {
     return Status::InvalidArgument(src +
                                    ": buff_size must be between 4KB and 64MB");
   }
   o.buff_size = static_cast<size_t>(*bs);
+  NIMBUS_ASSIGN_OR_RETURN(o.spare_inodes_max,
+                          cf.GetInt("spare_inodes_max", 1000000, 0, 100000000));
+  NIMBUS_ASSIGN_OR_RETURN(
+      v, cf.GetSeconds("spare_inode_quarantine", 300, 0, 7 * 86400));
+  o.spare_quarantine_ms = v * 1000;
   NIMBUS_ASSIGN_OR_RETURN(o.sync_wait_msec,
                           cf.GetInt("sync_wait_msec", 50, 1, 60000));
   o.log_level = cf.GetString("log_level", "info");

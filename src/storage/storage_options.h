@@ -65,7 +65,12 @@ struct StorageOptions {
   int disk_reader_threads = 1;
   int disk_writer_threads = 1;
   int max_connections = 1024;
-  size_t buff_size = 256 * 1024;
+  size_t buff_size = 1024 * 1024;
+  // Inodes of deleted small files kept for new files, per store path
+  // (SparePool; 0 = remove as FastDFS does), and how long each waits
+  // before reuse (must exceed nginx's send_timeout).
+  int64_t spare_inodes_max = 1000000;
+  int64_t spare_quarantine_ms = 300000;
   int64_t sync_wait_msec = 50;  // sync worker poll interval when idle
   int64_t binlog_max_bytes = int64_t{1} << 30;
   std::string log_level = "info";

@@ -3,13 +3,13 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <ctime>
 #include <thread>
 
 #include "common/coding.h"
+#include "common/crc32.h"
 #include "net/timed_io.h"
 #include "proto/command.h"
 #include "proto/constants.h"
@@ -240,7 +240,7 @@ asio::awaitable<void> StorageServer::Serve(asio::ip::tcp::socket sock) {
   c.peer_ip = remote.address().to_string();
   c.local_ip = c.sock.local_endpoint(ec).address().to_string();
   c.net_timeout = std::chrono::seconds(opts_.network_timeout_s);
-  c.chunk.resize(opts_.buff_size);
+  c.chunk.resize(std::min(opts_.buff_size, kInitialChunk));
   conn_alloc_.fetch_add(1);
   int32_t live = server_.live_connections();
   int32_t prev = conn_max_.load();
@@ -386,10 +386,17 @@ asio::awaitable<Status> StorageServer::ReceiveWhole(Conn& c, size_t n) {
   co_return Status::OK();
 }
 
+void StorageServer::GrowChunk(Conn& c, uint64_t bytes) const {
+  if (bytes > c.chunk.size() && c.chunk.size() < opts_.buff_size) {
+    c.chunk.resize(opts_.buff_size);
+  }
+}
+
 asio::awaitable<Status> StorageServer::ReceiveInto(Conn& c, DiskExecutor& disk,
                                                    WritableFile* file,
                                                    int64_t bytes,
                                                    uint32_t* crc) {
+  GrowChunk(c, static_cast<uint64_t>(bytes));
   int64_t since_sync = 0;
   while (bytes > 0) {
     size_t n = static_cast<size_t>(
@@ -409,9 +416,7 @@ asio::awaitable<Status> StorageServer::ReceiveInto(Conn& c, DiskExecutor& disk,
     if (sync) since_sync = 0;
     Status s = co_await disk.Run([&]() -> Status {
       if (crc != nullptr) {
-        *crc = static_cast<uint32_t>(
-            crc32(*crc, reinterpret_cast<const Bytef*>(c.chunk.data()),
-                  static_cast<uInt>(n)));
+        *crc = Crc32(*crc, c.chunk.data(), n);
       }
       Status w = file->Append(std::string_view(c.chunk.data(), n));
       if (w.ok() && sync) w = file->Sync();
@@ -449,8 +454,7 @@ asio::awaitable<Status> StorageServer::HandleUpload(Conn& c,
   auto open = [&]() -> Status {
     Status space = store_.CheckSpace(*path, up->file_size);
     if (!space.ok()) return space;
-    temp = store_.NewTempPath(*path);
-    auto f = env_->NewWritableFile(temp);
+    auto f = store_.NewTempFile(*path, &temp);
     if (!f.ok()) return f.status();
     file = std::move(*f);
     return Status::OK();
@@ -485,8 +489,9 @@ asio::awaitable<Status> StorageServer::HandleUpload(Conn& c,
     env_->RemoveFile(temp);
     return r;
   };
-  uint32_t crc = static_cast<uint32_t>(crc32(0L, Z_NULL, 0));
+  uint32_t crc = kCrc32Init;
   Status done;
+  GrowChunk(c, static_cast<uint64_t>(up->file_size));
   if (up->file_size <= static_cast<int64_t>(c.chunk.size())) {
     // A small file: receive it whole, then one trip to the disk thread
     // for create, write, close, rename and binlog. Each trip costs two
@@ -497,9 +502,7 @@ asio::awaitable<Status> StorageServer::HandleUpload(Conn& c,
       done = co_await disk.Run([&]() -> Status {
         Status o = open();
         if (!o.ok()) return o;
-        crc = static_cast<uint32_t>(
-            crc32(crc, reinterpret_cast<const Bytef*>(c.chunk.data()),
-                  static_cast<uInt>(n)));
+        crc = Crc32(crc, c.chunk.data(), n);
         spec.crc32 = crc;
         return commit(file->Append(std::string_view(c.chunk.data(), n)));
       });
@@ -570,8 +573,7 @@ asio::awaitable<Status> StorageServer::HandleUploadSlave(
     }
     Status space = store_.CheckSpace(path, sp->file_size);
     if (!space.ok()) return space;
-    temp = store_.NewTempPath(path);
-    auto f = env_->NewWritableFile(temp);
+    auto f = store_.NewTempFile(path, &temp);
     if (!f.ok()) return f.status();
     file = std::move(*f);
     return Status::OK();

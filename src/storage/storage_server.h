@@ -124,6 +124,12 @@ class StorageServer {
   // Reads `bytes` of request content into `file`, updating `crc`.
   // Reads the next `n` (at most chunk-size) content bytes into c.chunk; a
   // lost connection is marked for closing.
+  // Connections start with a kInitialChunk buffer and get a buff_size one
+  // for their first transfer larger than that: an idle or small-file
+  // connection holds 64 KiB, a large transfer moves 1 MiB per system call
+  // and per disk trip.
+  static constexpr size_t kInitialChunk = 64 * 1024;
+  void GrowChunk(Conn& c, uint64_t bytes) const;
   asio::awaitable<Status> ReceiveWhole(Conn& c, size_t n);
   asio::awaitable<Status> ReceiveInto(Conn& c, DiskExecutor& disk,
                                       WritableFile* file, int64_t bytes,

@@ -3,11 +3,11 @@
 // Split from storage_server.cc to keep each file to one concern; same class.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
-#include <zlib.h>
 
 #include <asio/experimental/as_tuple.hpp>
 #include <ctime>
 
+#include "common/crc32.h"
 #include "net/timed_io.h"
 #include "proto/constants.h"
 #include "proto/sync_messages.h"
@@ -224,13 +224,12 @@ asio::awaitable<Status> StorageServer::HandleSyncCreate(Conn& c,
   std::unique_ptr<WritableFile> file;
   std::string temp;
   auto open = [&]() -> Status {
-    temp = store_.NewTempPath(path);
-    auto f = env_->NewWritableFile(temp);
+    auto f = store_.NewTempFile(path, &temp);
     if (!f.ok()) return f.status();
     file = std::move(*f);
     return Status::OK();
   };
-  uint32_t crc = static_cast<uint32_t>(crc32(0L, Z_NULL, 0));
+  uint32_t crc = kCrc32Init;
   // A normal file's name carries its size and CRC32: a replica that does not
   // match was damaged on the way and is refused.
   bool checkable = !t->fields.IsAppender() && !t->logic.IsSlave(t->fields);
@@ -254,6 +253,7 @@ asio::awaitable<Status> StorageServer::HandleSyncCreate(Conn& c,
     return AppendBinlog('c', t->logic.ToString());
   };
   Status done;
+  GrowChunk(c, static_cast<uint64_t>(p->file_size));
   if (p->file_size <= static_cast<int64_t>(c.chunk.size())) {
     // A small file, as in HandleUpload: received whole, then one trip to the
     // disk thread instead of three.
@@ -263,9 +263,7 @@ asio::awaitable<Status> StorageServer::HandleSyncCreate(Conn& c,
     done = co_await disk.Run([&]() -> Status {
       Status o = open();
       if (!o.ok()) return o;
-      crc = static_cast<uint32_t>(
-          crc32(crc, reinterpret_cast<const Bytef*>(c.chunk.data()),
-                static_cast<uInt>(n)));
+      crc = Crc32(crc, c.chunk.data(), n);
       return place(file->Append(std::string_view(c.chunk.data(), n)));
     });
   } else {
@@ -312,8 +310,7 @@ asio::awaitable<Status> StorageServer::HandleSyncWrite(Conn& c,
   std::string temp;
   Status s = co_await disk.Run([&]() -> Status {
     if (!env_->FileExists(t->full)) return Status::NotFound("no such file");
-    temp = store_.NewTempPath(path);
-    auto f = env_->NewWritableFile(temp);
+    auto f = store_.NewTempFile(path, &temp);
     if (!f.ok()) return f.status();
     staged = std::move(*f);
     return Status::OK();

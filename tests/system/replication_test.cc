@@ -8,6 +8,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <thread>
+#include <vector>
 
 #include "common/coding.h"
 #include "net/blocking_connection.h"
@@ -141,6 +142,72 @@ TEST_F(Replication, EveryKindOfChangeReachesThePeer) {
   EXPECT_TRUE(Eventually([&](const std::string& ip) {
     return Fetch(ip, port_, some).status == ENOENT;
   }));
+}
+
+// Deleted files' inodes are kept (spare_inodes_max) and handed to new files
+// once their quarantine is over; here it is 0, so the next upload reuses one.
+class SpareInodes : public Replication {
+ protected:
+  void SetUp() override {
+    cluster_.StartTracker();
+    port_ = cluster_.SharedPort();
+    const std::string extra = "spare_inode_quarantine = 0\n";
+    cluster_.AddStorage("group1",
+                        extra + "port = " + std::to_string(port_) + "\n");
+    cluster_.AddStorage("group1", extra + "bind_addr = 127.0.0.2\nport = " +
+                                      std::to_string(port_) + "\n");
+    cluster_.WaitActive(2);
+  }
+  size_t Spares(size_t storage) {
+    std::error_code ec;
+    std::filesystem::directory_iterator it(
+        cluster_.storage_base(storage) + "/spare", ec);
+    return ec ? 0 : static_cast<size_t>(std::distance(it, {}));
+  }
+};
+
+TEST_F(SpareInodes, NewFilesOnReusedInodesHoldOnlyTheirOwnBytesOnBothHosts) {
+  client::Client c(cluster_.ClientOpts());
+  const int kFiles = 30;
+  std::vector<std::string> old_ids;
+  for (int i = 0; i < kFiles; ++i) {
+    auto id = c.Upload(Source::FromString(std::string(3000 + i, 'o')), "bin");
+    ASSERT_TRUE(id.ok()) << id.status().ToString();
+    ASSERT_TRUE(c.SetMetadata(*id, {{"k", std::to_string(i)}}, 'O').ok());
+    old_ids.push_back(*id);
+  }
+  for (const std::string& id : old_ids) {
+    ASSERT_TRUE(HasContent(id, std::string(3000 + (&id - &old_ids[0]), 'o')));
+  }
+  for (const std::string& id : old_ids) ASSERT_TRUE(c.Delete(id).ok());
+  for (const std::string& id : old_ids) {
+    EXPECT_TRUE(Eventually([&](const std::string& ip) {
+      return Fetch(ip, port_, id).status == ENOENT;
+    })) << id;
+  }
+  // Each host kept the inodes of the files and of their metadata.
+  EXPECT_EQ(Spares(0), 2u * kFiles);
+  EXPECT_EQ(Spares(1), 2u * kFiles);
+
+  std::map<std::string, std::string> files;
+  for (int i = 0; i < kFiles; ++i) {
+    std::string data = "new file " + std::to_string(i);
+    auto id = c.Upload(Source::FromString(data), "txt");
+    ASSERT_TRUE(id.ok()) << id.status().ToString();
+    files[*id] = data;
+  }
+  for (const auto& [id, data] : files) {
+    EXPECT_TRUE(HasContent(id, data)) << id;
+    EXPECT_EQ(Meta("127.0.0.1", port_, id).body, "");
+    EXPECT_EQ(Meta("127.0.0.2", port_, id).body, "");
+  }
+  // The uploads (and, on the peer, the replicas) took spare inodes.
+  EXPECT_EQ(Spares(0), static_cast<size_t>(kFiles));
+  EXPECT_EQ(Spares(1), static_cast<size_t>(kFiles));
+  for (const std::string& id : old_ids) {
+    EXPECT_EQ(Fetch("127.0.0.1", port_, id).status, ENOENT);
+    EXPECT_EQ(Fetch("127.0.0.2", port_, id).status, ENOENT);
+  }
 }
 
 TEST_F(Replication, TrackerSendsReadsToAReplicaOnlyOnceItHasTheFile) {
