@@ -42,6 +42,16 @@ class FileStoreTest : public ::testing::Test {
     return temp;
   }
 
+  // Writes and names a normal file of path 0; returns its absolute path.
+  std::string Commit(FileStore& store, const std::string& data) {
+    std::string temp = WriteTemp(store, Env::Default(), data);
+    NewFileSpec spec{1, 1700000000, static_cast<int64_t>(data.size()),
+                     0, false,      ""};
+    auto ln = store.CommitNew(0, temp, spec);
+    EXPECT_TRUE(ln.ok()) << ln.status().ToString();
+    return ln.ok() ? *store.Resolve(*ln) : "";
+  }
+
   fs::path root_;
   StorageOptions opts_;
 };
@@ -223,11 +233,7 @@ TEST_F(FileStoreTest, DeletedFilesInodesCarryNewFilesAfterQuarantine) {
   opts_.spare_quarantine_ms = 0;
   FileStore store(opts_, Env::Default());
   ASSERT_TRUE(store.Init().ok());
-  std::string temp = WriteTemp(store, Env::Default(), "old content");
-  auto ln =
-      store.CommitNew(0, temp, NewFileSpec{1, 1700000000, 11, 0, false, ""});
-  ASSERT_TRUE(ln.ok());
-  std::string full = *store.Resolve(*ln);
+  std::string full = Commit(store, "old content");
   ASSERT_TRUE(store.WriteMetadata(full, 'O', "k\x02v").ok());
   std::set<ino_t> freed = {InodeOf(full), InodeOf(full + "-m")};
 
@@ -238,13 +244,11 @@ TEST_F(FileStoreTest, DeletedFilesInodesCarryNewFilesAfterQuarantine) {
   EXPECT_EQ(store.SpareCount(1), 0u);
 
   for (int i = 0; i < 3; ++i) {
-    std::string t = WriteTemp(store, Env::Default(), "new");
-    EXPECT_EQ(fs::file_size(t), 3u) << "nothing of the old content is left";
-    // Two reuse a deleted inode, the third is created.
-    EXPECT_EQ(freed.count(InodeOf(t)), i < 2 ? 1u : 0u) << i;
-    auto n = store.CommitNew(0, t, NewFileSpec{1, 1700000000, 3, 0, false, ""});
-    ASSERT_TRUE(n.ok());
-    std::ifstream in(*store.Resolve(*n), std::ios::binary);
+    std::string n = Commit(store, "new");
+    // Two reuse a deleted inode, the third is created; nothing of the old
+    // content is left in either.
+    EXPECT_EQ(freed.count(InodeOf(n)), i < 2 ? 1u : 0u) << i;
+    std::ifstream in(n, std::ios::binary);
     EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "new");
   }
   EXPECT_EQ(store.SpareCount(0), 0u);
@@ -254,11 +258,7 @@ TEST_F(FileStoreTest, ADeletedInodeIsNotReusedDuringQuarantine) {
   opts_.spare_quarantine_ms = 3600 * 1000;
   FileStore store(opts_, Env::Default());
   ASSERT_TRUE(store.Init().ok());
-  std::string temp = WriteTemp(store, Env::Default(), "old");
-  auto ln =
-      store.CommitNew(0, temp, NewFileSpec{1, 1700000000, 3, 0, false, ""});
-  ASSERT_TRUE(ln.ok());
-  std::string full = *store.Resolve(*ln);
+  std::string full = Commit(store, "old");
   ino_t freed = InodeOf(full);
   ASSERT_TRUE(store.Delete(full).ok());
   EXPECT_EQ(store.SpareCount(0), 1u);
