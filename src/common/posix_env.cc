@@ -73,6 +73,26 @@ class PosixWritableFile final : public WritableFile {
   uint64_t size_;
 };
 
+// Reads up to `n` bytes at `offset` that are in the page cache, without
+// waiting for the disk: stops at the first byte that is not (or at EOF).
+Result<size_t> PreadCached(int fd, const std::string& path, uint64_t offset,
+                           size_t n, char* dst) {
+  size_t got = 0;
+  while (got < n) {
+    iovec iov{dst + got, n - got};
+    ssize_t r =
+        ::preadv2(fd, &iov, 1, static_cast<off_t>(offset + got), RWF_NOWAIT);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EOPNOTSUPP) break;
+      return PosixError("read " + path, errno);
+    }
+    if (r == 0) break;
+    got += static_cast<size_t>(r);
+  }
+  return got;
+}
+
 class PosixRandomRWFile final : public RandomRWFile {
  public:
   PosixRandomRWFile(std::string path, int fd)
@@ -94,20 +114,7 @@ class PosixRandomRWFile final : public RandomRWFile {
   }
   Result<size_t> ReadIfCached(uint64_t offset, size_t n,
                               char* scratch) const override {
-    size_t got = 0;
-    while (got < n) {
-      iovec iov{scratch + got, n - got};
-      ssize_t r =
-          ::preadv2(fd_, &iov, 1, static_cast<off_t>(offset + got), RWF_NOWAIT);
-      if (r < 0) {
-        if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EOPNOTSUPP) break;
-        return PosixError("read " + path_, errno);
-      }
-      if (r == 0) break;
-      got += static_cast<size_t>(r);
-    }
-    return got;
+    return PreadCached(fd_, path_, offset, n, scratch);
   }
   Status Write(uint64_t offset, std::string_view data) override {
     while (!data.empty()) {
@@ -195,26 +202,10 @@ class PosixEnv final : public Env {
         offset >= *size
             ? 0
             : static_cast<size_t>(std::min<uint64_t>(n, *size - offset));
-    size_t got = 0;
-    Status s;
-    while (got < want) {
-      iovec iov{dst + got, want - got};
-      ssize_t r =
-          ::preadv2(fd, &iov, 1, static_cast<off_t>(offset + got), RWF_NOWAIT);
-      if (r < 0 && errno == EINTR) continue;
-      if (r < 0 && (errno == EAGAIN || errno == EOPNOTSUPP)) {
-        s = Status::Busy("not in the page cache");
-        break;
-      }
-      if (r < 0) {
-        s = PosixError("read " + path, errno);
-        break;
-      }
-      if (r == 0) break;
-      got += static_cast<size_t>(r);
-    }
+    auto got = PreadCached(fd, path, offset, want, dst);
     ::close(fd);
-    if (!s.ok()) return s;
+    // Short: not all cached (or the file shrank since fstat).
+    if (got.ok() && *got < want) return Status::Busy("not in the page cache");
     return got;
   }
 

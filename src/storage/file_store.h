@@ -64,8 +64,6 @@ class FileStore {
   // index or directories are outside this server's layout.
   Result<std::string> Resolve(const proto::LogicName& ln) const;
 
-  // A fresh, unused name under `path`'s tmp/.
-  std::string NewTempPath(uint32_t path);
   // Opens a new empty file under `path`'s tmp/, on a spare inode when one is
   // ready, and sets `*temp` to its name.
   Result<std::unique_ptr<WritableFile>> NewTempFile(uint32_t path,
@@ -114,6 +112,8 @@ class FileStore {
 
  private:
   uint32_t Random();
+  // A fresh, unused name under `path`'s tmp/.
+  std::string NewTempPath(uint32_t path);
   // The spare pool of the store path that holds `full`, or null.
   SparePool* PoolFor(const std::string& full);
   // Sets `temp`'s modification time to the create time encoded in `name`,

@@ -401,15 +401,9 @@ asio::awaitable<Status> StorageServer::ReceiveInto(Conn& c, DiskExecutor& disk,
   while (bytes > 0) {
     size_t n = static_cast<size_t>(
         std::min<int64_t>(bytes, static_cast<int64_t>(c.chunk.size())));
-    std::error_code ec = co_await net::ReadExact(
-        c.sock, asio::buffer(c.chunk.data(), n), c.net_timeout);
-    if (ec) {
-      c.close = true;
-      co_return Status::Unavailable("connection lost mid-transfer: " +
-                                    ec.message());
-    }
+    Status received = co_await ReceiveWhole(c, n);
+    if (!received.ok()) co_return received;
     bytes -= static_cast<int64_t>(n);
-    c.remaining -= static_cast<int64_t>(n);
     since_sync += static_cast<int64_t>(n);
     bool sync = opts_.fsync_after_written_bytes > 0 &&
                 since_sync >= opts_.fsync_after_written_bytes;
