@@ -61,11 +61,8 @@ class Nginx : public ::testing::Test {
                                               "port = {}\n",
                                               port_));
     cluster_.WaitActive(2);
-    do {
-      http_port_ = TestCluster::SharedPort();
-      front_port_ = TestCluster::SharedPort();
-    } while (http_port_ == port_ || front_port_ == port_ ||
-             front_port_ == http_port_);
+    http_port_ = TestCluster::SharedPort();
+    front_port_ = TestCluster::SharedPort();
     dir_ = cluster_.dir() + "/nginx";
     fs::create_directories(dir_ + "/logs");
     fs::create_directories(dir_ + "/tmp");

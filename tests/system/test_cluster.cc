@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -190,10 +191,25 @@ size_t TestCluster::AddStorage(const std::string& group,
 }
 
 uint16_t TestCluster::SharedPort() {
+  // Test processes run side by side and restart servers on the same port, so
+  // a port that is merely free now is not enough: each one handed out is
+  // also locked (flock on a file named after it) for the rest of this
+  // process's life. The descriptor is left open on purpose; the kernel drops
+  // the lock when the process exits, however it exits.
+  const fs::path lock_dir = fs::temp_directory_path() / "nimbus-test-ports";
+  std::error_code ec;
+  fs::create_directories(lock_dir, ec);
   std::random_device rd;
   std::mt19937 rng(rd());
-  for (int attempt = 0; attempt < 200; ++attempt) {
+  for (int attempt = 0; attempt < 500; ++attempt) {
     uint16_t port = static_cast<uint16_t>(20000 + rng() % 10000);
+    int lock = ::open((lock_dir / std::to_string(port)).c_str(),
+                      O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (lock < 0) continue;
+    if (::flock(lock, LOCK_EX | LOCK_NB) != 0) {
+      ::close(lock);
+      continue;
+    }
     bool free = true;
     for (const char* ip : {"127.0.0.1", "127.0.0.2", "127.0.0.3"}) {
       int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -205,7 +221,8 @@ uint16_t TestCluster::SharedPort() {
       ::close(fd);
       if (!free) break;
     }
-    if (free) return port;
+    if (free) return port;  // `lock` stays held until the process exits.
+    ::close(lock);
   }
   ADD_FAILURE() << "no port free on 127.0.0.1-3 in 20000-29999";
   return 0;

@@ -66,7 +66,8 @@ class TestCluster {
   // A port free on 127.0.0.1, .2 and .3, for the members of one group
   // (they must share a port). Taken from below the kernel's ephemeral range,
   // so no port-0 bind or outgoing connection can grab it before the
-  // servers start.
+  // servers start. A port is never handed out twice while its process
+  // lives, in this process or any other, so servers may be restarted on it.
   static uint16_t SharedPort();
   // The /metrics ports (every server runs with metrics_port = auto).
   uint16_t tracker_metrics_port() const;

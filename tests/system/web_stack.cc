@@ -11,7 +11,6 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
-#include <set>
 #include <thread>
 
 #include "web/mariadb_test_server.h"
@@ -32,17 +31,10 @@ void WebStack::Start(const std::string& kind) {
   uint16_t port = TestCluster::SharedPort();
   cluster_.AddStorage("group1", fmt::format("port = {}\n", port));
   cluster_.WaitActive(1);
-  std::set<uint16_t> used{port};
-  auto fresh = [&] {
-    uint16_t p;
-    do p = TestCluster::SharedPort();
-    while (!used.insert(p).second);
-    return p;
-  };
-  http_port_ = fresh();
-  front_port_ = fresh();
-  web_port_ = fresh();
-  fcgi_port_ = fresh();
+  http_port_ = TestCluster::SharedPort();
+  front_port_ = TestCluster::SharedPort();
+  web_port_ = TestCluster::SharedPort();
+  fcgi_port_ = TestCluster::SharedPort();
   dir_ = cluster_.dir() + "/nginx";
   fs::create_directories(dir_ + "/logs");
   fs::create_directories(dir_ + "/tmp");
