@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 
 namespace nimbus::net {
 
@@ -73,6 +74,15 @@ Result<std::unique_ptr<BlockingConnection>> BlockingConnection::Connect(
       connect_timeout, "connect to");
   if (!s.ok()) return s;
   c->sock_.set_option(asio::ip::tcp::no_delay(true), ec);
+  // From here on the socket is used with plain blocking system calls.
+  c->sock_.native_non_blocking(false, ec);
+  if (!ec) c->sock_.non_blocking(false, ec);
+  if (ec) {
+    return Status::IOError(
+        fmt::format("cannot make the connection to {}:{} "
+                    "blocking: {}",
+                    host, port, ec.message()));
+  }
   return c;
 }
 
@@ -106,23 +116,75 @@ Status BlockingConnection::Fail(int err, const char* what) {
       fmt::format("{} {}:{}: {}", what, host_, port_, message));
 }
 
+bool BlockingConnection::Arm(bool reading, std::chrono::milliseconds timeout) {
+  std::chrono::milliseconds& armed = armed_[reading ? 1 : 0];
+  if (armed == timeout) return true;
+  timeval tv{};
+  tv.tv_sec = static_cast<time_t>(timeout.count() / 1000);
+  tv.tv_usec = static_cast<suseconds_t>(timeout.count() % 1000 * 1000);
+  if (::setsockopt(sock_.native_handle(), SOL_SOCKET,
+                   reading ? SO_RCVTIMEO : SO_SNDTIMEO, &tv, sizeof(tv)) != 0) {
+    return false;
+  }
+  armed = timeout;
+  return true;
+}
+
+Status BlockingConnection::TimedOut(const char* what) {
+  Close();
+  return Status::TimedOut(fmt::format("{} {}:{} timed out after {} ms", what,
+                                      host_, port_, network_timeout_.count()));
+}
+
 Status BlockingConnection::Transfer(bool reading, iovec* iov, int iovcnt,
                                     const char* what) {
   if (broken_) return Status::Unavailable("connection already broken");
-  std::error_code ec;
-  if (!sock_.non_blocking()) sock_.non_blocking(true, ec);
-  if (ec) return Fail(ec.value(), what);
   const int fd = sock_.native_handle();
-  const auto deadline = std::chrono::steady_clock::now() + network_timeout_;
+  if (reading) {
+    // Buffered bytes first; whatever is still missing is read together with
+    // anything that follows it, up to the buffer's size.
+    while (iovcnt > 0 && rpos_ < rend_) {
+      size_t take = std::min(iov->iov_len, rend_ - rpos_);
+      std::memcpy(iov->iov_base, rbuf_.get() + rpos_, take);
+      rpos_ += take;
+      iov->iov_base = static_cast<char*>(iov->iov_base) + take;
+      iov->iov_len -= take;
+      if (iov->iov_len == 0) {
+        ++iov;
+        --iovcnt;
+      }
+    }
+    if (iovcnt == 0) return Status::OK();
+    if (iovcnt != 1) return Status::InvalidArgument("one read buffer at most");
+    if (!rbuf_) rbuf_ = std::make_unique<char[]>(kReadBuffer);
+    rpos_ = rend_ = 0;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const auto deadline = start + network_timeout_;
+  auto now = start;
   while (iovcnt > 0) {
     if (iov->iov_len == 0) {
       ++iov;
       --iovcnt;
       continue;
     }
+    // The kernel timeout is the whole network timeout unless less than that
+    // is left (a trickling peer); re-arming costs a system call, so only a
+    // shortfall of over 100 ms is worth one.
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - now);
+    if (left.count() <= 0) return TimedOut(what);
+    auto want = left + std::chrono::milliseconds(100) < network_timeout_
+                    ? left
+                    : network_timeout_;
+    if (!Arm(reading, want)) return Fail(errno, what);
     ssize_t n;
     if (reading) {
-      n = ::readv(fd, iov, iovcnt);
+      iovec both[2] = {*iov, {rbuf_.get(), kReadBuffer}};
+      n = ::readv(fd, both, 2);
+      if (n > static_cast<ssize_t>(iov->iov_len)) {
+        rend_ = static_cast<size_t>(n) - iov->iov_len;
+        n = static_cast<ssize_t>(iov->iov_len);
+      }
     } else {
       msghdr msg{};
       msg.msg_iov = iov;
@@ -130,37 +192,30 @@ Status BlockingConnection::Transfer(bool reading, iovec* iov, int iovcnt,
       n = ::sendmsg(fd, &msg, MSG_NOSIGNAL);
     }
     if (n > 0) {
-      size_t left = static_cast<size_t>(n);
-      while (left > 0) {
-        size_t take = std::min(left, iov->iov_len);
+      size_t left_bytes = static_cast<size_t>(n);
+      while (left_bytes > 0) {
+        size_t take = std::min(left_bytes, iov->iov_len);
         iov->iov_base = static_cast<char*>(iov->iov_base) + take;
         iov->iov_len -= take;
-        left -= take;
+        left_bytes -= take;
         if (iov->iov_len == 0) {
           ++iov;
           --iovcnt;
         }
       }
+      if (iovcnt > 0) now = std::chrono::steady_clock::now();
       continue;
     }
     if (n == 0 && reading) return Fail(0, what);
-    if (errno == EINTR) continue;
-    if (errno != EAGAIN && errno != EWOULDBLOCK) return Fail(errno, what);
-    auto left = std::chrono::ceil<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    pollfd p{fd, static_cast<short>(reading ? POLLIN : POLLOUT), 0};
-    int r =
-        left.count() > 0 ? ::poll(&p, 1, static_cast<int>(left.count())) : 0;
-    if (r < 0 && errno == EINTR) continue;
-    if (r < 0) return Fail(errno, what);
-    if (r == 0) {
-      Close();
-      return Status::TimedOut(fmt::format("{} {}:{} timed out after {} ms",
-                                          what, host_, port_,
-                                          network_timeout_.count()));
+    if (errno == EINTR) {
+      now = std::chrono::steady_clock::now();
+      continue;
     }
+    // A blocking socket reports an expired SO_RCVTIMEO/SO_SNDTIMEO so.
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return TimedOut(what);
+    return Fail(errno, what);
   }
-  last_used_ = std::chrono::steady_clock::now();
+  last_used_ = now;
   return Status::OK();
 }
 
@@ -172,6 +227,7 @@ void BlockingConnection::Close() {
 
 bool BlockingConnection::LooksAlive() {
   if (broken_ || !sock_.is_open()) return false;
+  if (rpos_ < rend_) return false;
   pollfd p{sock_.native_handle(), POLLIN, 0};
   int r = ::poll(&p, 1, 0);
   // Readable while idle means EOF, an error, or a stray byte: none is usable.

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
 #include <thread>
 
@@ -69,6 +70,56 @@ TEST_F(BlockingConnectionTest, ASilentPeerTimesOut) {
   Status s = c->ReadExact(buf, 8);
   EXPECT_EQ(s.code(), Status::Code::kTimedOut) << s.ToString();
   EXPECT_GE(std::chrono::steady_clock::now() - start, 140ms);
+  EXPECT_TRUE(c->broken());
+}
+
+TEST_F(BlockingConnectionTest, BytesReadAheadAreHandedOutInOrder) {
+  auto c = Connect();
+  std::string sent;
+  for (int i = 0; i < 40000; ++i)
+    sent.push_back(static_cast<char>('a' + i % 26));
+  asio::write(peer_, asio::buffer(sent));
+  // Small reads are served from the read-ahead, large ones go past it.
+  std::string got;
+  for (size_t n : {3u, 7u, 1u, 20000u, 5u, 19984u}) {
+    std::string part(n, '\0');
+    ASSERT_TRUE(c->ReadExact(part.data(), n).ok());
+    got += part;
+  }
+  EXPECT_EQ(got, sent);
+  EXPECT_TRUE(c->LooksAlive());
+}
+
+TEST_F(BlockingConnectionTest,
+       UnreadBufferedBytesMeanTheConnectionIsNotReusable) {
+  auto c = Connect();
+  asio::write(peer_, asio::buffer(std::string("hello world")));
+  char buf[5];
+  ASSERT_TRUE(c->ReadExact(buf, 5).ok());
+  EXPECT_EQ(std::string(buf, 5), "hello");
+  EXPECT_FALSE(c->LooksAlive());
+}
+
+TEST_F(BlockingConnectionTest, ATricklingPeerStillMeetsTheDeadline) {
+  auto c = Connect(300ms);
+  std::atomic<bool> stop{false};
+  std::thread peer([&] {
+    while (!stop) {
+      std::error_code ec;
+      asio::write(peer_, asio::buffer("x", 1), ec);
+      if (ec) return;
+      std::this_thread::sleep_for(20ms);
+    }
+  });
+  char buf[1000];
+  auto start = std::chrono::steady_clock::now();
+  Status s = c->ReadExact(buf, sizeof(buf));
+  auto took = std::chrono::steady_clock::now() - start;
+  stop = true;
+  peer.join();
+  EXPECT_EQ(s.code(), Status::Code::kTimedOut) << s.ToString();
+  EXPECT_GE(took, 290ms);
+  EXPECT_LT(took, 500ms);
   EXPECT_TRUE(c->broken());
 }
 
