@@ -69,6 +69,17 @@ class Env {
   // Creates a new file; fails with AlreadyExists if it is there.
   virtual Result<std::unique_ptr<WritableFile>> NewWritableFile(
       const std::string& path) = 0;
+  // Like NewWritableFile, for a large file written once from start to end:
+  // its bytes go to the disk without passing through the page cache
+  // (O_DIRECT), which spares the page cache the file's pages and, where new
+  // memory is slow to touch, the cost of filling them. The file is complete
+  // and of the appended size once Sync() or Close() returned OK. Where the
+  // file system refuses O_DIRECT the file is written normally. The default
+  // is NewWritableFile.
+  virtual Result<std::unique_ptr<WritableFile>> NewDirectWritableFile(
+      const std::string& path) {
+    return NewWritableFile(path);
+  }
   // Opens an existing file for appending.
   virtual Result<std::unique_ptr<WritableFile>> NewAppendableFile(
       const std::string& path) = 0;

@@ -145,13 +145,22 @@ Result<int> FaultInjectionEnv::DropUnsyncedData() {
   return changed;
 }
 
-Result<std::unique_ptr<WritableFile>> FaultInjectionEnv::NewWritableFile(
-    const std::string& path) {
-  auto f = base_->NewWritableFile(path);
+Result<std::unique_ptr<WritableFile>> FaultInjectionEnv::TrackNew(
+    const std::string& path, Result<std::unique_ptr<WritableFile>> f) {
   if (!f.ok()) return f.status();
   Track(path, Entry{std::make_shared<Node>(), false});
   return std::unique_ptr<WritableFile>(
       std::make_unique<FaultyWritableFile>(this, std::move(*f), path));
+}
+
+Result<std::unique_ptr<WritableFile>> FaultInjectionEnv::NewWritableFile(
+    const std::string& path) {
+  return TrackNew(path, base_->NewWritableFile(path));
+}
+
+Result<std::unique_ptr<WritableFile>> FaultInjectionEnv::NewDirectWritableFile(
+    const std::string& path) {
+  return TrackNew(path, base_->NewDirectWritableFile(path));
 }
 
 Result<std::unique_ptr<WritableFile>> FaultInjectionEnv::NewAppendableFile(

@@ -56,6 +56,8 @@ class FaultInjectionEnv final : public Env {
 
   Result<std::unique_ptr<WritableFile>> NewWritableFile(
       const std::string& path) override;
+  Result<std::unique_ptr<WritableFile>> NewDirectWritableFile(
+      const std::string& path) override;
   Result<std::unique_ptr<WritableFile>> NewAppendableFile(
       const std::string& path) override;
   Result<std::unique_ptr<RandomRWFile>> OpenRandomRWFile(
@@ -94,6 +96,10 @@ class FaultInjectionEnv final : public Env {
   }
 
  private:
+  // Wraps a newly created file so that its writes and syncs are charged
+  // and tracked.
+  Result<std::unique_ptr<WritableFile>> TrackNew(
+      const std::string& path, Result<std::unique_ptr<WritableFile>> f);
   // One per inode, shared by the names linked to it.
   struct Node {
     uint64_t durable_size = 0;

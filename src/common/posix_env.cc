@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include "common/env.h"
@@ -71,6 +72,106 @@ class PosixWritableFile final : public WritableFile {
   std::string path_;
   int fd_;
   uint64_t size_;
+};
+
+// O_DIRECT needs the buffer, the file offset and the length aligned to the
+// device's logical block; 4096 covers every block size in use.
+constexpr size_t kDirectAlign = 4096;
+constexpr size_t kDirectBuffer = size_t{1} << 20;
+
+// Appends are gathered in an aligned buffer and written a full buffer at a
+// time with O_DIRECT. A tail shorter than a block is written padded with
+// zeros and the file is then truncated to its real size, so the file is
+// exactly what was appended after Sync() or Close(); a later flush rewrites
+// the padded block with the bytes that follow.
+class PosixDirectWritableFile final : public WritableFile {
+ public:
+  PosixDirectWritableFile(std::string path, int fd)
+      : path_(std::move(path)),
+        fd_(fd),
+        buf_(
+            static_cast<char*>(std::aligned_alloc(kDirectAlign, kDirectBuffer)),
+            &std::free) {}
+  ~PosixDirectWritableFile() override {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  bool ok() const { return buf_ != nullptr; }
+
+  Status Append(std::string_view data) override {
+    while (!data.empty()) {
+      size_t take = std::min(data.size(), kDirectBuffer - fill_);
+      std::memcpy(buf_.get() + fill_, data.data(), take);
+      fill_ += take;
+      data.remove_prefix(take);
+      if (fill_ == kDirectBuffer) {
+        Status s = WriteAt(offset_, kDirectBuffer);
+        if (!s.ok()) return s;
+        offset_ += kDirectBuffer;
+        fill_ = 0;
+      }
+    }
+    return Status::OK();
+  }
+  Status Sync() override {
+    Status s = WriteTail();
+    if (!s.ok()) return s;
+    if (::fdatasync(fd_) != 0) return PosixError("fdatasync " + path_, errno);
+    return Status::OK();
+  }
+  Status Close() override {
+    Status s = fd_ >= 0 ? WriteTail() : Status::OK();
+    int fd = fd_;
+    fd_ = -1;
+    if (fd >= 0 && ::close(fd) != 0 && s.ok()) {
+      s = PosixError("close " + path_, errno);
+    }
+    return s;
+  }
+  uint64_t Size() const override { return offset_ + fill_; }
+
+ private:
+  // Writes buf_[0, n) at `at`, n a multiple of the block size.
+  Status WriteAt(uint64_t at, size_t n) {
+    size_t done = 0;
+    while (done < n) {
+      ssize_t r = ::pwrite(fd_, buf_.get() + done, n - done,
+                           static_cast<off_t>(at + done));
+      if (r < 0) {
+        if (errno == EINTR) continue;
+        // Some file systems accept O_DIRECT at open and refuse the write:
+        // such a file is written through the page cache from here on.
+        const int err = errno;
+        int flags = err == EINVAL ? ::fcntl(fd_, F_GETFL) : -1;
+        if (flags >= 0 && (flags & O_DIRECT) != 0 &&
+            ::fcntl(fd_, F_SETFL, flags & ~O_DIRECT) == 0) {
+          continue;
+        }
+        return PosixError("write " + path_, err);
+      }
+      done += static_cast<size_t>(r);
+    }
+    return Status::OK();
+  }
+  // Writes the buffered bytes (kept in the buffer: the next full flush
+  // covers them again) and sets the file's size to Size().
+  Status WriteTail() {
+    if (fill_ == 0) return Status::OK();
+    size_t padded = (fill_ + kDirectAlign - 1) / kDirectAlign * kDirectAlign;
+    std::memset(buf_.get() + fill_, 0, padded - fill_);
+    Status s = WriteAt(offset_, padded);
+    if (!s.ok()) return s;
+    if (padded != fill_ &&
+        ::ftruncate(fd_, static_cast<off_t>(offset_ + fill_)) != 0) {
+      return PosixError("truncate " + path_, errno);
+    }
+    return Status::OK();
+  }
+
+  std::string path_;
+  int fd_;
+  std::unique_ptr<char, decltype(&std::free)> buf_;
+  uint64_t offset_ = 0;  // file bytes written in full blocks
+  size_t fill_ = 0;      // bytes in buf_ after offset_
 };
 
 // Reads up to `n` bytes at `offset` that are in the page cache, without
@@ -159,6 +260,17 @@ class PosixEnv final : public Env {
     if (fd < 0) return PosixError("create " + path, errno);
     return std::unique_ptr<WritableFile>(
         std::make_unique<PosixWritableFile>(path, fd, 0));
+  }
+
+  Result<std::unique_ptr<WritableFile>> NewDirectWritableFile(
+      const std::string& path) override {
+    int fd = ::open(path.c_str(),
+                    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_DIRECT, 0644);
+    if (fd < 0 && errno == EINVAL) return NewWritableFile(path);  // tmpfs
+    if (fd < 0) return PosixError("create " + path, errno);
+    auto f = std::make_unique<PosixDirectWritableFile>(path, fd);
+    if (!f->ok()) return Status::IOError("no memory for a write buffer");
+    return std::unique_ptr<WritableFile>(std::move(f));
   }
 
   Result<std::unique_ptr<WritableFile>> NewAppendableFile(

@@ -1,7 +1,9 @@
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -92,6 +94,55 @@ TEST_F(PosixEnvTest, StatCountsHardLinks) {
   EXPECT_EQ(env_->Stat(path)->links, 1u);
   ASSERT_EQ(::link(path.c_str(), (dir_ / "other").c_str()), 0);
   EXPECT_EQ(env_->Stat(path)->links, 2u);
+}
+
+// Sizes around the 4 KiB block and the 1 MiB buffer, appended in uneven
+// pieces, with a Sync() part way through (the padded tail block is written
+// and rewritten): the file holds exactly the bytes appended.
+TEST_F(PosixEnvTest, DirectWritableFileHoldsExactlyWhatWasAppended) {
+  std::string pattern;
+  for (int i = 0; i < 5 << 20; ++i) {
+    pattern.push_back(static_cast<char>(i * 131 % 251));
+  }
+  const size_t sizes[] = {0,
+                          1,
+                          4095,
+                          4096,
+                          4097,
+                          (1 << 20),
+                          (1 << 20) + 1,
+                          3 << 20,
+                          (3 << 20) + 12345};
+  for (size_t size : sizes) {
+    for (bool sync_midway : {false, true}) {
+      std::string path =
+          (dir_ / fmt::format("direct{}_{}", size, sync_midway)).string();
+      auto f = env_->NewDirectWritableFile(path);
+      ASSERT_TRUE(f.ok()) << f.status().ToString();
+      size_t at = 0, piece = 1;
+      while (at < size) {
+        size_t n = std::min(piece, size - at);
+        ASSERT_TRUE((*f)->Append(std::string_view(pattern).substr(at, n)).ok());
+        at += n;
+        piece = piece * 7 % 300007 + 1;
+        if (sync_midway && at > size / 2 && at - n <= size / 2) {
+          ASSERT_TRUE((*f)->Sync().ok());
+          auto mid = env_->Stat(path);
+          ASSERT_TRUE(mid.ok());
+          EXPECT_EQ(mid->size, at) << size;
+        }
+      }
+      EXPECT_EQ((*f)->Size(), size);
+      ASSERT_TRUE((*f)->Close().ok());
+      auto read = env_->ReadSmallFile(path, 8 << 20);
+      ASSERT_TRUE(read.ok()) << read.status().ToString();
+      EXPECT_EQ(read->size(), size);
+      EXPECT_TRUE(*read == pattern.substr(0, size)) << size;
+    }
+  }
+  // Creating over an existing name fails, as NewWritableFile does.
+  EXPECT_FALSE(
+      env_->NewDirectWritableFile((dir_ / "direct1_false").string()).ok());
 }
 
 }  // namespace

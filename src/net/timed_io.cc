@@ -12,6 +12,16 @@ using asio::experimental::as_tuple;
 using namespace asio::experimental::awaitable_operators;
 constexpr auto kUse = as_tuple(asio::use_awaitable);
 
+// asio's transfer_all moves at most 64 KiB per system call; this moves
+// whatever the socket will take, so a 1 MiB chunk costs one or two calls
+// rather than sixteen (and as many event-loop turns).
+struct WholeBuffer {
+  size_t total;
+  size_t operator()(const std::error_code& ec, size_t done) const {
+    return ec || done >= total ? 0 : total - done;
+  }
+};
+
 // Runs `op` against a deadline; on expiry the operation is cancelled by the
 // parallel group and timed_out is reported.
 template <typename Op>
@@ -55,7 +65,11 @@ asio::awaitable<std::error_code> ReadExact(Socket& sock,
                 [&](std::error_code& e) { return sock.read_some(buf, e); });
   if (ec || buf.size() == 0) co_return ec;
   co_return co_await WithDeadline(
-      sock, [&] { return asio::async_read(sock, buf, kUse); }, timeout);
+      sock,
+      [&] {
+        return asio::async_read(sock, buf, WholeBuffer{buf.size()}, kUse);
+      },
+      timeout);
 }
 
 asio::awaitable<std::error_code> ReadUntil(Socket& sock, std::string& buf,
@@ -77,7 +91,11 @@ asio::awaitable<std::error_code> WriteAll(Socket& sock, asio::const_buffer buf,
                 [&](std::error_code& e) { return sock.write_some(buf, e); });
   if (ec || buf.size() == 0) co_return ec;
   co_return co_await WithDeadline(
-      sock, [&] { return asio::async_write(sock, buf, kUse); }, timeout);
+      sock,
+      [&] {
+        return asio::async_write(sock, buf, WholeBuffer{buf.size()}, kUse);
+      },
+      timeout);
 }
 
 asio::awaitable<std::error_code> WriteAll2(Socket& sock, asio::const_buffer a,
@@ -93,7 +111,12 @@ asio::awaitable<std::error_code> WriteAll2(Socket& sock, asio::const_buffer a,
   bufs = {a + from_a, b + (n - from_a)};
   if (asio::buffer_size(bufs) == 0) co_return ec;
   co_return co_await WithDeadline(
-      sock, [&] { return asio::async_write(sock, bufs, kUse); }, timeout);
+      sock,
+      [&] {
+        return asio::async_write(sock, bufs,
+                                 WholeBuffer{asio::buffer_size(bufs)}, kUse);
+      },
+      timeout);
 }
 
 asio::awaitable<std::error_code> Connect(Socket& sock, const std::string& host,

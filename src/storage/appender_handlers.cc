@@ -105,7 +105,7 @@ asio::awaitable<Status> StorageServer::HandleModify(Conn& c,
     }
     Status space = store_.CheckSpace(path, mp->size);
     if (!space.ok()) return space;
-    auto f = store_.NewTempFile(path, &temp);
+    auto f = store_.NewTempFile(path, static_cast<uint64_t>(mp->size), &temp);
     if (!f.ok()) return f.status();
     staged = std::move(*f);
     return Status::OK();

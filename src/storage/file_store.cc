@@ -117,8 +117,11 @@ std::string FileStore::NewTempPath(uint32_t path) {
 }
 
 Result<std::unique_ptr<WritableFile>> FileStore::NewTempFile(
-    uint32_t path, std::string* temp) {
+    uint32_t path, uint64_t size, std::string* temp) {
   *temp = NewTempPath(path);
+  if (opts_.direct_io_min_bytes > 0 && size >= opts_.direct_io_min_bytes) {
+    return env_->NewDirectWritableFile(*temp);
+  }
   if (std::optional<std::string> spare = spares_[path]->Take(MonotonicMs())) {
     if (env_->RenameFile(*spare, *temp).ok()) {
       auto f = env_->NewAppendableFile(*temp);

@@ -64,9 +64,13 @@ class FileStore {
   // index or directories are outside this server's layout.
   Result<std::string> Resolve(const proto::LogicName& ln) const;
 
-  // Opens a new empty file under `path`'s tmp/, on a spare inode when one is
-  // ready, and sets `*temp` to its name.
+  // Opens a new empty file under `path`'s tmp/ and sets `*temp` to its
+  // name. `size` is the size the file will have (0 when not known): a file
+  // of at least direct_io_min_bytes is written around the page cache
+  // (Env::NewDirectWritableFile), a smaller one goes on a spare inode when
+  // one is ready.
   Result<std::unique_ptr<WritableFile>> NewTempFile(uint32_t path,
+                                                    uint64_t size,
                                                     std::string* temp);
   // Normal (non-appender) files get their name's create time as their
   // modification time, here and on every replica, so that the ETag and

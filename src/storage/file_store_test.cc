@@ -34,7 +34,7 @@ class FileStoreTest : public ::testing::Test {
   // Writes `data` to a temp file of path 0 the way the server does.
   std::string WriteTemp(FileStore& store, Env* env, const std::string& data) {
     std::string temp;
-    auto f = store.NewTempFile(0, &temp);
+    auto f = store.NewTempFile(0, data.size(), &temp);
     EXPECT_TRUE(f.ok());
     (void)env;
     EXPECT_TRUE((*f)->Append(data).ok());
@@ -268,6 +268,25 @@ TEST_F(FileStoreTest, ADeletedInodeIsNotReusedDuringQuarantine) {
   FileStore again(opts_, Env::Default());
   ASSERT_TRUE(again.Init().ok());
   EXPECT_EQ(again.SpareCount(0), 1u);
+}
+
+// With direct_io_min_size set, a file that large is written around the page
+// cache: exactly its bytes, on a new inode (spares are for small files).
+TEST_F(FileStoreTest, LargeFilesAreWrittenDirectAndLeaveSparesAlone) {
+  opts_.spare_quarantine_ms = 0;
+  opts_.direct_io_min_bytes = 64 * 1024;
+  FileStore store(opts_, Env::Default());
+  ASSERT_TRUE(store.Init().ok());
+  ASSERT_TRUE(store.Delete(Commit(store, "small")).ok());
+  ASSERT_EQ(store.SpareCount(0), 1u);
+  std::string big;
+  for (int i = 0; i < 300001; ++i) big.push_back(static_cast<char>(i % 253));
+  std::string full = Commit(store, big);
+  EXPECT_EQ(store.SpareCount(0), 1u);
+  std::ifstream in(full, std::ios::binary);
+  EXPECT_TRUE(std::string(std::istreambuf_iterator<char>(in), {}) == big);
+  Commit(store, "small again");
+  EXPECT_EQ(store.SpareCount(0), 0u);
 }
 
 }  // namespace

@@ -349,7 +349,8 @@ Status Scrubber::FetchFrom(const std::string& ip, const proto::LogicName& ln,
   s = store.CheckSpace(ln.store_path_index, hdr.pkg_len);
   if (!s.ok()) return s;
   std::string temp;
-  auto file = store.NewTempFile(ln.store_path_index, &temp);
+  auto file = store.NewTempFile(ln.store_path_index,
+                                static_cast<uint64_t>(hdr.pkg_len), &temp);
   if (!file.ok()) return file.status();
   uint32_t crc = kCrc32Init;
   int64_t left = hdr.pkg_len;

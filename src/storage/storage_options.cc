@@ -126,6 +126,13 @@ Result<StorageOptions> StorageOptions::FromConfig(ConfigFile& cf) {
                                    ": buff_size must be between 4KB and 64MB");
   }
   o.buff_size = static_cast<size_t>(*bs);
+  std::string direct = cf.GetString("direct_io_min_size", "0");
+  auto dm = ParseByteSize(direct);
+  if (!dm.ok() || *dm < 0) {
+    return Status::InvalidArgument(
+        src + ": direct_io_min_size must be a size such as 8MB, or 0");
+  }
+  o.direct_io_min_bytes = static_cast<uint64_t>(*dm);
   NIMBUS_ASSIGN_OR_RETURN(o.spare_inodes_max,
                           cf.GetInt("spare_inodes_max", 1000000, 0, 100000000));
   NIMBUS_ASSIGN_OR_RETURN(

@@ -71,6 +71,10 @@ struct StorageOptions {
   // before reuse (must exceed nginx's send_timeout).
   int64_t spare_inodes_max = 1000000;
   int64_t spare_quarantine_ms = 300000;
+  // Files received whole (uploads, replicas, repairs) of at least this size
+  // are written with O_DIRECT; 0 = never (the default: on a disk slower
+  // than memory, e.g. an HDD, the page cache absorbs bursts far better).
+  uint64_t direct_io_min_bytes = 0;
   int64_t sync_wait_msec = 50;  // sync worker poll interval when idle
   int64_t binlog_max_bytes = int64_t{1} << 30;
   std::string log_level = "info";

@@ -58,6 +58,17 @@ TEST(StorageOptions, Durability) {
   EXPECT_NE(bad.status().message().find("durability"), std::string::npos);
 }
 
+TEST(StorageOptions, DirectIoMinSize) {
+  const std::string base = "group_name=g\nbase_path=/b\ntracker_server=t:1\n";
+  EXPECT_EQ(Parse(base)->direct_io_min_bytes, 0u);
+  EXPECT_EQ(Parse(base + "direct_io_min_size = 8MB\n")->direct_io_min_bytes,
+            uint64_t{8} << 20);
+  auto bad = Parse(base + "direct_io_min_size = big\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("direct_io_min_size"),
+            std::string::npos);
+}
+
 TEST(StorageOptions, SyncReplicas) {
   const std::string base = "group_name=g\nbase_path=/b\ntracker_server=t:1\n";
   EXPECT_EQ(Parse(base)->sync_replicas, 0);

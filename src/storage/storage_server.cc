@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <asio/experimental/awaitable_operators.hpp>
 #include <ctime>
 #include <thread>
 
@@ -396,29 +397,49 @@ asio::awaitable<Status> StorageServer::ReceiveInto(Conn& c, DiskExecutor& disk,
                                                    WritableFile* file,
                                                    int64_t bytes,
                                                    uint32_t* crc) {
+  using namespace asio::experimental::awaitable_operators;
   GrowChunk(c, static_cast<uint64_t>(bytes));
-  int64_t since_sync = 0;
-  while (bytes > 0) {
-    size_t n = static_cast<size_t>(
+  auto next_size = [&] {
+    return static_cast<size_t>(
         std::min<int64_t>(bytes, static_cast<int64_t>(c.chunk.size())));
-    Status received = co_await ReceiveWhole(c, n);
-    if (!received.ok()) co_return received;
-    bytes -= static_cast<int64_t>(n);
+  };
+  size_t n = next_size();
+  if (n == 0) co_return Status::OK();
+  Status received = co_await ReceiveWhole(c, n);
+  if (!received.ok()) co_return received;
+  bytes -= static_cast<int64_t>(n);
+  if (bytes > 0 && c.back.size() != c.chunk.size()) {
+    c.back.resize(c.chunk.size());
+  }
+  int64_t since_sync = 0;
+  for (;;) {
+    // c.back holds the `n` bytes to write; c.chunk is free to receive. (A
+    // single-chunk transfer swaps too, and back: the buffers keep their
+    // sizes.)
+    std::swap(c.chunk, c.back);
     since_sync += static_cast<int64_t>(n);
     bool sync = opts_.fsync_after_written_bytes > 0 &&
                 since_sync >= opts_.fsync_after_written_bytes;
     if (sync) since_sync = 0;
-    Status s = co_await disk.Run([&]() -> Status {
-      if (crc != nullptr) {
-        *crc = Crc32(*crc, c.chunk.data(), n);
-      }
-      Status w = file->Append(std::string_view(c.chunk.data(), n));
+    const char* data = c.back.data();
+    auto write = disk.Run([file, crc, data, n, sync]() -> Status {
+      if (crc != nullptr) *crc = Crc32(*crc, data, n);
+      Status w = file->Append(std::string_view(data, n));
       if (w.ok() && sync) w = file->Sync();
       return w;
     });
-    if (!s.ok()) co_return s;
+    const size_t next = next_size();
+    if (next == 0) {
+      Status written = co_await std::move(write);
+      std::swap(c.chunk, c.back);
+      co_return written;
+    }
+    auto [written, got] = co_await (std::move(write) && ReceiveWhole(c, next));
+    if (!written.ok()) co_return written;
+    if (!got.ok()) co_return got;
+    bytes -= static_cast<int64_t>(next);
+    n = next;
   }
-  co_return Status::OK();
 }
 
 asio::awaitable<Status> StorageServer::HandleActiveTest(Conn&, std::string_view,
@@ -448,7 +469,8 @@ asio::awaitable<Status> StorageServer::HandleUpload(Conn& c,
   auto open = [&]() -> Status {
     Status space = store_.CheckSpace(*path, up->file_size);
     if (!space.ok()) return space;
-    auto f = store_.NewTempFile(*path, &temp);
+    auto f =
+        store_.NewTempFile(*path, static_cast<uint64_t>(up->file_size), &temp);
     if (!f.ok()) return f.status();
     file = std::move(*f);
     return Status::OK();
@@ -567,7 +589,8 @@ asio::awaitable<Status> StorageServer::HandleUploadSlave(
     }
     Status space = store_.CheckSpace(path, sp->file_size);
     if (!space.ok()) return space;
-    auto f = store_.NewTempFile(path, &temp);
+    auto f =
+        store_.NewTempFile(path, static_cast<uint64_t>(sp->file_size), &temp);
     if (!f.ok()) return f.status();
     file = std::move(*f);
     return Status::OK();

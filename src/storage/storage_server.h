@@ -121,16 +121,19 @@ class StorageServer {
   asio::awaitable<void> Serve(asio::ip::tcp::socket sock);
   // Reads a `len`-byte file name that follows a streaming command's prefix.
   asio::awaitable<Status> ReadName(Conn& c, int64_t len, std::string* name);
-  // Reads `bytes` of request content into `file`, updating `crc`.
-  // Reads the next `n` (at most chunk-size) content bytes into c.chunk; a
-  // lost connection is marked for closing.
   // Connections start with a kInitialChunk buffer and get a buff_size one
   // for their first transfer larger than that: an idle or small-file
   // connection holds 64 KiB, a large transfer moves 1 MiB per system call
   // and per disk trip.
   static constexpr size_t kInitialChunk = 64 * 1024;
   void GrowChunk(Conn& c, uint64_t bytes) const;
+  // Reads the next `n` (at most chunk-size) content bytes into c.chunk; a
+  // lost connection is marked for closing.
   asio::awaitable<Status> ReceiveWhole(Conn& c, size_t n);
+  // Reads `bytes` of request content into `file`, updating `crc`. Content
+  // of more than one chunk is double-buffered: the disk thread writes one
+  // chunk while the next is received (c.back, as large as c.chunk, is
+  // allocated by the first such transfer and kept).
   asio::awaitable<Status> ReceiveInto(Conn& c, DiskExecutor& disk,
                                       WritableFile* file, int64_t bytes,
                                       uint32_t* crc);

@@ -24,6 +24,7 @@ struct StorageServer::Conn {
   bool reply_sent = false;  // the handler wrote the response itself
   bool close = false;       // the connection cannot continue
   std::string chunk;        // reusable transfer buffer
+  std::string back;         // the chunk being written while `chunk` fills
   // Set by a handler that changed something; persisted before the reply.
   std::optional<Change> change;
 };

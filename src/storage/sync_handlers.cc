@@ -224,7 +224,8 @@ asio::awaitable<Status> StorageServer::HandleSyncCreate(Conn& c,
   std::unique_ptr<WritableFile> file;
   std::string temp;
   auto open = [&]() -> Status {
-    auto f = store_.NewTempFile(path, &temp);
+    auto f =
+        store_.NewTempFile(path, static_cast<uint64_t>(p->file_size), &temp);
     if (!f.ok()) return f.status();
     file = std::move(*f);
     return Status::OK();
@@ -310,7 +311,7 @@ asio::awaitable<Status> StorageServer::HandleSyncWrite(Conn& c,
   std::string temp;
   Status s = co_await disk.Run([&]() -> Status {
     if (!env_->FileExists(t->full)) return Status::NotFound("no such file");
-    auto f = store_.NewTempFile(path, &temp);
+    auto f = store_.NewTempFile(path, static_cast<uint64_t>(p->length), &temp);
     if (!f.ok()) return f.status();
     staged = std::move(*f);
     return Status::OK();
