@@ -122,6 +122,11 @@ class Env {
   // syncfs(2): makes everything written to the file system holding `path`
   // durable with one flush (group commit).
   virtual Status SyncFilesystem(const std::string& path) = 0;
+  // True when SyncFilesystem(`dir`) also makes `path` durable (both on one
+  // file system); false when they are not, or when either cannot be
+  // examined.
+  virtual bool OnSameFilesystem(const std::string& dir,
+                                const std::string& path) = 0;
   // Writes `data` to `path` atomically and durably (temp file, fsync,
   // rename, fsync of the directory).
   virtual Status WriteFileAtomic(const std::string& path,

@@ -88,6 +88,12 @@ class FaultInjectionEnv final : public Env {
   }
   Status SyncPath(const std::string& path) override;
   Status SyncFilesystem(const std::string& path) override;
+  // The subtree under `dir` stands for its file system (SyncFilesystem).
+  bool OnSameFilesystem(const std::string& dir,
+                        const std::string& path) override {
+    return path.compare(0, dir.size(), dir) == 0 &&
+           base_->OnSameFilesystem(dir, path);
+  }
   Status WriteFileAtomic(const std::string& path,
                          std::string_view data) override;
   Result<std::string> ReadSmallFile(const std::string& path,

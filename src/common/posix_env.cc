@@ -457,6 +457,13 @@ class PosixEnv final : public Env {
     return s;
   }
 
+  bool OnSameFilesystem(const std::string& dir,
+                        const std::string& path) override {
+    struct stat a, b;
+    return ::stat(dir.c_str(), &a) == 0 && ::stat(path.c_str(), &b) == 0 &&
+           a.st_dev == b.st_dev;
+  }
+
   Result<std::string> ReadSmallFile(const std::string& path,
                                     size_t max_bytes) override {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

@@ -6,8 +6,12 @@
 namespace nimbus::storage {
 
 GroupCommitter::GroupCommitter(Env* env, std::vector<std::string> store_paths,
-                               BinlogWriter* binlog)
+                               BinlogWriter* binlog,
+                               const std::string& binlog_dir)
     : env_(env), store_paths_(std::move(store_paths)), binlog_(binlog) {
+  for (const std::string& p : store_paths_) {
+    covers_binlog_.push_back(env_->OnSameFilesystem(p, binlog_dir));
+  }
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -64,13 +68,15 @@ void GroupCommitter::Loop() {
     std::set<uint32_t> paths;
     for (const Waiter& w : batch) paths.insert(w.path);
     Status s;
+    bool binlog_durable = false;
     for (uint32_t p : paths) {
       if (p >= store_paths_.size()) continue;
       s = env_->SyncFilesystem(store_paths_[p]);
       if (!s.ok()) break;
+      binlog_durable = binlog_durable || covers_binlog_[p];
     }
     // The binlog may live on another file system than the store paths.
-    if (s.ok()) s = binlog_->Sync();
+    if (s.ok() && !binlog_durable) s = binlog_->Sync();
     flushes_.fetch_add(1);
     commits_.fetch_add(batch.size());
     for (Waiter& w : batch) w.done(s);

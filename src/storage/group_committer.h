@@ -2,7 +2,9 @@
 // group-commit). A change is applied (written, linked, logged) without any
 // fsync; its coroutine then awaits Commit(). One committer thread takes every
 // commit waiting at that moment, calls syncfs(2) once per store path
-// involved and fsyncs the binlog once, then resumes them all. A commit that
+// involved and fsyncs the binlog once (unless one of those syncfs calls
+// covered it: the usual case of a binlog on the store path's file system),
+// then resumes them all. A commit that
 // arrives while a flush runs waits for the next one, so a flush always starts
 // after the changes it acknowledges were applied.
 #ifndef NIMBUS_STORAGE_GROUP_COMMITTER_H_
@@ -26,8 +28,9 @@ namespace nimbus::storage {
 
 class GroupCommitter {
  public:
+  // `binlog_dir` is where `binlog` writes its files.
   GroupCommitter(Env* env, std::vector<std::string> store_paths,
-                 BinlogWriter* binlog);
+                 BinlogWriter* binlog, const std::string& binlog_dir);
   ~GroupCommitter();
   GroupCommitter(const GroupCommitter&) = delete;
   GroupCommitter& operator=(const GroupCommitter&) = delete;
@@ -54,6 +57,8 @@ class GroupCommitter {
   Env* const env_;
   const std::vector<std::string> store_paths_;
   BinlogWriter* const binlog_;
+  // Per store path: its syncfs makes the binlog durable too.
+  std::vector<bool> covers_binlog_;
   std::atomic<uint64_t> flushes_{0};
   std::atomic<uint64_t> commits_{0};
 

@@ -109,7 +109,7 @@ Status StorageServer::Start() {
   if (!s.ok()) return s;
   if (opts_.durability == Durability::kGroupCommit) {
     committer_ = std::make_unique<GroupCommitter>(env_, opts_.store_paths,
-                                                  binlog_.get());
+                                                  binlog_.get(), sync_dir_);
   }
   if (!opts_.bind_addr.empty()) SetAdvertisedIp(opts_.bind_addr);
   s = server_.Listen(opts_.bind_addr, opts_.port);
