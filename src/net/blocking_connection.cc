@@ -116,6 +116,24 @@ Status BlockingConnection::Fail(int err, const char* what) {
       fmt::format("{} {}:{}: {}", what, host_, port_, message));
 }
 
+namespace {
+
+// Advances `*iov` past `n` transferred bytes, dropping finished entries.
+void Consume(size_t n, iovec** iov, int* iovcnt) {
+  while (n > 0 && *iovcnt > 0) {
+    size_t take = std::min(n, (*iov)->iov_len);
+    (*iov)->iov_base = static_cast<char*>((*iov)->iov_base) + take;
+    (*iov)->iov_len -= take;
+    n -= take;
+    if ((*iov)->iov_len == 0) {
+      ++*iov;
+      --*iovcnt;
+    }
+  }
+}
+
+}  // namespace
+
 bool BlockingConnection::Arm(bool reading, std::chrono::milliseconds timeout) {
   std::chrono::milliseconds& armed = armed_[reading ? 1 : 0];
   if (armed == timeout) return true;
@@ -147,12 +165,7 @@ Status BlockingConnection::Transfer(bool reading, iovec* iov, int iovcnt,
       size_t take = std::min(iov->iov_len, rend_ - rpos_);
       std::memcpy(iov->iov_base, rbuf_.get() + rpos_, take);
       rpos_ += take;
-      iov->iov_base = static_cast<char*>(iov->iov_base) + take;
-      iov->iov_len -= take;
-      if (iov->iov_len == 0) {
-        ++iov;
-        --iovcnt;
-      }
+      Consume(take, &iov, &iovcnt);
     }
     if (iovcnt == 0) return Status::OK();
     if (iovcnt != 1) return Status::InvalidArgument("one read buffer at most");
@@ -192,17 +205,7 @@ Status BlockingConnection::Transfer(bool reading, iovec* iov, int iovcnt,
       n = ::sendmsg(fd, &msg, MSG_NOSIGNAL);
     }
     if (n > 0) {
-      size_t left_bytes = static_cast<size_t>(n);
-      while (left_bytes > 0) {
-        size_t take = std::min(left_bytes, iov->iov_len);
-        iov->iov_base = static_cast<char*>(iov->iov_base) + take;
-        iov->iov_len -= take;
-        left_bytes -= take;
-        if (iov->iov_len == 0) {
-          ++iov;
-          --iovcnt;
-        }
-      }
+      Consume(static_cast<size_t>(n), &iov, &iovcnt);
       if (iovcnt > 0) now = std::chrono::steady_clock::now();
       continue;
     }
