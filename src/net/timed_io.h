@@ -22,6 +22,12 @@ using Duration = std::chrono::steady_clock::duration;
 asio::awaitable<std::error_code> ReadExact(Socket& sock,
                                            asio::mutable_buffer buf,
                                            Duration timeout);
+// Reads at least `min` and at most `buf.size()` bytes (whatever has arrived
+// once `min` have); `*got` is the count read.
+asio::awaitable<std::error_code> ReadAtLeast(Socket& sock,
+                                             asio::mutable_buffer buf,
+                                             size_t min, size_t* got,
+                                             Duration timeout);
 // Writes all of `buf`.
 asio::awaitable<std::error_code> WriteAll(Socket& sock, asio::const_buffer buf,
                                           Duration timeout);

@@ -250,7 +250,7 @@ asio::awaitable<void> StorageServer::Serve(asio::ip::tcp::socket sock) {
   char hdr[proto::kHeaderSize];
   std::string body;
   for (;;) {
-    ec = co_await net::ReadExact(c.sock, asio::buffer(hdr), kIdleTimeout);
+    ec = co_await c.in.ReadExact(c.sock, asio::buffer(hdr), kIdleTimeout);
     if (ec) break;
     proto::Header h = proto::DecodeHeader(hdr);
     if (h.cmd == proto::kQuit) break;
@@ -284,7 +284,7 @@ asio::awaitable<void> StorageServer::Serve(asio::ip::tcp::socket sock) {
       body.resize(static_cast<size_t>(fixed));
       c.remaining = h.pkg_len - fixed;
       if (fixed > 0) {
-        ec = co_await net::ReadExact(c.sock, asio::buffer(body), c.net_timeout);
+        ec = co_await c.in.ReadExact(c.sock, asio::buffer(body), c.net_timeout);
         if (ec) break;
       }
       st = co_await (this->*handler)(c, body, h.status);
@@ -311,7 +311,7 @@ asio::awaitable<void> StorageServer::Serve(asio::ip::tcp::socket sock) {
         while (c.remaining > 0) {  // discard what the client still sends
           size_t n = static_cast<size_t>(std::min<int64_t>(
               c.remaining, static_cast<int64_t>(c.chunk.size())));
-          ec = co_await net::ReadExact(c.sock, asio::buffer(c.chunk.data(), n),
+          ec = co_await c.in.ReadExact(c.sock, asio::buffer(c.chunk.data(), n),
                                        c.net_timeout);
           if (ec) co_return;
           c.remaining -= static_cast<int64_t>(n);
@@ -366,7 +366,7 @@ asio::awaitable<Status> StorageServer::ReadName(Conn& c, int64_t len,
                                                 std::string* name) {
   name->assign(static_cast<size_t>(len), '\0');
   std::error_code ec =
-      co_await net::ReadExact(c.sock, asio::buffer(*name), c.net_timeout);
+      co_await c.in.ReadExact(c.sock, asio::buffer(*name), c.net_timeout);
   if (ec) {
     c.close = true;
     co_return Status::Unavailable("connection lost: " + ec.message());
@@ -376,7 +376,7 @@ asio::awaitable<Status> StorageServer::ReadName(Conn& c, int64_t len,
 }
 
 asio::awaitable<Status> StorageServer::ReceiveWhole(Conn& c, size_t n) {
-  std::error_code ec = co_await net::ReadExact(
+  std::error_code ec = co_await c.in.ReadExact(
       c.sock, asio::buffer(c.chunk.data(), n), c.net_timeout);
   if (ec) {
     c.close = true;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "net/read_ahead.h"
 #include "storage/storage_server.h"
 
 namespace nimbus::storage {
@@ -23,8 +24,11 @@ struct StorageServer::Conn {
   std::string reply;        // response body, when not streamed
   bool reply_sent = false;  // the handler wrote the response itself
   bool close = false;       // the connection cannot continue
-  std::string chunk;        // reusable transfer buffer
-  std::string back;         // the chunk being written while `chunk` fills
+  // Every read of `sock` goes through `in`: a small request arrives whole
+  // in one recv.
+  net::ReadAhead in{16 * 1024};
+  std::string chunk;  // reusable transfer buffer
+  std::string back;   // the chunk being written while `chunk` fills
   // Set by a handler that changed something; persisted before the reply.
   std::optional<Change> change;
 };

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/coding.h"
+#include "net/read_ahead.h"
 #include "net/timed_io.h"
 #include "proto/command.h"
 #include "proto/server_messages.h"
@@ -184,8 +185,10 @@ asio::awaitable<void> TrackerServer::Serve(asio::ip::tcp::socket sock) {
   char hdr[proto::kHeaderSize];
   std::string body;
   std::string reply;
+  // A request's header and body usually arrive together: one recv.
+  net::ReadAhead in(4096);
   for (;;) {
-    ec = co_await net::ReadExact(sock, asio::buffer(hdr), kIdleTimeout);
+    ec = co_await in.ReadExact(sock, asio::buffer(hdr), kIdleTimeout);
     if (ec) break;
     proto::Header h = proto::DecodeHeader(hdr);
     if (h.cmd == proto::kQuit) break;
@@ -206,7 +209,7 @@ asio::awaitable<void> TrackerServer::Serve(asio::ip::tcp::socket sock) {
     } else {
       body.resize(static_cast<size_t>(h.pkg_len));
       if (!body.empty()) {
-        ec = co_await net::ReadExact(sock, asio::buffer(body), net_timeout);
+        ec = co_await in.ReadExact(sock, asio::buffer(body), net_timeout);
         if (ec) {
           spdlog::warn("{}: {} body not received: {}", conn.peer_ip, spec->name,
                        ec.message());
