@@ -269,7 +269,11 @@ class PosixEnv final : public Env {
     if (fd < 0 && errno == EINVAL) return NewWritableFile(path);  // tmpfs
     if (fd < 0) return PosixError("create " + path, errno);
     auto f = std::make_unique<PosixDirectWritableFile>(path, fd);
-    if (!f->ok()) return Status::IOError("no memory for a write buffer");
+    if (!f->ok()) {
+      f.reset();
+      ::unlink(path.c_str());  // created above: leave no empty file behind
+      return Status::IOError("no memory for a write buffer");
+    }
     return std::unique_ptr<WritableFile>(std::move(f));
   }
 

@@ -12,15 +12,19 @@ using asio::experimental::as_tuple;
 using namespace asio::experimental::awaitable_operators;
 constexpr auto kUse = as_tuple(asio::use_awaitable);
 
-// asio's transfer_all moves at most 64 KiB per system call; this moves
-// whatever the socket will take, so a 1 MiB chunk costs one or two calls
-// rather than sixteen (and as many event-loop turns).
-struct WholeBuffer {
-  size_t total;
+// Completion condition: done once `need` bytes moved, each call offered
+// the rest of the `cap`-byte buffer. asio's transfer_all moves at most
+// 64 KiB per system call; this moves whatever the socket will take, so a
+// 1 MiB chunk costs one or two calls rather than sixteen (and as many
+// event-loop turns).
+struct AtLeast {
+  size_t need;
+  size_t cap;
   size_t operator()(const std::error_code& ec, size_t done) const {
-    return ec || done >= total ? 0 : total - done;
+    return ec || done >= need ? 0 : cap - done;
   }
 };
+AtLeast WholeBuffer(size_t total) { return AtLeast{total, total}; }
 
 // Runs `op` (a read or write) against a deadline; on expiry the operation
 // is cancelled by the parallel group and timed_out is reported. `*moved`,
@@ -70,7 +74,7 @@ asio::awaitable<std::error_code> ReadExact(Socket& sock,
   co_return co_await WithDeadline(
       sock,
       [&] {
-        return asio::async_read(sock, buf, WholeBuffer{buf.size()}, kUse);
+        return asio::async_read(sock, buf, WholeBuffer(buf.size()), kUse);
       },
       timeout);
 }
@@ -89,12 +93,7 @@ asio::awaitable<std::error_code> ReadAtLeast(Socket& sock,
   ec = co_await WithDeadline(
       sock,
       [&] {
-        return asio::async_read(
-            sock, buf + before,
-            [need, cap](const std::error_code& err, size_t done) -> size_t {
-              return err || done >= need ? 0 : cap - done;
-            },
-            kUse);
+        return asio::async_read(sock, buf + before, AtLeast{need, cap}, kUse);
       },
       timeout, &more);
   *got = before + more;
@@ -122,7 +121,7 @@ asio::awaitable<std::error_code> WriteAll(Socket& sock, asio::const_buffer buf,
   co_return co_await WithDeadline(
       sock,
       [&] {
-        return asio::async_write(sock, buf, WholeBuffer{buf.size()}, kUse);
+        return asio::async_write(sock, buf, WholeBuffer(buf.size()), kUse);
       },
       timeout);
 }
@@ -143,7 +142,7 @@ asio::awaitable<std::error_code> WriteAll2(Socket& sock, asio::const_buffer a,
       sock,
       [&] {
         return asio::async_write(sock, bufs,
-                                 WholeBuffer{asio::buffer_size(bufs)}, kUse);
+                                 WholeBuffer(asio::buffer_size(bufs)), kUse);
       },
       timeout);
 }
