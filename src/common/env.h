@@ -105,7 +105,9 @@ class Env {
   virtual bool FileExists(const std::string& path) = 0;
   // rename(2): atomic replacement of `to`.
   virtual Status RenameFile(const std::string& from, const std::string& to) = 0;
-  // link(2) then unlink: moves `from` to `to` only if `to` does not exist.
+  // Moves `from` to `to` only if `to` does not exist (AlreadyExists then):
+  // renameat2(RENAME_NOREPLACE), or link(2) then unlink where the file
+  // system lacks it.
   virtual Status RenameNoReplace(const std::string& from,
                                  const std::string& to) = 0;
   virtual Status RemoveFile(const std::string& path) = 0;

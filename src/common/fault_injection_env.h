@@ -41,6 +41,11 @@ class FaultInjectionEnv final : public Env {
   void SetSyncFails(bool fail) { sync_fails_.store(fail); }
   // Every rename fails with EIO while set.
   void SetRenameFails(bool fail) { rename_fails_.store(fail); }
+  // GetDiskSpace reports `mb` free of 100,000 MB; negative: the base's
+  // figures.
+  void SetFreeMb(int64_t mb) { free_mb_.store(mb); }
+  // How many times GetDiskSpace was asked.
+  int64_t disk_space_queries() const { return disk_space_queries_.load(); }
 
   // See the class comment. DropUnsyncedData() must run while no file is
   // open; it re-enables the record and returns the number of names removed
@@ -84,6 +89,8 @@ class FaultInjectionEnv final : public Env {
     return base_->GetChildren(dir);
   }
   Result<DiskSpace> GetDiskSpace(const std::string& path) override {
+    disk_space_queries_.fetch_add(1);
+    if (int64_t mb = free_mb_.load(); mb >= 0) return DiskSpace{100000, mb};
     return base_->GetDiskSpace(path);
   }
   Status SyncPath(const std::string& path) override;
@@ -124,6 +131,8 @@ class FaultInjectionEnv final : public Env {
   std::mutex mu_;
   std::map<std::string, Entry> entries_;  // guarded by mu_
   std::atomic<int64_t> write_budget_{-1};
+  std::atomic<int64_t> free_mb_{-1};
+  std::atomic<int64_t> disk_space_queries_{0};
   std::atomic<bool> write_fails_{false};
   std::atomic<bool> sync_fails_{false};
   std::atomic<bool> rename_fails_{false};

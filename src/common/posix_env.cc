@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -378,6 +379,13 @@ class PosixEnv final : public Env {
 
   Status RenameNoReplace(const std::string& from,
                          const std::string& to) override {
+    if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(),
+                    RENAME_NOREPLACE) == 0) {
+      return Status::OK();
+    }
+    if (errno != EINVAL && errno != ENOSYS) {
+      return PosixError("rename " + from + " -> " + to, errno);
+    }
     if (::link(from.c_str(), to.c_str()) != 0) {
       return PosixError("link " + from + " -> " + to, errno);
     }

@@ -96,6 +96,23 @@ TEST_F(PosixEnvTest, StatCountsHardLinks) {
   EXPECT_EQ(env_->Stat(path)->links, 2u);
 }
 
+TEST_F(PosixEnvTest, RenameNoReplaceNeverOverwrites) {
+  std::string a = Write("a", "first");
+  std::string b = Write("b", "second");
+  EXPECT_EQ(env_->RenameNoReplace(a, b).code(), Status::Code::kAlreadyExists);
+  EXPECT_EQ(*env_->ReadSmallFile(a, 100), "first");
+  EXPECT_EQ(*env_->ReadSmallFile(b, 100), "second");
+  std::string c = (dir_ / "c").string();
+  ASSERT_TRUE(env_->RenameNoReplace(a, c).ok());
+  EXPECT_FALSE(env_->FileExists(a));
+  EXPECT_EQ(*env_->ReadSmallFile(c, 100), "first");
+  EXPECT_EQ(env_->Stat(c)->links, 1u);
+  // A missing directory is NotFound: callers make it and try again.
+  EXPECT_EQ(env_->RenameNoReplace(c, (dir_ / "no" / "c").string()).code(),
+            Status::Code::kNotFound);
+  EXPECT_TRUE(env_->FileExists(c));
+}
+
 // Sizes around the 4 KiB block and the 1 MiB buffer, appended in uneven
 // pieces, with a Sync() part way through (the padded tail block is written
 // and rewritten): the file holds exactly the bytes appended.

@@ -205,7 +205,11 @@ BinlogPosition BinlogWriter::end() const {
 BinlogReader::BinlogReader(Env* env, std::string dir, BinlogPosition start)
     : env_(env), dir_(std::move(dir)), pos_(start) {}
 
-Result<BinlogRecord> BinlogReader::Next() {
+Result<BinlogRecord> BinlogReader::Next() { return Read(false); }
+
+Result<BinlogRecord> BinlogReader::NextIfCached() { return Read(true); }
+
+Result<BinlogRecord> BinlogReader::Read(bool cached_only) {
   for (;;) {
     size_t nl = buf_.find('\n');
     if (nl != std::string::npos) {
@@ -217,6 +221,7 @@ Result<BinlogRecord> BinlogReader::Next() {
       return r;
     }
     if (open_index_ != pos_.file) {
+      if (cached_only) return Status::Busy("binlog file not open yet");
       auto f = env_->OpenRandomRWFile(BinlogFileName(dir_, pos_.file), false);
       if (!f.ok()) return Status::NotFound("no binlog yet");
       file_ = std::move(*f);
@@ -224,7 +229,9 @@ Result<BinlogRecord> BinlogReader::Next() {
       buf_.clear();
     }
     char chunk[16384];
-    auto n = file_->Read(pos_.offset + buf_.size(), sizeof(chunk), chunk);
+    const uint64_t at = pos_.offset + buf_.size();
+    auto n = cached_only ? file_->ReadIfCached(at, sizeof(chunk), chunk)
+                         : file_->Read(at, sizeof(chunk), chunk);
     if (!n.ok()) return n.status();
     if (*n > 0) {
       buf_.append(chunk, *n);
@@ -232,6 +239,12 @@ Result<BinlogRecord> BinlogReader::Next() {
         return Status::Corruption("binlog line longer than the limit");
       }
       continue;
+    }
+    if (cached_only) {
+      // Nothing read: the end of the file, or bytes not in the page cache.
+      auto size = file_->Size();
+      if (!size.ok()) return size.status();
+      if (*size > at) return Status::Busy("binlog tail not in the page cache");
     }
     // End of this file: move on only once a later file exists (the writer
     // never leaves a partial line behind when it rotates).

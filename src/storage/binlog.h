@@ -90,10 +90,18 @@ class BinlogReader {
   // The next complete record; NotFound when there is none yet (an
   // incomplete last line counts as none).
   Result<BinlogRecord> Next();
+  // Like Next, but for an event-loop thread: reads only what is in the page
+  // cache and opens no file, and returns Busy where Next would have to wait
+  // for the disk (the caller then uses Next on a disk thread). Seeing whether
+  // a later binlog file exists is a lookup in a directory the writer keeps
+  // hot, as a download's open() is.
+  Result<BinlogRecord> NextIfCached();
   // The position just after the last record returned.
   BinlogPosition position() const { return pos_; }
 
  private:
+  Result<BinlogRecord> Read(bool cached_only);
+
   Env* const env_;
   const std::string dir_;
   BinlogPosition pos_;

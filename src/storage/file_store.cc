@@ -13,6 +13,12 @@
 namespace nimbus::storage {
 namespace {
 
+// Free-space figures younger than this are reused unless the file would
+// come within kSpaceSlackMb of the reserve: statfs on every upload was a
+// system call per file for a figure that moves slowly.
+constexpr int64_t kSpaceMaxAgeMs = 250;
+constexpr int64_t kSpaceSlackMb = 1024;
+
 int64_t MonotonicMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
@@ -25,8 +31,10 @@ FileStore::FileStore(const StorageOptions& opts, Env* env)
     : opts_(opts),
       env_(env),
       paths_(opts.store_paths),
+      pid_(static_cast<int>(::getpid())),
       rng_(std::random_device{}()),
-      files_per_path_(opts.store_paths.size(), 0) {
+      files_per_path_(opts.store_paths.size(), 0),
+      space_(opts.store_paths.size()) {
   for (const std::string& p : paths_) {
     spares_.push_back(std::make_unique<SparePool>(
         env_, p + "/spare", static_cast<size_t>(opts.spare_inodes_max),
@@ -77,7 +85,7 @@ Result<uint32_t> FileStore::ChoosePath(uint8_t requested) {
   uint32_t best = 0;
   int64_t best_free = -1;
   for (uint32_t i = 0; i < paths_.size(); ++i) {
-    auto ds = env_->GetDiskSpace(paths_[i]);
+    auto ds = SpaceOf(i, kSpaceMaxAgeMs);
     if (ds.ok() && ds->free_mb > best_free) {
       best_free = ds->free_mb;
       best = i;
@@ -86,11 +94,32 @@ Result<uint32_t> FileStore::ChoosePath(uint8_t requested) {
   return best;
 }
 
-Status FileStore::CheckSpace(uint32_t path, int64_t bytes) {
+Result<DiskSpace> FileStore::SpaceOf(uint32_t path, int64_t max_age_ms) {
+  const int64_t now = MonotonicMs();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    const SpaceSample& s = space_[path];
+    if (s.at_ms >= 0 && now - s.at_ms <= max_age_ms) return s.space;
+  }
   auto ds = env_->GetDiskSpace(paths_[path]);
   if (!ds.ok()) return ds.status();
+  std::lock_guard<std::mutex> lock(mu_);
+  space_[path] = SpaceSample{now, *ds};
+  return *ds;
+}
+
+Status FileStore::CheckSpace(uint32_t path, int64_t bytes) {
   int64_t need_mb = (bytes + (1 << 20) - 1) >> 20;
   ReservedSpace rs = reserved();
+  auto ds = SpaceOf(path, kSpaceMaxAgeMs);
+  if (!ds.ok()) return ds.status();
+  // A recent figure decides only when the file leaves a wide margin above
+  // the reserve (more than can be written before the figure expires); near
+  // the reserve every upload asks the file system.
+  if (ds->free_mb - need_mb <= rs.ReservedMb(ds->total_mb) + kSpaceSlackMb) {
+    ds = SpaceOf(path, -1);
+    if (!ds.ok()) return ds.status();
+  }
   if (ds->free_mb - need_mb <= rs.ReservedMb(ds->total_mb)) {
     return Status::NoSpace(fmt::format(
         "store path {} has {} MB free; {} MB needed above the reserve of {}",
@@ -112,7 +141,7 @@ Result<std::string> FileStore::Resolve(const proto::LogicName& ln) const {
 }
 
 std::string FileStore::NewTempPath(uint32_t path) {
-  return fmt::format("{}/tmp/{}.{}.{:08x}.tmp", paths_[path], ::getpid(),
+  return fmt::format("{}/tmp/{}.{}.{:08x}.tmp", paths_[path], pid_,
                      temp_seq_.fetch_add(1), Random());
 }
 
@@ -224,8 +253,12 @@ Status FileStore::PlaceReplica(const std::string& temp,
                                const proto::LogicName& ln) {
   auto full = Resolve(ln);
   if (!full.ok()) return full.status();
-  Status s = EnsureDirs(ln.store_path_index, ln.dir1, ln.dir2);
-  if (s.ok()) s = StampCreateTime(temp, ln.name);
+  Status s = StampCreateTime(temp, ln.name);
+  if (!s.ok()) return s;
+  s = env_->RenameFile(temp, *full);
+  if (s.code() != Status::Code::kNotFound) return s;
+  // The directories are made when first needed, not per file.
+  s = EnsureDirs(ln.store_path_index, ln.dir1, ln.dir2);
   if (!s.ok()) return s;
   return env_->RenameFile(temp, *full);
 }

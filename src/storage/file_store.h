@@ -123,6 +123,9 @@ class FileStore {
   // Sets `temp`'s modification time to the create time encoded in `name`,
   // unless `name` is an appender file's.
   Status StampCreateTime(const std::string& temp, std::string_view name);
+  // statfs of store path `path`, or a result at most `max_age_ms` old
+  // (negative: always asks).
+  Result<DiskSpace> SpaceOf(uint32_t path, int64_t max_age_ms);
   void PickDirs(uint32_t path, uint32_t hash, uint32_t* d1, uint32_t* d2);
   Status EnsureDirs(uint32_t path, uint32_t d1, uint32_t d2);
 
@@ -131,11 +134,17 @@ class FileStore {
   std::vector<std::string> paths_;
   std::vector<std::unique_ptr<SparePool>> spares_;  // one per store path
   std::atomic<uint64_t> temp_seq_{0};
+  const int pid_;  // in temp names, which must not collide across restarts
 
   mutable std::mutex mu_;
   std::mt19937 rng_;                      // guarded by mu_
   std::vector<uint64_t> files_per_path_;  // guarded by mu_
   ReservedSpace reserved_{true, 0.0, 0};  // guarded by mu_
+  struct SpaceSample {
+    int64_t at_ms = -1;
+    DiskSpace space;
+  };
+  std::vector<SpaceSample> space_;  // per store path; guarded by mu_
 };
 
 }  // namespace nimbus::storage

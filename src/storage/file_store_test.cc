@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <thread>
 
 #include "common/fault_injection_env.h"
 
@@ -190,6 +191,32 @@ TEST_F(FileStoreTest, MetadataOverwriteMergeAndMissingFile) {
   ASSERT_TRUE(store.Delete(full).ok());
   EXPECT_EQ(store.ReadMetadata(full).status().code(), Status::Code::kNotFound);
   EXPECT_EQ(store.Delete(full).code(), Status::Code::kNotFound);
+}
+
+TEST_F(FileStoreTest, FreeSpaceIsAskedForEachFileOnlyNearTheReserve) {
+  FaultInjectionEnv env(Env::Default());
+  FileStore store(opts_, &env);
+  ASSERT_TRUE(store.Init().ok());
+  store.SetReserved(*ReservedSpace::Parse("10%"));  // 10,000 MB
+  env.SetFreeMb(50000);
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(store.CheckSpace(0, 4096).ok());
+  EXPECT_EQ(env.disk_space_queries(), 1);
+  // A file that would come near the reserve asks again, and is refused on
+  // the fresh figure.
+  EXPECT_EQ(store.CheckSpace(0, int64_t{40500} << 20).code(),
+            Status::Code::kNoSpace);
+  EXPECT_EQ(env.disk_space_queries(), 2);
+  // Within the slack above the reserve every file asks.
+  env.SetFreeMb(10800);
+  EXPECT_TRUE(store.CheckSpace(0, 4096).ok());  // cached 50,000 is stale...
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_TRUE(store.CheckSpace(0, 4096).ok());  // ...until it expires
+  int64_t before = env.disk_space_queries();
+  EXPECT_TRUE(store.CheckSpace(0, 4096).ok());
+  EXPECT_TRUE(store.CheckSpace(0, 4096).ok());
+  EXPECT_EQ(env.disk_space_queries(), before + 2);
+  env.SetFreeMb(10000);
+  EXPECT_EQ(store.CheckSpace(0, 4096).code(), Status::Code::kNoSpace);
 }
 
 TEST_F(FileStoreTest, ReserveIsEnforced) {

@@ -29,6 +29,8 @@ int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
 constexpr std::chrono::milliseconds kMaxBackoff(2000);
 // Binlog records read per trip to the disk thread.
 constexpr size_t kReadAhead = 64;
+// The mark file is rewritten at most this often.
+constexpr std::chrono::seconds kMarkInterval(1);
 
 }  // namespace
 
@@ -62,9 +64,13 @@ int64_t SyncWorker::lag_bytes() const {
   return static_cast<int64_t>(end.offset - acked_offset_.load());
 }
 
-Status SyncWorker::SaveMark(const BinlogPosition& pos) {
+void SyncWorker::NoteAcked(const BinlogPosition& pos) {
   acked_file_.store(pos.file);
   acked_offset_.store(pos.offset);
+}
+
+Status SyncWorker::SaveMark(const BinlogPosition& pos) {
+  NoteAcked(pos);
   return server_->env()->WriteFileAtomic(mark_path_, pos.ToString());
 }
 
@@ -284,7 +290,9 @@ asio::awaitable<void> SyncWorker::Loop() {
   bool full_started = false;
   BinlogPosition full_end;
   BinlogPosition saved = pos;
-  auto last_save = std::chrono::steady_clock::now();
+  // The first catch-up saves at once: a new worker's mark then exists as
+  // soon as it has anything to record.
+  auto last_save = std::chrono::steady_clock::now() - kMarkInterval;
   asio::ip::tcp::socket sock(io_);
   // Records read ahead (one disk trip reads up to kReadAhead), each with
   // the binlog position where it starts.
@@ -329,30 +337,48 @@ asio::awaitable<void> SyncWorker::Loop() {
       }
     }
     if (queue.empty()) {
-      Status next;
-      co_await server_->disk(0).Run([&] {
+      // Fills the queue; a failure is reported once the records read so
+      // far are sent.
+      auto fill = [&](bool cached_only) {
+        Status next;
         while (queue.size() < kReadAhead) {
           BinlogPosition at = reader->position();
-          auto r = reader->Next();
+          auto r = cached_only ? reader->NextIfCached() : reader->Next();
           if (!r.ok()) {
-            // Reported once the records read so far are sent.
             if (queue.empty()) next = r.status();
             break;
           }
           if (r->replicated() && !full_mode) continue;
           queue.push_back({std::move(*r), at});
         }
-        return Status::OK();
-      });
+        return next;
+      };
+      // The tail just appended is in the page cache: reading it here saves
+      // the two thread wake-ups of a disk trip per record at low rates.
+      Status next = fill(true);
+      if (next.code() == Status::Code::kBusy) {
+        co_await server_->disk(0).Run([&] {
+          next = fill(false);
+          return Status::OK();
+        });
+      }
       if (queue.empty() && next.ok()) continue;  // only replicated-in records
       if (!next.ok()) {
         if (next.IsNotFound()) {
           // Caught up: everything written before this second is on the peer.
           synced_until_.store(Now() - 1);
+          // Saving the mark replaces a file (a new inode each time), so a
+          // worker that catches up after every upload would pay a file
+          // creation per upload; once a second is the same bound as while
+          // pushing, and the idle poll brings the last save within it.
           BinlogPosition at = reader->position();
-          if (at.file != saved.file || at.offset != saved.offset) {
+          NoteAcked(at);
+          auto now = std::chrono::steady_clock::now();
+          if ((at.file != saved.file || at.offset != saved.offset) &&
+              now - last_save >= kMarkInterval) {
             co_await server_->disk(0).Run([&] { return SaveMark(at); });
             saved = at;
+            last_save = now;
           }
         } else {
           spdlog::error("sync to {}: {}", peer_ip_, next.ToString());
@@ -411,8 +437,9 @@ asio::awaitable<void> SyncWorker::Loop() {
     synced_until_.store(pending.timestamp - 1);
     queue.pop_front();
     pushed_.store(PackPosition(done()));
+    NoteAcked(done());
     auto now = std::chrono::steady_clock::now();
-    if (now - last_save > std::chrono::seconds(1)) {
+    if (now - last_save >= kMarkInterval) {
       BinlogPosition at = done();
       co_await server_->disk(0).Run([&] { return SaveMark(at); });
       saved = at;

@@ -5,7 +5,7 @@
 // saved in base_path/data/sync/<peer>.mark, skips records that were
 // themselves replicated in (lower case), and sends each source record with
 // the storage-to-storage sync commands. The mark is saved at most once per
-// second and at every idle moment, so after a crash a few records may be
+// second (also when idle), so after a crash a few records may be
 // sent again, which the peer applies harmlessly. A record whose file is gone
 // here is skipped: a later record (delete, rename) explains why. Network
 // failures retry the same record with back-off. Disk reads run on the store
@@ -74,6 +74,9 @@ class SyncWorker {
                                       std::unique_ptr<RandomRWFile> file,
                                       uint64_t offset, uint64_t length,
                                       size_t first, uint32_t path);
+  // What lag_bytes() reports: records before `pos` are on the peer.
+  void NoteAcked(const BinlogPosition& pos);
+  // NoteAcked, and `pos` written to the mark file.
   Status SaveMark(const BinlogPosition& pos);
 
   StorageServer* const server_;
