@@ -26,8 +26,10 @@ asio::awaitable<std::error_code> ReadAhead::ReadExact(Socket& sock,
   if (!data_) data_ = std::make_unique<char[]>(capacity_);
   pos_ = end_ = 0;
   size_t got = 0;
-  std::error_code ec = co_await ReadAtLeast(
-      sock, asio::buffer(data_.get(), capacity_), buf.size(), &got, timeout);
+  if (dog_ == nullptr) dog_ = &Watchdog::Of(sock);
+  std::error_code ec =
+      co_await ReadAtLeast(sock, asio::buffer(data_.get(), capacity_),
+                           buf.size(), &got, timeout, *dog_);
   end_ = got;
   if (ec) co_return ec;
   TakeBuffered(&buf);

@@ -4,7 +4,9 @@
 // a system call per field. Every read of the connection must then go through
 // the same ReadAhead (bytes it holds are no longer in the socket).
 //
-// Must be used from a coroutine on the socket's executor, one read at a time.
+// Must be used from a coroutine on the socket's executor, one read at a time;
+// the socket's io_context must be run by one thread (its reads' deadlines are
+// kept by that context's Watchdog).
 #ifndef NIMBUS_NET_READ_AHEAD_H_
 #define NIMBUS_NET_READ_AHEAD_H_
 
@@ -33,6 +35,7 @@ class ReadAhead {
 
   const size_t capacity_;
   std::unique_ptr<char[]> data_;  // allocated on first use
+  Watchdog* dog_ = nullptr;       // the socket's, found on first use
   size_t pos_ = 0, end_ = 0;
 };
 

@@ -100,6 +100,23 @@ asio::awaitable<std::error_code> ReadAtLeast(Socket& sock,
   co_return ec;
 }
 
+asio::awaitable<std::error_code> ReadAtLeast(Socket& sock,
+                                             asio::mutable_buffer buf,
+                                             size_t min, size_t* got,
+                                             Duration timeout, Watchdog& dog) {
+  std::error_code ec;
+  *got = TryNow(sock, buf, &ec,
+                [&](std::error_code& e) { return sock.read_some(buf, e); });
+  if (ec || *got >= min) co_return ec;
+  const size_t before = *got;
+  Watchdog::Wait wait(dog, sock, timeout);
+  auto [rec, more] = co_await asio::async_read(
+      sock, buf + before, AtLeast{min - before, buf.size() - before}, kUse);
+  *got = before + more;
+  if (wait.expired()) co_return asio::error::timed_out;
+  co_return rec;
+}
+
 asio::awaitable<std::error_code> ReadUntil(Socket& sock, std::string& buf,
                                            std::string_view delim, size_t max,
                                            Duration timeout) {

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <system_error>
 
+#include "net/watchdog.h"
+
 namespace nimbus::net {
 
 using Socket = asio::ip::tcp::socket;
@@ -28,6 +30,14 @@ asio::awaitable<std::error_code> ReadAtLeast(Socket& sock,
                                              asio::mutable_buffer buf,
                                              size_t min, size_t* got,
                                              Duration timeout);
+// As above, but the deadline is kept by `dog` (the Watchdog of the socket's
+// io_context) rather than by a timer of its own: for reads that usually
+// wait, such as a server's wait for the next request. The deadline is then
+// honoured within the watchdog's precision.
+asio::awaitable<std::error_code> ReadAtLeast(Socket& sock,
+                                             asio::mutable_buffer buf,
+                                             size_t min, size_t* got,
+                                             Duration timeout, Watchdog& dog);
 // Writes all of `buf`.
 asio::awaitable<std::error_code> WriteAll(Socket& sock, asio::const_buffer buf,
                                           Duration timeout);
