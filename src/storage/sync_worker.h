@@ -9,8 +9,9 @@
 // sent again, which the peer applies harmlessly. A record whose file is gone
 // here is skipped: a later record (delete, rename) explains why. Network
 // failures retry the same record with back-off. Disk reads run on the store
-// path's DiskExecutor (binlog records up to 64 per trip), except that a new
-// file whose bytes are all in the page cache is read on the worker's thread.
+// path's DiskExecutor (binlog records up to 64 per trip), except that the
+// binlog tail and a new file whose bytes are all in the page cache are read
+// on the worker's thread.
 #ifndef NIMBUS_STORAGE_SYNC_WORKER_H_
 #define NIMBUS_STORAGE_SYNC_WORKER_H_
 
