@@ -27,16 +27,13 @@ struct AtLeast {
 AtLeast WholeBuffer(size_t total) { return AtLeast{total, total}; }
 
 // Runs `op` (a read or write) against a deadline; on expiry the operation
-// is cancelled by the parallel group and timed_out is reported. `*moved`,
-// when given, gets the bytes the operation transferred.
+// is cancelled by the parallel group and timed_out is reported.
 template <typename Op>
 asio::awaitable<std::error_code> WithDeadline(Socket& sock, Op op,
-                                              Duration timeout,
-                                              size_t* moved = nullptr) {
+                                              Duration timeout) {
   asio::steady_timer timer(sock.get_executor(), timeout);
   auto result = co_await (op() || timer.async_wait(kUse));
   if (result.index() == 1) co_return asio::error::timed_out;
-  if (moved != nullptr) *moved = std::get<1>(std::get<0>(result));
   co_return std::get<0>(std::get<0>(result));
 }
 
@@ -77,27 +74,6 @@ asio::awaitable<std::error_code> ReadExact(Socket& sock,
         return asio::async_read(sock, buf, WholeBuffer(buf.size()), kUse);
       },
       timeout);
-}
-
-asio::awaitable<std::error_code> ReadAtLeast(Socket& sock,
-                                             asio::mutable_buffer buf,
-                                             size_t min, size_t* got,
-                                             Duration timeout) {
-  std::error_code ec;
-  *got = TryNow(sock, buf, &ec,
-                [&](std::error_code& e) { return sock.read_some(buf, e); });
-  if (ec || *got >= min) co_return ec;
-  const size_t before = *got;
-  const size_t need = min - before, cap = buf.size() - before;
-  size_t more = 0;
-  ec = co_await WithDeadline(
-      sock,
-      [&] {
-        return asio::async_read(sock, buf + before, AtLeast{need, cap}, kUse);
-      },
-      timeout, &more);
-  *got = before + more;
-  co_return ec;
 }
 
 asio::awaitable<std::error_code> ReadAtLeast(Socket& sock,

@@ -25,15 +25,10 @@ asio::awaitable<std::error_code> ReadExact(Socket& sock,
                                            asio::mutable_buffer buf,
                                            Duration timeout);
 // Reads at least `min` and at most `buf.size()` bytes (whatever has arrived
-// once `min` have); `*got` is the count read.
-asio::awaitable<std::error_code> ReadAtLeast(Socket& sock,
-                                             asio::mutable_buffer buf,
-                                             size_t min, size_t* got,
-                                             Duration timeout);
-// As above, but the deadline is kept by `dog` (the Watchdog of the socket's
-// io_context) rather than by a timer of its own: for reads that usually
-// wait, such as a server's wait for the next request. The deadline is then
-// honoured within the watchdog's precision.
+// once `min` have); `*got` is the count read. The deadline is kept by `dog`
+// (the Watchdog of the socket's io_context) rather than by a timer of its
+// own: for reads that usually wait, such as a server's wait for the next
+// request. It is honoured within the watchdog's precision.
 asio::awaitable<std::error_code> ReadAtLeast(Socket& sock,
                                              asio::mutable_buffer buf,
                                              size_t min, size_t* got,
