@@ -86,6 +86,17 @@ class Env {
   // Opens an existing file for reading, and for writing when `writable`.
   virtual Result<std::unique_ptr<RandomRWFile>> OpenRandomRWFile(
       const std::string& path, bool writable) = 0;
+  // Like OpenRandomRWFile(path, false), for a large file read once: reads
+  // bypass the page cache (O_DIRECT) so they neither fill it with pages no
+  // one reads again nor, where new memory is slow to touch, pay for filling
+  // them. Reads of any offset and length are allowed (unaligned parts pass
+  // through an internal buffer); they are fastest when the offset, the
+  // length and `scratch` are aligned to 4096. Where the file system refuses
+  // O_DIRECT the file is read normally. The default is OpenRandomRWFile.
+  virtual Result<std::unique_ptr<RandomRWFile>> OpenDirectReadFile(
+      const std::string& path) {
+    return OpenRandomRWFile(path, false);
+  }
 
   virtual Result<FileStat> Stat(const std::string& path) = 0;
   // Reads up to `n` bytes at `offset` of a regular file only if they are all

@@ -187,6 +187,14 @@ Result<std::unique_ptr<RandomRWFile>> FaultInjectionEnv::OpenRandomRWFile(
       std::make_unique<FaultyRandomRWFile>(this, std::move(*f), path));
 }
 
+Result<std::unique_ptr<RandomRWFile>> FaultInjectionEnv::OpenDirectReadFile(
+    const std::string& path) {
+  auto f = base_->OpenDirectReadFile(path);
+  if (!f.ok()) return f.status();
+  return std::unique_ptr<RandomRWFile>(
+      std::make_unique<FaultyRandomRWFile>(this, std::move(*f), path));
+}
+
 Status FaultInjectionEnv::RenameFile(const std::string& from,
                                      const std::string& to) {
   if (rename_fails_.load()) return Status::IOError("injected rename error");

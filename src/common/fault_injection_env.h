@@ -67,6 +67,8 @@ class FaultInjectionEnv final : public Env {
       const std::string& path) override;
   Result<std::unique_ptr<RandomRWFile>> OpenRandomRWFile(
       const std::string& path, bool writable) override;
+  Result<std::unique_ptr<RandomRWFile>> OpenDirectReadFile(
+      const std::string& path) override;
   Result<FileStat> Stat(const std::string& path) override {
     return base_->Stat(path);
   }

@@ -252,6 +252,88 @@ class PosixRandomRWFile final : public RandomRWFile {
   int fd_;
 };
 
+// Reads with O_DIRECT. A read whose offset and buffer are aligned goes
+// straight into the caller's buffer in whole blocks; an unaligned head, a
+// tail shorter than a block and reads into unaligned buffers pass through an
+// aligned buffer of the file's own, allocated on first need.
+class PosixDirectReadFile final : public RandomRWFile {
+ public:
+  PosixDirectReadFile(std::string path, int fd)
+      : path_(std::move(path)), fd_(fd), bounce_(nullptr, &std::free) {}
+  ~PosixDirectReadFile() override { ::close(fd_); }
+
+  Result<size_t> Read(uint64_t offset, size_t n, char* scratch) const override {
+    size_t got = 0;
+    while (got < n) {
+      const uint64_t at = offset + got;
+      char* dst = scratch + got;
+      const size_t left = n - got;
+      if (at % kDirectAlign == 0 &&
+          reinterpret_cast<uintptr_t>(dst) % kDirectAlign == 0 &&
+          left >= kDirectAlign) {
+        auto r = Pread(dst, left / kDirectAlign * kDirectAlign, at);
+        if (!r.ok()) return r.status();
+        if (*r == 0) break;
+        got += *r;
+        continue;
+      }
+      if (bounce_ == nullptr) {
+        bounce_.reset(static_cast<char*>(
+            std::aligned_alloc(kDirectAlign, kDirectBuffer)));
+        if (bounce_ == nullptr) {
+          return Status::IOError("no memory for a read buffer");
+        }
+      }
+      const uint64_t start = at / kDirectAlign * kDirectAlign;
+      const size_t skip = static_cast<size_t>(at - start);
+      const size_t span =
+          std::min(kDirectBuffer, (skip + left + kDirectAlign - 1) /
+                                      kDirectAlign * kDirectAlign);
+      auto r = Pread(bounce_.get(), span, start);
+      if (!r.ok()) return r.status();
+      if (*r <= skip) break;  // end of file
+      const size_t take = std::min(*r - skip, left);
+      std::memcpy(dst, bounce_.get() + skip, take);
+      got += take;
+    }
+    return got;
+  }
+  Status Write(uint64_t, std::string_view) override { return ReadOnly(); }
+  Status Truncate(uint64_t) override { return ReadOnly(); }
+  Status Sync() override { return ReadOnly(); }
+  Result<uint64_t> Size() const override {
+    struct stat st;
+    if (::fstat(fd_, &st) != 0) return PosixError("fstat " + path_, errno);
+    return static_cast<uint64_t>(st.st_size);
+  }
+
+ private:
+  Status ReadOnly() const {
+    return Status::NotSupported(path_ + " is open for reading only");
+  }
+  // One pread; 0 only at end of file.
+  Result<size_t> Pread(char* dst, size_t n, uint64_t at) const {
+    for (;;) {
+      ssize_t r = ::pread(fd_, dst, n, static_cast<off_t>(at));
+      if (r >= 0) return static_cast<size_t>(r);
+      if (errno == EINTR) continue;
+      // Some file systems accept O_DIRECT at open and refuse the read: such
+      // a file is read through the page cache from here on.
+      const int err = errno;
+      int flags = err == EINVAL ? ::fcntl(fd_, F_GETFL) : -1;
+      if (flags >= 0 && (flags & O_DIRECT) != 0 &&
+          ::fcntl(fd_, F_SETFL, flags & ~O_DIRECT) == 0) {
+        continue;
+      }
+      return PosixError("pread " + path_, err);
+    }
+  }
+
+  std::string path_;
+  int fd_;
+  mutable std::unique_ptr<char, decltype(&std::free)> bounce_;
+};
+
 class PosixEnv final : public Env {
  public:
   Result<std::unique_ptr<WritableFile>> NewWritableFile(
@@ -303,6 +385,20 @@ class PosixEnv final : public Env {
     }
     return std::unique_ptr<RandomRWFile>(
         std::make_unique<PosixRandomRWFile>(path, fd));
+  }
+
+  Result<std::unique_ptr<RandomRWFile>> OpenDirectReadFile(
+      const std::string& path) override {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_DIRECT);
+    if (fd < 0 && errno == EINVAL) return OpenRandomRWFile(path, false);
+    if (fd < 0) return PosixError("open " + path, errno);
+    struct stat st;
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      ::close(fd);
+      return Status::NotFound(path + " is not a regular file");
+    }
+    return std::unique_ptr<RandomRWFile>(
+        std::make_unique<PosixDirectReadFile>(path, fd));
   }
 
   Result<size_t> ReadIfCached(const std::string& path, uint64_t offset,

@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 #include "common/env.h"
 #include "common/fault_injection_env.h"
@@ -160,6 +162,52 @@ TEST_F(PosixEnvTest, DirectWritableFileHoldsExactlyWhatWasAppended) {
   // Creating over an existing name fails, as NewWritableFile does.
   EXPECT_FALSE(
       env_->NewDirectWritableFile((dir_ / "direct1_false").string()).ok());
+}
+
+// Reads at offsets and of lengths around the block and the internal
+// buffer, into aligned and unaligned buffers, up to and past the end of the
+// file: the bytes are the file's, and only the end of the file shortens a
+// read.
+TEST_F(PosixEnvTest, DirectReadFileReadsExactlyTheFile) {
+  const size_t size = (3 << 20) + 12345;
+  std::string pattern;
+  for (size_t i = 0; i < size; ++i) {
+    pattern.push_back(static_cast<char>(i * 131 % 251));
+  }
+  std::string path = (dir_ / "direct_read").string();
+  ASSERT_TRUE(env_->WriteFileAtomic(path, pattern).ok());
+  auto f = env_->OpenDirectReadFile(path);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  auto sz = (*f)->Size();
+  ASSERT_TRUE(sz.ok());
+  EXPECT_EQ(*sz, size);
+  std::unique_ptr<char, decltype(&std::free)> buf(
+      static_cast<char*>(std::aligned_alloc(4096, 5 << 20)), &std::free);
+  ASSERT_NE(buf, nullptr);
+  const uint64_t offsets[] = {
+      0,           1,        4095, 4096,       8191, (1 << 20) + 7,
+      size - 4096, size - 1, size, size + 4096};
+  const size_t lengths[] = {1, 4095, 4096, 4097, (1 << 20), (2 << 20) + 3};
+  for (uint64_t off : offsets) {
+    for (size_t len : lengths) {
+      for (size_t misalign : {0, 1, 512}) {
+        SCOPED_TRACE(
+            fmt::format("offset {} length {} misalign {}", off, len, misalign));
+        char* dst = buf.get() + misalign;
+        auto n = (*f)->Read(off, len, dst);
+        ASSERT_TRUE(n.ok()) << n.status().ToString();
+        size_t want = off >= size ? 0 : std::min<uint64_t>(len, size - off);
+        ASSERT_EQ(*n, want);
+        EXPECT_TRUE(std::string_view(dst, *n) ==
+                    std::string_view(pattern).substr(
+                        std::min<uint64_t>(off, size), want));
+      }
+    }
+  }
+  // Open for reading only.
+  EXPECT_FALSE((*f)->Write(0, "x").ok());
+  EXPECT_FALSE((*f)->Truncate(0).ok());
+  EXPECT_FALSE(env_->OpenDirectReadFile((dir_ / "missing").string()).ok());
 }
 
 }  // namespace

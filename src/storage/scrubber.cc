@@ -37,8 +37,7 @@ bool Checkable(const proto::LogicName& ln, const proto::FileNameFields& f) {
 
 }  // namespace
 
-Scrubber::Scrubber(StorageServer* server)
-    : server_(server), chunk_(kChunk, '\0') {}
+Scrubber::Scrubber(StorageServer* server) : server_(server), chunk_(kChunk) {}
 
 Scrubber::~Scrubber() { Stop(); }
 
@@ -150,7 +149,7 @@ void Scrubber::Throttle(int64_t bytes) {
 Status Scrubber::Check(const std::string& full,
                        const proto::FileNameFields& f) {
   Env* env = server_->env();
-  auto file = env->OpenRandomRWFile(full, false);
+  auto file = env->OpenDirectReadFile(full);
   if (!file.ok()) return file.status();
   auto size = (*file)->Size();
   if (!size.ok()) return size.status();

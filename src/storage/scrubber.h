@@ -5,7 +5,10 @@
 // last pass recorded in data/sync/scrub_state):
 //  1. reads every normal file under store_pathN/data at no more than
 //     `scrub_bytes_per_second` and checks its size and CRC32 against its
-//     name (appender and slave files carry no checksum of their own);
+//     name (appender and slave files carry no checksum of their own). The
+//     reads bypass the page cache (Env::OpenDirectReadFile): a pass checks
+//     what the disk holds, not a cached copy, and leaves the cache to the
+//     files being served;
 //  2. replays the binlog up to where it ended when the pass began and lists
 //     the files it says exist but are not on disk;
 //  3. fetches each corrupt or missing file from an ACTIVE peer (download
@@ -25,6 +28,7 @@
 #include <string>
 #include <thread>
 
+#include "common/aligned_buffer.h"
 #include "common/result.h"
 #include "proto/file_name.h"
 #include "storage/binlog.h"
@@ -77,7 +81,7 @@ class Scrubber {
 
   StorageServer* const server_;
   ScrubCounters counters_;
-  std::string chunk_;
+  AlignedBuffer chunk_;  // aligned for the O_DIRECT reads of a pass
   std::chrono::steady_clock::time_point window_start_;
   int64_t window_bytes_ = 0;
 

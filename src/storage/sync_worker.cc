@@ -43,7 +43,7 @@ SyncWorker::SyncWorker(StorageServer* server, asio::io_context& io,
       mark_path_(server->sync_dir() + "/" + peer_ip_ + ".mark"),
       strand_(asio::make_strand(io)),
       idle_(strand_),
-      chunk_(server->options().buff_size, '\0') {}
+      chunk_(server->options().buff_size) {}
 
 // The loop runs on strand_, so idle_ is only touched there.
 void SyncWorker::Start() { asio::co_spawn(strand_, Loop(), asio::detached); }
@@ -188,6 +188,16 @@ asio::awaitable<Status> SyncWorker::Push(asio::ip::tcp::socket& sock,
           if (!size.ok()) return size.status();
           if (op == 'C') {
             len = *size;
+            // Written past the page cache (FileStore::NewTempFile), so read
+            // the same way: the pages would be filled only to be sent once.
+            const uint64_t direct = server_->options().direct_io_min_bytes;
+            if (direct > 0 && len >= direct) {
+              f = env->OpenDirectReadFile(*full);
+              if (!f.ok()) return f.status();
+              size = (*f)->Size();
+              if (!size.ok()) return size.status();
+              len = *size;
+            }
           } else {
             off = static_cast<uint64_t>(r.a);
             if (off > *size) {  // truncated since: a later T record follows

@@ -20,6 +20,7 @@
 #include <memory>
 #include <string>
 
+#include "common/aligned_buffer.h"
 #include "common/status.h"
 #include "storage/binlog.h"
 
@@ -96,7 +97,8 @@ class SyncWorker {
   std::atomic<uint64_t> pushed_{0};
   std::atomic<uint64_t> acked_file_{0};
   std::atomic<uint64_t> acked_offset_{0};
-  std::string chunk_;
+  // Aligned so that large files can be read into it with O_DIRECT.
+  AlignedBuffer chunk_;
 };
 
 }  // namespace nimbus::storage

@@ -65,7 +65,9 @@ TEST(BigFile, StreamedUploadAndDownloadMatch) {
 
 // direct_io_min_size on both members: the upload and its replica are
 // written with O_DIRECT (a size that is no multiple of the block, so the
-// padded tail is truncated away) and both copies hold exactly the bytes sent.
+// padded tail is truncated away), the sync worker reads the file with
+// O_DIRECT to push it (its unaligned tail through the bounce buffer), and
+// both copies hold exactly the bytes sent.
 TEST(BigFile, DirectWritesReplicateByteForByte) {
   TestCluster cluster("direct");
   cluster.StartTracker();
