@@ -69,7 +69,7 @@ Result<int64_t> CacheAside::SessionUser(const std::string& token_hash) {
     ++misses_;
   }
   int64_t expires = 0;
-  Result<int64_t> user = repo_->FindSession(token_hash, now, &expires);
+  Result<int64_t> user = repo_->sessions().Find(token_hash, now, &expires);
   if (user.ok() && Trusted()) {
     Note(cache_->Set(key, fmt::format("{}:{}", *user, expires),
                      std::min(ttl_s_, expires - now)));
@@ -93,7 +93,7 @@ void CacheAside::StoreBody(const std::string& key, const HttpResponse& r) {
 }
 
 Status CacheAside::ReconcileSquare() {
-  Result<std::vector<Share>> all = repo_->ShareSquare(clock_(), 100000);
+  Result<std::vector<Share>> all = repo_->shares().Square(clock_(), 100000);
   if (!all.ok()) return all.status();
   std::vector<std::pair<std::string, double>> members;
   for (const Share& s : *all) {
@@ -121,7 +121,7 @@ Result<std::vector<Share>> CacheAside::RankedShares(int limit) {
       std::vector<Share> out;
       bool agrees = true;
       for (const auto& [code, score] : **top) {
-        Result<Share> sh = repo_->GetShare(code);
+        Result<Share> sh = repo_->shares().Get(code);
         if (!sh.ok() || !sh->is_public ||
             (sh->expires_at && sh->expires_at <= now) ||
             (sh->max_downloads && sh->downloads >= sh->max_downloads) ||
@@ -141,7 +141,7 @@ Result<std::vector<Share>> CacheAside::RankedShares(int limit) {
     ++misses_;
     if (top.ok()) (void)ReconcileSquare();
   }
-  return repo_->ShareSquare(clock_(), limit);
+  return repo_->shares().Square(clock_(), limit);
 }
 
 }  // namespace nimbus::web

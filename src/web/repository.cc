@@ -6,33 +6,11 @@
 #include <deque>
 #include <map>
 
+#include "web/node_rows.h"
 #include "web/schema_sql.h"
 
 namespace nimbus::web {
 namespace {
-
-constexpr char kNodeColumns[] =
-    "SELECT n.id, n.user_id, n.parent_id, n.name, n.is_dir, n.size, "
-    "n.downloads, n.created_at, n.updated_at, n.trashed_at, n.blob_id, "
-    "b.file_id, b.sha256 FROM nodes n LEFT JOIN blobs b ON b.id = n.blob_id ";
-
-Node ToNode(const SqlRow& r) {
-  Node n;
-  n.id = SqlInt(r[0]);
-  n.user_id = SqlInt(r[1]);
-  n.parent_id = SqlInt(r[2]);
-  n.name = SqlText(r[3]);
-  n.is_dir = SqlInt(r[4]) != 0;
-  n.size = SqlInt(r[5]);
-  n.downloads = SqlInt(r[6]);
-  n.created_at = SqlInt(r[7]);
-  n.updated_at = SqlInt(r[8]);
-  n.trashed_at = SqlInt(r[9]);
-  n.blob_id = SqlInt(r[10]);
-  n.file_id = SqlText(r[11]);
-  n.sha256 = SqlText(r[12]);
-  return n;
-}
 
 User ToUser(const SqlRow& r) {
   User u;
@@ -49,30 +27,6 @@ constexpr char kUserColumns[] =
     "SELECT id, name, pass_hash, quota_bytes, used_bytes, created_at FROM "
     "users ";
 
-Result<Node> LoadNode(SqlConnection& c, int64_t user_id, int64_t id) {
-  NIMBUS_LET_OR_RETURN(
-      auto rows,
-      c.Query(std::string(kNodeColumns) + "WHERE n.id = ? AND n.user_id = ?",
-              {id, user_id}));
-  if (rows.empty()) return Status::NotFound("no such file or folder");
-  return ToNode(rows[0]);
-}
-
-// The node with every ancestor up to the root checked: none is trashed.
-Result<Node> LoadLiveNode(SqlConnection& c, int64_t user_id, int64_t id) {
-  NIMBUS_LET_OR_RETURN(Node n, LoadNode(c, user_id, id));
-  Node cur = n;
-  for (int depth = 0;; ++depth) {
-    if (cur.trashed_at != 0)
-      return Status::NotFound("the item is in the trash");
-    if (cur.parent_id == 0) return n;
-    if (depth > Repository::kMaxDepth) {
-      return Status::Corruption("folder tree too deep");
-    }
-    NIMBUS_ASSIGN_OR_RETURN(cur, LoadNode(c, user_id, cur.parent_id));
-  }
-}
-
 // 0 (the root) or a live folder of the user; returns its depth (root 0).
 Result<int> CheckFolder(SqlConnection& c, int64_t user_id, int64_t id) {
   if (id == 0) return 0;
@@ -84,7 +38,7 @@ Result<int> CheckFolder(SqlConnection& c, int64_t user_id, int64_t id) {
       return Status::NotFound("the folder is in the trash");
     }
     if (cur.parent_id == 0) return depth;
-    if (depth > Repository::kMaxDepth) {
+    if (depth > kMaxFolderDepth) {
       return Status::Corruption("folder tree too deep");
     }
     NIMBUS_ASSIGN_OR_RETURN(cur, LoadNode(c, user_id, cur.parent_id));
@@ -125,7 +79,7 @@ Result<std::vector<Node>> Subtree(SqlConnection& c, const Node& root) {
   while (!dirs.empty()) {
     auto [dir, depth] = dirs.front();
     dirs.pop_front();
-    if (depth > Repository::kMaxDepth) {
+    if (depth > kMaxFolderDepth) {
       return Status::Corruption("folder tree too deep");
     }
     NIMBUS_LET_OR_RETURN(
@@ -270,72 +224,6 @@ Status Repository::SetPasswordHash(int64_t user_id, const std::string& hash) {
   });
 }
 
-// --- sessions ---------------------------------------------------------------
-
-Status Repository::AddSession(const std::string& token_hash, int64_t user_id,
-                              int64_t now, int64_t expires_at) {
-  return pool_->InTransaction([&](SqlConnection& c) {
-    return c
-        .Exec(
-            "INSERT INTO sessions (token_hash, user_id, created_at, "
-            "expires_at) VALUES (?, ?, ?, ?)",
-            {token_hash, user_id, now, expires_at})
-        .status();
-  });
-}
-
-Result<int64_t> Repository::FindSession(const std::string& token_hash,
-                                        int64_t now, int64_t* expires_at) {
-  NIMBUS_LET_OR_RETURN(SqlPool::Lease c, pool_->Take());
-  NIMBUS_LET_OR_RETURN(
-      auto rows, c->Query("SELECT user_id, expires_at FROM sessions WHERE "
-                          "token_hash = ? AND expires_at > ?",
-                          {token_hash, now}));
-  if (rows.empty()) return Status::NotFound("no such session");
-  if (expires_at) *expires_at = SqlInt(rows[0][1]);
-  return SqlInt(rows[0][0]);
-}
-
-Result<std::vector<std::string>> Repository::SessionHashes(int64_t user_id) {
-  NIMBUS_LET_OR_RETURN(SqlPool::Lease c, pool_->Take());
-  NIMBUS_LET_OR_RETURN(
-      auto rows,
-      c->Query("SELECT token_hash FROM sessions WHERE user_id = ?", {user_id}));
-  std::vector<std::string> out;
-  for (const SqlRow& r : rows) out.push_back(SqlText(r[0]));
-  return out;
-}
-
-Status Repository::DeleteSession(const std::string& token_hash) {
-  return pool_->InTransaction([&](SqlConnection& c) {
-    return c.Exec("DELETE FROM sessions WHERE token_hash = ?", {token_hash})
-        .status();
-  });
-}
-
-Status Repository::DeleteOtherSessions(int64_t user_id,
-                                       const std::string& keep_hash) {
-  return pool_->InTransaction([&](SqlConnection& c) {
-    return c
-        .Exec("DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?",
-              {user_id, keep_hash})
-        .status();
-  });
-}
-
-Result<int64_t> Repository::DeleteExpiredSessions(int64_t now) {
-  int64_t n = 0;
-  Status s = pool_->InTransaction([&](SqlConnection& c) -> Status {
-    NIMBUS_LET_OR_RETURN(
-        SqlExecResult r,
-        c.Exec("DELETE FROM sessions WHERE expires_at <= ?", {now}));
-    n = r.changes;
-    return Status::OK();
-  });
-  if (!s.ok()) return s;
-  return n;
-}
-
 // --- the tree ---------------------------------------------------------------
 
 Result<Node> Repository::GetNode(int64_t user_id, int64_t id) {
@@ -353,7 +241,7 @@ Result<Node> Repository::CreateFolder(int64_t user_id, int64_t parent_id,
   Node n;
   Status s = pool_->InTransaction([&](SqlConnection& c) -> Status {
     NIMBUS_LET_OR_RETURN(int depth, CheckFolder(c, user_id, parent_id));
-    if (depth >= kMaxDepth) {
+    if (depth >= kMaxFolderDepth) {
       return Status::InvalidArgument("folders are nested too deep");
     }
     NIMBUS_LET_OR_RETURN(
@@ -468,7 +356,7 @@ Status Repository::Move(int64_t user_id, int64_t id, int64_t new_parent,
       NIMBUS_LET_OR_RETURN(std::vector<Node> sub, Subtree(c, n));
       (void)sub;  // Subtree fails when the result would be too deep.
     }
-    if (depth >= kMaxDepth) {
+    if (depth >= kMaxFolderDepth) {
       return Status::InvalidArgument("folders are nested too deep");
     }
     return c
@@ -912,130 +800,6 @@ Status Repository::DeleteExpiredChallenges(int64_t now) {
     return c.Exec("DELETE FROM challenges WHERE expires_at <= ?", {now})
         .status();
   });
-}
-
-namespace {
-
-constexpr char kShareColumns[] =
-    "SELECT s.code, s.user_id, s.node_id, s.pass_hash, s.is_public, "
-    "s.created_at, s.expires_at, s.max_downloads, s.downloads, s.revoked_at, "
-    "u.name FROM shares s JOIN users u ON u.id = s.user_id ";
-
-Share ToShare(const SqlRow& r) {
-  Share s;
-  s.code = SqlText(r[0]);
-  s.user_id = SqlInt(r[1]);
-  s.node_id = SqlInt(r[2]);
-  s.pass_hash = SqlText(r[3]);
-  s.is_public = SqlInt(r[4]) != 0;
-  s.created_at = SqlInt(r[5]);
-  s.expires_at = SqlInt(r[6]);
-  s.max_downloads = SqlInt(r[7]);
-  s.downloads = SqlInt(r[8]);
-  s.revoked_at = SqlInt(r[9]);
-  s.owner = SqlText(r[10]);
-  return s;
-}
-
-}  // namespace
-
-Status Repository::CreateShare(const Share& sh) {
-  return pool_->InTransaction([&](SqlConnection& c) -> Status {
-    NIMBUS_LET_OR_RETURN(Node n, LoadLiveNode(c, sh.user_id, sh.node_id));
-    if (n.is_dir) {
-      return Status::InvalidArgument("only files can be shared");
-    }
-    return c
-        .Exec(
-            "INSERT INTO shares (code, user_id, node_id, pass_hash, "
-            "is_public, created_at, expires_at, max_downloads, downloads) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)",
-            {sh.code, sh.user_id, sh.node_id,
-             sh.pass_hash.empty() ? SqlValue(nullptr) : SqlValue(sh.pass_hash),
-             int64_t{sh.is_public ? 1 : 0}, sh.created_at, sh.expires_at,
-             sh.max_downloads})
-        .status();
-  });
-}
-
-Result<std::vector<Share>> Repository::ListShares(int64_t user_id) {
-  NIMBUS_LET_OR_RETURN(SqlPool::Lease c, pool_->Take());
-  NIMBUS_LET_OR_RETURN(
-      auto rows, c->Query(std::string(kShareColumns) +
-                              "WHERE s.user_id = ? AND s.revoked_at IS NULL "
-                              "ORDER BY s.created_at DESC, s.code",
-                          {user_id}));
-  std::vector<Share> out;
-  for (const SqlRow& r : rows) {
-    Share s = ToShare(r);
-    Result<Node> n = LoadNode(*c, user_id, s.node_id);
-    if (n.ok()) s.node = *n;
-    out.push_back(std::move(s));
-  }
-  return out;
-}
-
-Status Repository::RevokeShare(int64_t user_id, const std::string& code,
-                               int64_t now) {
-  return pool_->InTransaction([&](SqlConnection& c) -> Status {
-    NIMBUS_LET_OR_RETURN(
-        SqlExecResult r,
-        c.Exec("UPDATE shares SET revoked_at = ? WHERE code = ? AND user_id "
-               "= ? AND revoked_at IS NULL",
-               {now, code, user_id}));
-    if (r.changes != 1) return Status::NotFound("no such share");
-    return Status::OK();
-  });
-}
-
-Result<Share> Repository::GetShare(const std::string& code) {
-  NIMBUS_LET_OR_RETURN(SqlPool::Lease c, pool_->Take());
-  NIMBUS_LET_OR_RETURN(auto rows,
-                       c->Query(std::string(kShareColumns) +
-                                    "WHERE s.code = ? AND s.revoked_at IS NULL",
-                                {code}));
-  if (rows.empty()) return Status::NotFound("no such share");
-  Share s = ToShare(rows[0]);
-  Result<Node> n = LoadLiveNode(*c, s.user_id, s.node_id);
-  if (!n.ok()) return Status::NotFound("the shared file is gone");
-  s.node = *n;
-  return s;
-}
-
-Status Repository::CountShareDownload(const std::string& code, int64_t now) {
-  return pool_->InTransaction([&](SqlConnection& c) -> Status {
-    NIMBUS_LET_OR_RETURN(
-        SqlExecResult r,
-        c.Exec("UPDATE shares SET downloads = downloads + 1 WHERE code = ? "
-               "AND revoked_at IS NULL AND (expires_at = 0 OR expires_at > "
-               "?) AND (max_downloads = 0 OR downloads < max_downloads)",
-               {code, now}));
-    if (r.changes != 1) {
-      return Status::NotFound("the share expired or reached its limit");
-    }
-    return Status::OK();
-  });
-}
-
-Result<std::vector<Share>> Repository::ShareSquare(int64_t now, int limit) {
-  NIMBUS_LET_OR_RETURN(SqlPool::Lease c, pool_->Take());
-  NIMBUS_LET_OR_RETURN(
-      auto rows,
-      c->Query(std::string(kShareColumns) +
-                   "WHERE s.is_public = 1 AND s.revoked_at IS NULL AND "
-                   "(s.expires_at = 0 OR s.expires_at > ?) AND "
-                   "(s.max_downloads = 0 OR s.downloads < s.max_downloads) "
-                   "ORDER BY s.downloads DESC, s.created_at DESC LIMIT ?",
-               {now, int64_t{std::clamp(limit, 1, 1000)}}));
-  std::vector<Share> out;
-  for (const SqlRow& r : rows) {
-    Share s = ToShare(r);
-    Result<Node> n = LoadLiveNode(*c, s.user_id, s.node_id);
-    if (!n.ok()) continue;  // file gone from the tree
-    s.node = *n;
-    out.push_back(std::move(s));
-  }
-  return out;
 }
 
 Status Repository::ClearUploadLeases() {

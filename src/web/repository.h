@@ -1,5 +1,7 @@
-// All cloud-disk metadata: users, sessions, the folder tree, blobs (stored
-// content keyed by SHA-256 with exact reference counts) and the audit log.
+// All cloud-disk metadata: users, the folder tree, blobs (stored content
+// keyed by SHA-256 with exact reference counts), resumable uploads and
+// instant-upload challenges, the audit log; sessions and share links through
+// the SessionStore and ShareStore it owns.
 //
 // One implementation over SqlPool serves both databases (SQLite and
 // MySQL/MariaDB): the SQL is portable and every statement is prepared with
@@ -16,128 +18,15 @@
 
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
+#include "web/records.h"
+#include "web/session_store.h"
+#include "web/share_store.h"
 #include "web/sql_pool.h"
 
 namespace nimbus::web {
-
-struct User {
-  int64_t id = 0;
-  std::string name;
-  std::string pass_hash;
-  int64_t quota_bytes = 0;
-  int64_t used_bytes = 0;
-  int64_t created_at = 0;
-};
-
-// A file or folder. parent_id 0 is the user's root.
-struct Node {
-  int64_t id = 0;
-  int64_t user_id = 0;
-  int64_t parent_id = 0;
-  std::string name;
-  bool is_dir = false;
-  int64_t size = 0;
-  int64_t downloads = 0;
-  int64_t created_at = 0;
-  int64_t updated_at = 0;
-  int64_t trashed_at = 0;  // 0: not the root of a trashed subtree
-  int64_t blob_id = 0;
-  std::string file_id;  // files only
-  std::string sha256;   // files only
-};
-
-struct Blob {
-  int64_t id = 0;
-  std::string sha256;
-  std::string file_id;
-  int64_t size = 0;
-  int64_t refcount = 0;
-};
-
-// A resumable (tus) upload; see deploy/sql/*/002_uploads.sql.
-struct Upload {
-  std::string id;
-  int64_t user_id = 0;
-  int64_t parent_id = 0;
-  std::string name;
-  int64_t length = 0;
-  int64_t offset = 0;
-  std::string file_id;
-  std::string hash_state;
-  int64_t created_at = 0;
-  int64_t expires_at = 0;
-  int64_t node_id = 0;  // 0 until complete
-  std::string lease_owner;
-  int64_t lease_until = 0;
-};
-
-// An instant-upload challenge; see deploy/sql/*/003_challenges.sql.
-struct Challenge {
-  std::string id;
-  int64_t user_id = 0;
-  std::string sha256;
-  int64_t size = 0;
-  int64_t parent_id = 0;
-  std::string name;
-  std::string expected;
-  int64_t expires_at = 0;
-};
-
-// A share link; see deploy/sql/*/004_shares.sql.
-struct Share {
-  std::string code;
-  int64_t user_id = 0;
-  int64_t node_id = 0;
-  std::string pass_hash;  // empty: no password
-  bool is_public = false;
-  int64_t created_at = 0;
-  int64_t expires_at = 0;     // 0: never
-  int64_t max_downloads = 0;  // 0: no limit
-  int64_t downloads = 0;
-  int64_t revoked_at = 0;
-  Node node;  // the shared file, when loaded with it
-  std::string owner;
-};
-
-enum class SortKey { kName, kSize, kTime, kDownloads };
-
-// Keyset pagination: the listing continues after the row the cursor
-// names. Folders come before files in every order.
-struct ListCursor {
-  bool is_dir = false;
-  SqlValue key;  // the sort column's value: text for kName, else integer
-  int64_t id = 0;
-};
-
-struct ListQuery {
-  SortKey sort = SortKey::kName;
-  bool descending = false;
-  int limit = 100;  // 1..1000
-  std::optional<ListCursor> after;
-};
-
-struct NewFile {
-  int64_t user_id = 0;
-  int64_t parent_id = 0;
-  std::string name;
-  std::string sha256;
-  int64_t size = 0;
-  // The DFS file just stored with this content, or empty for an instant
-  // upload (then the content must already be known).
-  std::string file_id;
-  int64_t now = 0;
-};
-
-struct AddedFile {
-  Node node;
-  // The content was already stored: `NewFile::file_id` is not referenced
-  // and the caller deletes it from the DFS.
-  bool deduplicated = false;
-};
 
 class Repository {
  public:
@@ -153,20 +42,6 @@ class Repository {
   Result<User> FindUser(const std::string& name);
   Result<User> GetUser(int64_t id);
   Status SetPasswordHash(int64_t user_id, const std::string& hash);
-
-  // --- sessions (token hashes only) ---------------------------------------
-  Status AddSession(const std::string& token_hash, int64_t user_id, int64_t now,
-                    int64_t expires_at);
-  // The session's user; NotFound when unknown or expired.
-  // `expires_at` (optional) receives the session's expiry.
-  Result<int64_t> FindSession(const std::string& token_hash, int64_t now,
-                              int64_t* expires_at = nullptr);
-  // The stored hashes of a user's sessions (to drop them from a cache).
-  Result<std::vector<std::string>> SessionHashes(int64_t user_id);
-  Status DeleteSession(const std::string& token_hash);
-  // Ends every session of the user but `keep_hash` (password change).
-  Status DeleteOtherSessions(int64_t user_id, const std::string& keep_hash);
-  Result<int64_t> DeleteExpiredSessions(int64_t now);
 
   // --- the tree -------------------------------------------------------------
   // A node the user owns, in the tree or in the trash.
@@ -245,34 +120,23 @@ class Repository {
                                   int64_t now);
   Status DeleteExpiredChallenges(int64_t now);
 
-  // --- shares
-  // ----------------------------------------------------------------- The node
-  // must be a file of the user in the tree.
-  Status CreateShare(const Share& s);
-  Result<std::vector<Share>> ListShares(int64_t user_id);
-  Status RevokeShare(int64_t user_id, const std::string& code, int64_t now);
-  // A share that is not revoked and whose file is in the tree, with the
-  // file and the owner's name; NotFound otherwise. Expiry and the download
-  // limit are the caller's to check (or CountShareDownload's).
-  Result<Share> GetShare(const std::string& code);
-  // Counts one download if the share is live, under its limit and not
-  // expired (atomically: a limit is never exceeded). NotFound otherwise.
-  Status CountShareDownload(const std::string& code, int64_t now);
-  // Public live shares, most downloaded first.
-  Result<std::vector<Share>> ShareSquare(int64_t now, int limit);
-
   Status Audit(int64_t now, int64_t user_id, const std::string& action,
                const std::string& detail);
 
+  // Sessions and share links live in the same database.
+  SessionStore& sessions() { return sessions_; }
+  ShareStore& shares() { return shares_; }
+
   SqlPool& pool() { return *pool_; }
 
-  static constexpr int kMaxDepth = 64;
-
  private:
-  explicit Repository(std::unique_ptr<SqlPool> pool) : pool_(std::move(pool)) {}
+  explicit Repository(std::unique_ptr<SqlPool> pool)
+      : pool_(std::move(pool)), sessions_(*pool_), shares_(*pool_) {}
   Status Migrate();
 
   std::unique_ptr<SqlPool> pool_;
+  SessionStore sessions_;
+  ShareStore shares_;
 };
 
 }  // namespace nimbus::web

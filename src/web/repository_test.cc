@@ -86,15 +86,15 @@ TEST_P(RepositoryTest, MigrationsAreAppliedOnce) {
 }
 
 TEST_P(RepositoryTest, SessionsExpireAndAreDeleted) {
-  ASSERT_TRUE(repo_->AddSession("h1", alice_, 100, 200).ok());
-  ASSERT_TRUE(repo_->AddSession("h2", alice_, 100, 300).ok());
-  EXPECT_EQ(*repo_->FindSession("h1", 150), alice_);
-  EXPECT_TRUE(repo_->FindSession("h1", 200).status().IsNotFound());
-  ASSERT_TRUE(repo_->DeleteOtherSessions(alice_, "h2").ok());
-  EXPECT_TRUE(repo_->FindSession("h1", 150).status().IsNotFound());
-  EXPECT_TRUE(repo_->FindSession("h2", 150).ok());
-  ASSERT_TRUE(repo_->DeleteSession("h2").ok());
-  EXPECT_TRUE(repo_->FindSession("h2", 150).status().IsNotFound());
+  ASSERT_TRUE(repo_->sessions().Add("h1", alice_, 100, 200).ok());
+  ASSERT_TRUE(repo_->sessions().Add("h2", alice_, 100, 300).ok());
+  EXPECT_EQ(*repo_->sessions().Find("h1", 150), alice_);
+  EXPECT_TRUE(repo_->sessions().Find("h1", 200).status().IsNotFound());
+  ASSERT_TRUE(repo_->sessions().DeleteOthers(alice_, "h2").ok());
+  EXPECT_TRUE(repo_->sessions().Find("h1", 150).status().IsNotFound());
+  EXPECT_TRUE(repo_->sessions().Find("h2", 150).ok());
+  ASSERT_TRUE(repo_->sessions().Delete("h2").ok());
+  EXPECT_TRUE(repo_->sessions().Find("h2", 150).status().IsNotFound());
 }
 
 TEST_P(RepositoryTest, FolderNamesAreUniquePerFolderAndLiteral) {
@@ -364,25 +364,25 @@ TEST_P(RepositoryTest, ShareDownloadLimitIsExactUnderConcurrency) {
   sh.is_public = true;
   sh.created_at = 1;
   sh.max_downloads = 5;
-  ASSERT_TRUE(repo_->CreateShare(sh).ok());
+  ASSERT_TRUE(repo_->shares().Create(sh).ok());
   sh.code = "abcdefghijkm";
   sh.user_id = bob_;
-  EXPECT_TRUE(repo_->CreateShare(sh).IsNotFound()) << "not bob's file";
+  EXPECT_TRUE(repo_->shares().Create(sh).IsNotFound()) << "not bob's file";
   std::atomic<int> ok{0};
   std::vector<std::thread> ts;
   for (int t = 0; t < 8; ++t) {
     ts.emplace_back([&] {
       for (int i = 0; i < 3; ++i) {
-        if (repo_->CountShareDownload("abcdefghijkl", 10).ok()) ++ok;
+        if (repo_->shares().CountDownload("abcdefghijkl", 10).ok()) ++ok;
       }
     });
   }
   for (auto& t : ts) t.join();
   EXPECT_EQ(ok.load(), 5);
-  EXPECT_EQ(repo_->GetShare("abcdefghijkl")->downloads, 5);
-  EXPECT_TRUE(repo_->ShareSquare(10, 10)->empty()) << "used up";
-  ASSERT_TRUE(repo_->RevokeShare(alice_, "abcdefghijkl", 11).ok());
-  EXPECT_TRUE(repo_->GetShare("abcdefghijkl").status().IsNotFound());
+  EXPECT_EQ(repo_->shares().Get("abcdefghijkl")->downloads, 5);
+  EXPECT_TRUE(repo_->shares().Square(10, 10)->empty()) << "used up";
+  ASSERT_TRUE(repo_->shares().Revoke(alice_, "abcdefghijkl", 11).ok());
+  EXPECT_TRUE(repo_->shares().Get("abcdefghijkl").status().IsNotFound());
 }
 
 INSTANTIATE_TEST_SUITE_P(Databases, RepositoryTest,

@@ -235,7 +235,7 @@ HttpResponse WebService::Login(HttpRequest& req, const Caller&) {
   }
   std::string token = SessionToken::Generate();
   int64_t expires = now + opts_.session_ttl_s;
-  s = repo_->AddSession(SessionToken::Hash(token), u->id, now, expires);
+  s = repo_->sessions().Add(SessionToken::Hash(token), u->id, now, expires);
   if (!s.ok()) return HttpResponse::FromStatus(s);
   Audit(u->id, "login", fmt::format("from={}", req.remote_addr));
   return HttpResponse::Json(
@@ -243,7 +243,7 @@ HttpResponse WebService::Login(HttpRequest& req, const Caller&) {
 }
 
 HttpResponse WebService::Logout(HttpRequest&, const Caller& c) {
-  Status s = repo_->DeleteSession(c.token_hash);
+  Status s = repo_->sessions().Delete(c.token_hash);
   if (!s.ok()) return HttpResponse::FromStatus(s);
   cache_.Note(cache_.cache().Del({"s:" + c.token_hash}));
   return HttpResponse::NoContent();
@@ -273,11 +273,11 @@ HttpResponse WebService::ChangePassword(HttpRequest& req, const Caller& c) {
   }
   Result<std::string> h = hasher_.Hash(new_pw);
   if (!h.ok()) return HttpResponse::FromStatus(h.status());
-  Result<std::vector<std::string>> hashes = repo_->SessionHashes(c.user_id);
+  Result<std::vector<std::string>> hashes = repo_->sessions().Hashes(c.user_id);
   s = hashes.status();
   if (s.ok()) s = repo_->SetPasswordHash(c.user_id, *h);
   // Every other session ends: a stolen token dies with the old password.
-  if (s.ok()) s = repo_->DeleteOtherSessions(c.user_id, c.token_hash);
+  if (s.ok()) s = repo_->sessions().DeleteOthers(c.user_id, c.token_hash);
   if (!s.ok()) return HttpResponse::FromStatus(s);
   std::vector<std::string> keys;
   for (const std::string& hash : *hashes) {
@@ -797,9 +797,9 @@ HttpResponse WebService::CreateShare(HttpRequest& req, const Caller& c) {
                                "a public share cannot have a password");
   }
   sh.code = SessionToken::RandomBase64Url(9);  // 12 characters
-  s = repo_->CreateShare(sh);
+  s = repo_->shares().Create(sh);
   if (!s.ok()) return HttpResponse::FromStatus(s);
-  Result<Share> created = repo_->GetShare(sh.code);
+  Result<Share> created = repo_->shares().Get(sh.code);
   if (!created.ok()) return HttpResponse::FromStatus(created.status());
   if (sh.is_public) cache_.Note(cache_.cache().ZIncrBy("square", sh.code, 0));
   Audit(c.user_id, "share",
@@ -809,7 +809,7 @@ HttpResponse WebService::CreateShare(HttpRequest& req, const Caller& c) {
 }
 
 HttpResponse WebService::ListShares(HttpRequest&, const Caller& c) {
-  Result<std::vector<Share>> rows = repo_->ListShares(c.user_id);
+  Result<std::vector<Share>> rows = repo_->shares().List(c.user_id);
   if (!rows.ok()) return HttpResponse::FromStatus(rows.status());
   json items = json::array();
   for (const Share& s : *rows) {
@@ -822,7 +822,7 @@ HttpResponse WebService::ListShares(HttpRequest&, const Caller& c) {
 }
 
 HttpResponse WebService::RevokeShare(HttpRequest& req, const Caller& c) {
-  Status s = repo_->RevokeShare(c.user_id, req.params["code"], clock_());
+  Status s = repo_->shares().Revoke(c.user_id, req.params["code"], clock_());
   if (!s.ok()) return HttpResponse::FromStatus(s);
   cache_.Note(cache_.cache().ZRem("square", req.params["code"]));
   Audit(c.user_id, "unshare", "code=" + req.params["code"]);
@@ -841,7 +841,7 @@ Result<Share> WebService::OpenShare(HttpRequest& req, bool check_password,
     *error = HttpResponse::FromStatus(not_found);
     return not_found;
   }
-  Result<Share> sh = repo_->GetShare(code);
+  Result<Share> sh = repo_->shares().Get(code);
   if (!sh.ok()) {
     *error = HttpResponse::FromStatus(sh.status());
     return sh.status();
@@ -899,7 +899,7 @@ HttpResponse WebService::ShareDownload(HttpRequest& req, const Caller&) {
   HttpResponse err;
   Result<Share> sh = OpenShare(req, true, &err);
   if (!sh.ok()) return err;
-  Status s = repo_->CountShareDownload(sh->code, clock_());
+  Status s = repo_->shares().CountDownload(sh->code, clock_());
   if (s.IsNotFound()) {
     return HttpResponse::Error(410, "gone",
                                "the share expired or reached its limit");
@@ -1064,7 +1064,7 @@ Result<int> WebService::CollectOrphans() {
 }
 
 void WebService::SweepSessions() {
-  Result<int64_t> n = repo_->DeleteExpiredSessions(clock_());
+  Result<int64_t> n = repo_->sessions().DeleteExpired(clock_());
   if (!n.ok()) spdlog::warn("session sweep: {}", n.status().ToString());
   Status ch = repo_->DeleteExpiredChallenges(clock_());
   if (!ch.ok()) spdlog::warn("challenge sweep: {}", ch.ToString());
