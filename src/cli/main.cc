@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -53,8 +54,25 @@ Result<client::Source> OpenSource(const std::string& path) {
   return client::Source::FromFile(path);
 }
 
-// Writes the download to `out` ("-" = stdout) via a temp file and rename,
-// so an interrupted download never leaves a truncated file under its name.
+// Streams a download into the open `f`, named `name` in errors.
+Status DownloadInto(client::Client& c, const std::string& id, int64_t offset,
+                    int64_t length, std::FILE* f, const std::string& name) {
+  Status s = c.Download(id, offset, length, [&](std::string_view chunk) {
+    if (std::fwrite(chunk.data(), 1, chunk.size(), f) != chunk.size()) {
+      return Status::IOError("write to " + name + " failed");
+    }
+    return Status::OK();
+  });
+  if (std::fclose(f) != 0 && s.ok()) s = Status::IOError("close " + name);
+  return s;
+}
+
+// Writes the download to `out` ("-" = stdout). A regular file is written
+// via a temp file and rename, so an interrupted download never leaves a
+// truncated file under its name; through a symbolic link, the file it names
+// is replaced, not the link. Anything else that exists (/dev/null, a FIFO, a
+// terminal) is written in place: renaming over it would replace the device
+// node itself.
 Status DownloadTo(client::Client& c, const std::string& id,
                   const std::string& out, int64_t offset, int64_t length) {
   if (out == "-") {
@@ -63,18 +81,32 @@ Status DownloadTo(client::Client& c, const std::string& id,
       return std::cout ? Status::OK() : Status::IOError("stdout write failed");
     });
   }
-  std::string tmp = fmt::format("{}.nimbus-part.{}", out, ::getpid());
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path target = out;
+  const fs::file_status st = fs::status(target, ec);  // follows links
+  if (fs::exists(st)) {
+    if (fs::is_directory(st)) {
+      return Status::InvalidArgument(out + " is a directory");
+    }
+    if (!fs::is_regular_file(st)) {
+      std::FILE* f = std::fopen(out.c_str(), "wb");
+      if (f == nullptr) return Status::IOError("cannot open " + out);
+      return DownloadInto(c, id, offset, length, f, out);
+    }
+    if (fs::is_symlink(fs::symlink_status(target, ec))) {
+      fs::path real = fs::canonical(target, ec);
+      if (ec) return Status::IOError("cannot resolve " + out);
+      target = real;
+    }
+  }
+  const std::string dest = target.string();
+  const std::string tmp = fmt::format("{}.nimbus-part.{}", dest, ::getpid());
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
   if (f == nullptr) return Status::IOError("cannot create " + tmp);
-  Status s = c.Download(id, offset, length, [&](std::string_view chunk) {
-    if (std::fwrite(chunk.data(), 1, chunk.size(), f) != chunk.size()) {
-      return Status::IOError("write to " + tmp + " failed");
-    }
-    return Status::OK();
-  });
-  if (std::fclose(f) != 0 && s.ok()) s = Status::IOError("close failed");
-  if (s.ok() && std::rename(tmp.c_str(), out.c_str()) != 0) {
-    s = Status::IOError("cannot rename to " + out);
+  Status s = DownloadInto(c, id, offset, length, f, tmp);
+  if (s.ok() && std::rename(tmp.c_str(), dest.c_str()) != 0) {
+    s = Status::IOError("cannot rename to " + dest);
   }
   if (!s.ok()) std::remove(tmp.c_str());
   return s;

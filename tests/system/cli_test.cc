@@ -1,10 +1,16 @@
 // The nimbus CLI as scripts use it: outputs and exit codes.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <thread>
 
 #include "test_cluster.h"
 
@@ -90,6 +96,66 @@ TEST_F(Cli, AppenderAndSlaveCommands) {
                             &out),
             0);
   EXPECT_NE(out.find("_t.log"), std::string::npos) << out;
+}
+
+// `nimbus download ID /dev/null` and downloads into pipes write in place:
+// the temp-file-and-rename that protects regular files must never replace a
+// device node or a FIFO. Through a symbolic link the linked file is
+// replaced and the link stays; a directory is refused and left alone.
+TEST_F(Cli, DownloadIntoFifosLinksAndDirectories) {
+  namespace fs = std::filesystem;
+  std::string data(200000, '\0');
+  std::mt19937 rng(11);
+  for (char& ch : data) ch = static_cast<char>(rng());
+  std::string out;
+  ASSERT_EQ(cluster_.RunCli("upload " + WriteFile("f.bin", data), &out), 0);
+  std::string id = Trim(out);
+
+  // A FIFO, read by this process: opened read-write so that opening it never
+  // blocks, and every read waits at most 10 s (a FIFO replaced by a file
+  // gets no bytes).
+  const std::string fifo = cluster_.dir() + "/pipe";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  int fd = ::open(fifo.c_str(), O_RDWR | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  std::string got;
+  std::thread reader([&] {
+    char buf[65536];
+    while (got.size() < data.size()) {
+      pollfd p{fd, POLLIN, 0};
+      if (::poll(&p, 1, 10000) != 1) break;
+      ssize_t n = ::read(fd, buf, sizeof(buf));
+      if (n <= 0) break;
+      got.append(buf, static_cast<size_t>(n));
+    }
+  });
+  int rc = cluster_.RunCli("download " + id + " " + fifo, &out);
+  reader.join();
+  ::close(fd);
+  EXPECT_EQ(rc, 0);
+  EXPECT_TRUE(got == data) << got.size() << " bytes came through the FIFO";
+  EXPECT_TRUE(fs::is_fifo(fifo)) << "the FIFO was replaced";
+
+  // A symbolic link to a file: the file gets the bytes, the link stays.
+  const std::string real = WriteFile("real.bin", "old");
+  const std::string link = cluster_.dir() + "/link.bin";
+  fs::create_symlink(real, link);
+  ASSERT_EQ(cluster_.RunCli("download " + id + " " + link, &out), 0);
+  EXPECT_TRUE(fs::is_symlink(link));
+  std::ifstream in(real, std::ios::binary);
+  std::string back((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_TRUE(back == data);
+
+  // A directory: usage error, nothing written in or beside it.
+  const std::string dir = cluster_.dir() + "/adir";
+  fs::create_directory(dir);
+  EXPECT_EQ(
+      cluster_.RunCli("download " + id + " " + dir + " 2>/dev/null", &out), 2);
+  EXPECT_TRUE(fs::is_empty(dir));
+  for (const auto& e : fs::directory_iterator(cluster_.dir())) {
+    EXPECT_EQ(e.path().string().find("nimbus-part"), std::string::npos)
+        << e.path();
+  }
 }
 
 TEST_F(Cli, MonitorJsonListsGroupsAndStates) {
