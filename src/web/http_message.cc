@@ -144,4 +144,35 @@ std::string_view HttpResponse::Reason(int status) {
   }
 }
 
+Result<nlohmann::json> ReadJsonObject(HttpRequest& req, int64_t max_bytes,
+                                      HttpResponse* error) {
+  if (req.content_length > max_bytes) {
+    *error = HttpResponse::Error(413, "too_large", "request body too large");
+    return Status::InvalidArgument("too large");
+  }
+  std::string body;
+  char buf[8192];
+  for (;;) {
+    Result<size_t> n =
+        req.read_body ? req.read_body(buf, sizeof(buf)) : Result<size_t>(0);
+    if (!n.ok()) {
+      *error = HttpResponse::Error(400, "bad_request", "body read failed");
+      return n.status();
+    }
+    if (*n == 0) break;
+    body.append(buf, *n);
+    if (static_cast<int64_t>(body.size()) > max_bytes) {
+      *error = HttpResponse::Error(413, "too_large", "request body too large");
+      return Status::InvalidArgument("too large");
+    }
+  }
+  nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    *error = HttpResponse::Error(400, "bad_request",
+                                 "the body must be a JSON object");
+    return Status::InvalidArgument("bad json");
+  }
+  return j;
+}
+
 }  // namespace nimbus::web

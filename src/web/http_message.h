@@ -51,6 +51,11 @@ struct HttpResponse {
   static std::string_view Reason(int status);
 };
 
+// Reads the request's body, which must be a JSON object of at most
+// `max_bytes`; on failure `*error` is the response to send (413 or 400).
+Result<nlohmann::json> ReadJsonObject(HttpRequest& req, int64_t max_bytes,
+                                      HttpResponse* error);
+
 }  // namespace nimbus::web
 
 #endif  // NIMBUS_WEB_HTTP_MESSAGE_H_

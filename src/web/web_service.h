@@ -1,6 +1,7 @@
 // nimbus-web's API (/api/v1, docs/api.md): accounts and sessions, the
 // folder tree, uploads into the DFS with SHA-256 deduplication, signed
-// download URLs, the trash.
+// download URLs, the trash; share links through ShareApi and resumable
+// uploads through TusService.
 //
 // Independent of FastCGI: Handle() takes an HttpRequest and returns the
 // response, so the whole API is unit-tested in-process, and FcgiServer is
@@ -26,6 +27,7 @@
 #include "web/password_hasher.h"
 #include "web/repository.h"
 #include "web/router.h"
+#include "web/share_api.h"
 #include "web/tus_service.h"
 #include "web/web_metrics.h"
 #include "web/web_options.h"
@@ -103,11 +105,6 @@ class WebService {
   HttpResponse ShareDownload(HttpRequest& req, const Caller& c);
   HttpResponse ShareSave(HttpRequest& req, const Caller& c);
   HttpResponse Square(HttpRequest& req, const Caller& c);
-  // Loads the share named in the path and checks it is usable now and,
-  // when it has one, the password in the JSON body. On failure `*error`
-  // is the response.
-  Result<Share> OpenShare(HttpRequest& req, bool check_password,
-                          HttpResponse* error);
   HttpResponse InstantUpload(HttpRequest& req, const Caller& c);
   HttpResponse Metrics(HttpRequest& req, const Caller& c);
   HttpResponse TusOptions(HttpRequest& req, const Caller& c);
@@ -115,22 +112,6 @@ class WebService {
   HttpResponse TusHead(HttpRequest& req, const Caller& c);
   HttpResponse TusPatch(HttpRequest& req, const Caller& c);
   HttpResponse TusTerminate(HttpRequest& req, const Caller& c);
-
-  // --- cache-aside helpers ----------------------------------------------
-  // Reads are served from the cache only when it has not failed within
-  // cache_ttl: an invalidation lost while it was unreachable can then no
-  // longer be hiding behind a cached entry (all of those have expired).
-  bool CacheTrusted() const;
-  void NoteCache(const Status& s);
-  // The user's cache generation: part of every cached key of that user;
-  // Changed() replaces it after each write, which orphans every entry at
-  // once. Empty when the cache cannot be used now.
-  std::string Generation(int64_t user_id);
-  void Changed(int64_t user_id);
-  Result<int64_t> SessionUser(const std::string& token_hash);
-  std::optional<std::string> CachedBody(const std::string& key);
-  void StoreBody(const std::string& key, const HttpResponse& r);
-  Result<std::vector<Share>> RankedShares(int limit);
 
   void Audit(int64_t user_id, const std::string& action,
              const std::string& detail);
@@ -145,6 +126,7 @@ class WebService {
   const Router<Endpoint> router_;
   CacheAside cache_;
   TusService tus_;
+  ShareApi shares_;
   WebMetrics metrics_;
   // A real hash verified when the user name is unknown, so a login takes
   // as long for a missing user as for a wrong password.
