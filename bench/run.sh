@@ -16,14 +16,17 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${NIMBUS_BENCH_DIR:-/tmp/nimbus-bench}
 RUNS=${NIMBUS_BENCH_RUNS:-3}
 DURATION=${NIMBUS_BENCH_DURATION:-10s}
-TP=${NIMBUS_BENCH_TRACKER_PORT:-42122}
-SP=${NIMBUS_BENCH_STORAGE_PORT:-43000}
+# Below the kernel's ephemeral range (32768-60999), where an outgoing
+# connection may already hold the port.
+TP=${NIMBUS_BENCH_TRACKER_PORT:-12122}
+SP=${NIMBUS_BENCH_STORAGE_PORT:-13000}
 BIN=$ROOT/build/release/src
 BENCH=$ROOT/build/release/bench/nimbus-bench
 
-# name:size:concurrency[:durability]
+# name:size:concurrency[:durability[:tracker]]; "tracker": every download
+# asks the tracker first (nimbus-bench --via-tracker), as FastDFS clients do.
 SUITE=${NIMBUS_BENCH_ONLY:-"upload:4k:1 upload:4k:8 upload:4k:32
-download:4k:1 download:4k:8 download:4k:32
+download:4k:1 download:4k:8 download:4k:32 download:4k:32:none:tracker
 upload:1m:4 download:1m:4 upload:256m:1 download:256m:1
 upload:4k:32:group-commit"}
 
@@ -88,18 +91,24 @@ CONF
 
 current=""
 for item in $SUITE; do
-  IFS=: read -r workload size conc durability <<<"$item"
+  IFS=: read -r workload size conc durability route <<<"$item"
   durability=${durability:-none}
+  extra=()
+  label=$workload
+  if [ "${route:-}" = tracker ]; then
+    extra=(--via-tracker)
+    label="$workload-via-tracker"
+  fi
   if [ "$durability" != "$current" ]; then
     start_cluster "$durability"
     current=$durability
   fi
   for run in $(seq "$RUNS"); do
-    f="$OUT/${workload}_${size}_${conc}_${durability}_$run.json"
+    f="$OUT/${label}_${size}_${conc}_${durability}_$run.json"
     "$BENCH" "$workload" --size "$size" --concurrency "$conc" --duration "$DURATION" \
-      --tracker "127.0.0.1:$TP" --group group1 --json >"$f" ||
+      --tracker "127.0.0.1:$TP" --group group1 --json "${extra[@]}" >"$f" ||
       echo "warning: $workload $size x$conc run $run reported errors (see $f)" >&2
-    echo "  $workload $size x$conc ($durability) run $run: $(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("%.0f ops/s, %.1f MB/s, p99 %.0f us, %d errors" % (r["ops_per_s"], r["mb_per_s"], r["latency_us"]["p99"], r["errors"]))' "$f")" >&2
+    echo "  $label $size x$conc ($durability) run $run: $(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("%.0f ops/s, %.1f MB/s, p99 %.0f us, %d errors" % (r["ops_per_s"], r["mb_per_s"], r["latency_us"]["p99"], r["errors"]))' "$f")" >&2
   done
 done
 stop_cluster
@@ -133,6 +142,6 @@ for (w, size, conc, dur), rs in rows.items():
     print(f"| {w} | {size} | {conc} | {dur} | {spread(ops, lambda x: f'{x:,.0f}')}{note} | "
           f"{spread(mb, lambda x: f'{x:,.0f}')} | {spread(p99, lambda x: f'{x:.2f} ms')} | "
           f"{statistics.median(rr):,.0f}/s | {statistics.median(ratio):.3f} | "
-          f"{ref.get((w, size, conc), '')} |")
+          f"{ref.get((w.replace('-via-tracker', ''), size, conc), '')} |")
 print(f"\nMedians of {runs} runs (min–max in brackets); MB/s = 10^6 bytes/s of payload.")
 PY

@@ -52,6 +52,8 @@ Result<ClientOptions> ClientOptions::FromConfig(ConfigFile& cf) {
   NIMBUS_ASSIGN_OR_RETURN(
       v, cf.GetSeconds("connection_pool_max_idle_time", 60, 1, 86400));
   o.pool_max_idle = std::chrono::seconds(v);
+  NIMBUS_ASSIGN_OR_RETURN(v, cf.GetSeconds("member_cache_ttl", 5, 0, 3600));
+  o.member_cache_ttl = std::chrono::seconds(v);
   (void)cf.GetString("base_path");  // FastDFS clients log there; we do not
   // Read by `nimbus url` (cli/deploy_command.cc), not by the library.
   (void)cf.GetString("http_url_base");
@@ -386,7 +388,7 @@ Status Client::Download(const std::string& file_id, int64_t offset,
   if (!id.ok()) return id.status();
   std::string name = id->logic.ToString();
   int64_t delivered = 0;
-  return ForEachReplica(id->group, name, [&](const HostPort& storage) {
+  auto attempt = [&](const HostPort& storage) {
     // After a partial transfer, resume where the last replica stopped.
     proto::DownloadRequest req{offset + delivered,
                                length == 0 ? 0 : length - delivered, id->group,
@@ -395,22 +397,80 @@ Status Client::Download(const std::string& file_id, int64_t offset,
     Call call(pool_.get(), storage);
     return call.Run(proto::kDownloadFile, 0, proto::EncodeDownloadRequest(req),
                     nullptr, nullptr, &sink, &delivered);
-  });
+  };
+  std::vector<std::string> tried;
+  Status last = Status::NotFound("no storage of the group holds the file");
+  if (std::optional<HostPort> source = SourceRoute(id->group, id->logic.name)) {
+    last = attempt(*source);
+    if (!IsNetworkError(last) && !last.IsNotFound()) return last;
+    tried.push_back(source->host);
+  }
+  return ForEachReplica(id->group, name, attempt, std::move(tried),
+                        std::move(last));
+}
+
+std::optional<HostPort> Client::SourceRoute(const std::string& group,
+                                            std::string_view file_name) {
+  if (opts_.member_cache_ttl.count() <= 0) return std::nullopt;
+  auto fields = proto::DecodeNameBase(file_name);
+  if (!fields.ok()) return std::nullopt;
+  const std::string ip = proto::FormatIpv4(fields->source_ip);
+  const auto now = std::chrono::steady_clock::now();
+  std::shared_ptr<const std::vector<proto::StorageStat>> members, stale;
+  {
+    std::lock_guard<std::mutex> lock(views_mu_);
+    auto it = views_.find(group);
+    if (it != views_.end()) {
+      if (now - it->second.fetched < opts_.member_cache_ttl) {
+        members = it->second.members;
+      } else {
+        stale = it->second.members;
+      }
+    }
+  }
+  if (members == nullptr) {
+    // Threads that find the view stale together may each refresh it once.
+    auto listed = ListStorages(group);
+    std::lock_guard<std::mutex> lock(views_mu_);
+    if (listed.ok()) {
+      members = std::make_shared<const std::vector<proto::StorageStat>>(
+          std::move(*listed));
+      views_[group] = GroupView{now, members};
+    } else if (stale != nullptr) {
+      // No tracker answered: the last list is the best knowledge there is
+      // (a source listed wrongly only costs the fall-back below), and it is
+      // not asked for again until another member_cache_ttl has passed.
+      members = stale;
+      views_[group].fetched = now;
+    } else {
+      return std::nullopt;
+    }
+  }
+  for (const proto::StorageStat& m : *members) {
+    if (m.ip == ip &&
+        m.status == static_cast<uint8_t>(proto::StorageState::kActive)) {
+      return HostPort{m.ip, static_cast<uint16_t>(m.storage_port)};
+    }
+  }
+  return std::nullopt;
 }
 
 Status Client::ForEachReplica(
     const std::string& group, const std::string& name,
-    const std::function<Status(const HostPort&)>& attempt) {
+    const std::function<Status(const HostPort&)>& attempt,
+    std::vector<std::string> tried, Status last) {
   auto retriable = [](const Status& s) {
     return IsNetworkError(s) || s.IsNotFound();
   };
-  std::vector<std::string> tried;
-  Status last;
+  auto was_tried = [&](const std::string& ip) {
+    return std::find(tried.begin(), tried.end(), ip) != tried.end();
+  };
   auto where = QueryFetch(proto::kQueryFetchAll, group, name);
   uint16_t port = 0;
   if (where.ok()) {
     port = static_cast<uint16_t>(where->port);
     for (const std::string& ip : where->ips) {
+      if (was_tried(ip)) continue;
       last = attempt(HostPort{ip, port});
       if (!retriable(last)) return last;
       tried.push_back(ip);
@@ -424,7 +484,7 @@ Status Client::ForEachReplica(
   if (!members.ok()) return last;
   for (const proto::StorageStat& m : *members) {
     if (m.status != static_cast<uint8_t>(proto::StorageState::kActive) ||
-        std::find(tried.begin(), tried.end(), m.ip) != tried.end()) {
+        was_tried(m.ip)) {
       continue;
     }
     last = attempt(HostPort{m.ip, static_cast<uint16_t>(m.storage_port)});

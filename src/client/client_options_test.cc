@@ -14,6 +14,7 @@ TEST(ClientOptions, AnnotatedDeployExampleIsValid) {
   ASSERT_EQ(o->trackers.size(), 1u);
   EXPECT_EQ(o->trackers[0].port, 22122);
   EXPECT_EQ(o->network_timeout, std::chrono::seconds(30));
+  EXPECT_EQ(o->member_cache_ttl, std::chrono::seconds(5));
   EXPECT_TRUE(cf->UnknownKeys().empty())
       << "deploy/conf/client.conf documents a key nobody reads: "
       << cf->UnknownKeys().front();
@@ -28,6 +29,10 @@ TEST(ClientOptions, BadValuesAreRefused) {
   EXPECT_FALSE(parse("tracker_server = nohost\n").ok());
   EXPECT_FALSE(parse("tracker_server = h:1\nnetwork_timeout = -1\n").ok());
   EXPECT_TRUE(parse("tracker_server = h:1\n").ok());
+  EXPECT_FALSE(parse("tracker_server = h:1\nmember_cache_ttl = -1\n").ok());
+  auto off = parse("tracker_server = h:1\nmember_cache_ttl = 0\n");
+  ASSERT_TRUE(off.ok());
+  EXPECT_EQ(off->member_cache_ttl.count(), 0);
 }
 
 }  // namespace

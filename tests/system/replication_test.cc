@@ -237,6 +237,55 @@ TEST_F(Replication, TrackerSendsReadsToAReplicaOnlyOnceItHasTheFile) {
   EXPECT_TRUE(both) << "the tracker never learned the replica was synced";
 }
 
+// Downloads go straight to the file's source storage while the client's
+// member list (cached for member_cache_ttl) shows it ACTIVE, so they keep
+// working through a tracker outage (on the last list once it is older than
+// member_cache_ttl and no tracker answers), where a client that asks the
+// tracker first (member_cache_ttl 0, as FastDFS clients do) fails. With the
+// source down but still listed, the replica serves them.
+TEST_F(Replication, DownloadsGoToTheSourceAndFallBackToTheReplica) {
+  client::ClientOptions opts = cluster_.ClientOpts();
+  opts.member_cache_ttl = std::chrono::milliseconds(300);
+  client::Client c(opts);
+  client::ClientOptions long_opts = opts;
+  long_opts.member_cache_ttl = std::chrono::minutes(5);
+  client::Client c_long(long_opts);
+  client::ClientOptions ask_opts = opts;
+  ask_opts.member_cache_ttl = std::chrono::milliseconds(0);
+  client::Client asks(ask_opts);
+  const std::string data = "served by its source";
+  auto id = c.Upload(Source::FromString(data), "txt");
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  ASSERT_TRUE(HasContent(*id, data));
+  ASSERT_EQ(*c.DownloadToString(*id), data);  // caches the member list
+  ASSERT_EQ(*asks.DownloadToString(*id), data);
+
+  cluster_.StopTracker(SIGKILL);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // list stale
+  auto direct = c.DownloadToString(*id);
+  ASSERT_TRUE(direct.ok()) << direct.status().ToString();
+  EXPECT_EQ(*direct, data);
+  EXPECT_FALSE(asks.DownloadToString(*id).ok())
+      << "downloaded without the tracker although told to ask it";
+
+  cluster_.RestartTracker();
+  cluster_.WaitActive(2);
+  ASSERT_EQ(*c_long.DownloadToString(*id), data);  // lists the source ACTIVE
+  auto info = c.Info(*id, false);
+  ASSERT_TRUE(info.ok());
+  const size_t source = info->source_ip == "127.0.0.1" ? 0 : 1;
+  cluster_.StopStorage(source, SIGKILL);
+  auto replica = c_long.DownloadToString(*id);
+  ASSERT_TRUE(replica.ok()) << replica.status().ToString();
+  EXPECT_EQ(*replica, data);
+  // A file that does not exist is still NotFound, after asking the tracker.
+  std::string missing = *id;
+  missing.replace(missing.size() - 5, 1,
+                  missing[missing.size() - 5] == 'A' ? "B" : "A");
+  EXPECT_EQ(c_long.DownloadToString(missing).status().code(),
+            Status::Code::kNotFound);
+}
+
 // `nimbus monitor` shows the leader and how far each replica is behind
 // the newest change of its peers (fdfs_monitor's "delay").
 TEST_F(Replication, MonitorShowsSyncDelayAndLeader) {
