@@ -80,6 +80,16 @@ class PosixWritableFile final : public WritableFile {
 constexpr size_t kDirectAlign = 4096;
 constexpr size_t kDirectBuffer = size_t{1} << 20;
 
+// Some file systems accept O_DIRECT at open and refuse the transfer with
+// EINVAL. Returns true when `err` is that and O_DIRECT could be cleared on
+// `fd`: the caller retries, and the file goes through the page cache from
+// then on.
+bool DropDirectIo(int fd, int err) {
+  int flags = err == EINVAL ? ::fcntl(fd, F_GETFL) : -1;
+  return flags >= 0 && (flags & O_DIRECT) != 0 &&
+         ::fcntl(fd, F_SETFL, flags & ~O_DIRECT) == 0;
+}
+
 // Appends are gathered in an aligned buffer and written a full buffer at a
 // time with O_DIRECT. A tail shorter than a block is written padded with
 // zeros and the file is then truncated to its real size, so the file is
@@ -139,14 +149,8 @@ class PosixDirectWritableFile final : public WritableFile {
                            static_cast<off_t>(at + done));
       if (r < 0) {
         if (errno == EINTR) continue;
-        // Some file systems accept O_DIRECT at open and refuse the write:
-        // such a file is written through the page cache from here on.
         const int err = errno;
-        int flags = err == EINVAL ? ::fcntl(fd_, F_GETFL) : -1;
-        if (flags >= 0 && (flags & O_DIRECT) != 0 &&
-            ::fcntl(fd_, F_SETFL, flags & ~O_DIRECT) == 0) {
-          continue;
-        }
+        if (DropDirectIo(fd_, err)) continue;
         return PosixError("write " + path_, err);
       }
       done += static_cast<size_t>(r);
@@ -317,14 +321,8 @@ class PosixDirectReadFile final : public RandomRWFile {
       ssize_t r = ::pread(fd_, dst, n, static_cast<off_t>(at));
       if (r >= 0) return static_cast<size_t>(r);
       if (errno == EINTR) continue;
-      // Some file systems accept O_DIRECT at open and refuse the read: such
-      // a file is read through the page cache from here on.
       const int err = errno;
-      int flags = err == EINVAL ? ::fcntl(fd_, F_GETFL) : -1;
-      if (flags >= 0 && (flags & O_DIRECT) != 0 &&
-          ::fcntl(fd_, F_SETFL, flags & ~O_DIRECT) == 0) {
-        continue;
-      }
+      if (DropDirectIo(fd_, err)) continue;
       return PosixError("pread " + path_, err);
     }
   }
