@@ -254,30 +254,31 @@ TEST_F(Replication, DownloadsGoToTheSourceAndFallBackToTheReplica) {
   ask_opts.member_cache_ttl = std::chrono::milliseconds(0);
   client::Client asks(ask_opts);
   const std::string data = "served by its source";
+  // The content, or the error in words (for the failure message).
+  auto get = [](client::Client& cl, const std::string& id) {
+    auto r = cl.DownloadToString(id);
+    return r.ok() ? *r : "error: " + r.status().ToString();
+  };
   auto id = c.Upload(Source::FromString(data), "txt");
   ASSERT_TRUE(id.ok()) << id.status().ToString();
   ASSERT_TRUE(HasContent(*id, data));
-  ASSERT_EQ(*c.DownloadToString(*id), data);  // caches the member list
-  ASSERT_EQ(*asks.DownloadToString(*id), data);
+  ASSERT_EQ(get(c, *id), data);  // caches the member list
+  ASSERT_EQ(get(asks, *id), data);
 
   cluster_.StopTracker(SIGKILL);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // list stale
-  auto direct = c.DownloadToString(*id);
-  ASSERT_TRUE(direct.ok()) << direct.status().ToString();
-  EXPECT_EQ(*direct, data);
+  EXPECT_EQ(get(c, *id), data);
   EXPECT_FALSE(asks.DownloadToString(*id).ok())
       << "downloaded without the tracker although told to ask it";
 
   cluster_.RestartTracker();
   cluster_.WaitActive(2);
-  ASSERT_EQ(*c_long.DownloadToString(*id), data);  // lists the source ACTIVE
+  ASSERT_EQ(get(c_long, *id), data);  // lists the source ACTIVE
   auto info = c.Info(*id, false);
-  ASSERT_TRUE(info.ok());
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
   const size_t source = info->source_ip == "127.0.0.1" ? 0 : 1;
   cluster_.StopStorage(source, SIGKILL);
-  auto replica = c_long.DownloadToString(*id);
-  ASSERT_TRUE(replica.ok()) << replica.status().ToString();
-  EXPECT_EQ(*replica, data);
+  EXPECT_EQ(get(c_long, *id), data);
   // A file that does not exist is still NotFound, after asking the tracker.
   std::string missing = *id;
   missing.replace(missing.size() - 5, 1,
