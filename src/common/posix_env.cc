@@ -80,6 +80,15 @@ class PosixWritableFile final : public WritableFile {
 constexpr size_t kDirectAlign = 4096;
 constexpr size_t kDirectBuffer = size_t{1} << 20;
 
+// NotFound, with `fd` closed, unless `fd` is a regular file: the servers
+// never read or write stored bytes through a directory or a device.
+Status RequireRegular(int fd, const std::string& path) {
+  struct stat st;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) return Status::OK();
+  ::close(fd);
+  return Status::NotFound(path + " is not a regular file");
+}
+
 // Some file systems accept O_DIRECT at open and refuse the transfer with
 // EINVAL. Returns true when `err` is that and O_DIRECT could be cleared on
 // `fd`: the caller retries, and the file goes through the page cache from
@@ -376,11 +385,8 @@ class PosixEnv final : public Env {
       const std::string& path, bool writable) override {
     int fd = ::open(path.c_str(), (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
     if (fd < 0) return PosixError("open " + path, errno);
-    struct stat st;
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-      ::close(fd);
-      return Status::NotFound(path + " is not a regular file");
-    }
+    Status regular = RequireRegular(fd, path);
+    if (!regular.ok()) return regular;
     return std::unique_ptr<RandomRWFile>(
         std::make_unique<PosixRandomRWFile>(path, fd));
   }
@@ -390,11 +396,8 @@ class PosixEnv final : public Env {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_DIRECT);
     if (fd < 0 && errno == EINVAL) return OpenRandomRWFile(path, false);
     if (fd < 0) return PosixError("open " + path, errno);
-    struct stat st;
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-      ::close(fd);
-      return Status::NotFound(path + " is not a regular file");
-    }
+    Status regular = RequireRegular(fd, path);
+    if (!regular.ok()) return regular;
     return std::unique_ptr<RandomRWFile>(
         std::make_unique<PosixDirectReadFile>(path, fd));
   }
