@@ -64,8 +64,10 @@ nlohmann::json ToJson(const BenchResult& r, double rr) {
                         {"max", r.latency.max_us},
                         {"mean", r.latency.mean_us}}}};
   if (!r.first_error.empty()) j["first_error"] = r.first_error;
-  // Downloads asked the tracker first (--via-tracker) or went to the source.
-  j["via_tracker"] = r.options.client.member_cache_ttl.count() == 0;
+  // Every request asked the tracker first (--via-tracker), or downloads went
+  // to the source and uploads reused the last placement.
+  j["via_tracker"] = r.options.client.member_cache_ttl.count() == 0 &&
+                     r.options.client.upload_target_ttl.count() == 0;
   if (rr > 0) {
     j["rr_ops_per_s"] = rr;
     j["ratio_to_rr"] = r.ops_per_s / rr;
@@ -102,8 +104,9 @@ int Main(int argc, char** argv) {
   app.add_flag("--no-rr", no_rr, "skip the echo ceiling measurement");
   bool via_tracker = false;
   app.add_flag("--via-tracker", via_tracker,
-               "ask the tracker before every download, as FastDFS clients do "
-               "(member_cache_ttl = 0)");
+               "ask the tracker before every download and upload, as "
+               "FastDFS clients do (member_cache_ttl = upload_target_ttl = "
+               "0)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -132,7 +135,10 @@ int Main(int argc, char** argv) {
     if (!hp.ok()) return fail(hp.status());
     o.client.trackers.push_back(*hp);
   }
-  if (via_tracker) o.client.member_cache_ttl = std::chrono::milliseconds(0);
+  if (via_tracker) {
+    o.client.member_cache_ttl = std::chrono::milliseconds(0);
+    o.client.upload_target_ttl = std::chrono::milliseconds(0);
+  }
 
   // The ceiling, measured just before the run, for at most 3 s.
   double rr = 0;

@@ -24,9 +24,10 @@ BIN=$ROOT/build/release/src
 BENCH=$ROOT/build/release/bench/nimbus-bench
 
 # name:size:concurrency[:durability[:tracker]]; "tracker": every download
-# asks the tracker first (nimbus-bench --via-tracker), as FastDFS clients do.
+# and upload asks the tracker first (nimbus-bench --via-tracker), as FastDFS
+# clients do.
 SUITE=${NIMBUS_BENCH_ONLY:-"upload:4k:1 upload:4k:8 upload:4k:32
-download:4k:1 download:4k:8 download:4k:32 download:4k:32:none:tracker
+upload:4k:32:none:tracker download:4k:1 download:4k:8 download:4k:32 download:4k:32:none:tracker
 upload:1m:4 download:1m:4 upload:256m:1 download:256m:1
 upload:4k:32:group-commit"}
 

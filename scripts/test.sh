@@ -66,8 +66,10 @@ for w in upload download mixed; do
   build/release/bench/nimbus-bench "$w" --size 4k --concurrency 4 --duration 2s \
     --tracker 127.0.0.1:32122 --group group1 $rr
 done
-build/release/bench/nimbus-bench download --via-tracker --size 4k --concurrency 4 \
-  --duration 2s --tracker 127.0.0.1:32122 --group group1 --no-rr
+for w in upload download; do
+  build/release/bench/nimbus-bench "$w" --via-tracker --size 4k --concurrency 4 \
+    --duration 2s --tracker 127.0.0.1:32122 --group group1 --no-rr
+done
 step "nimbus-desktop under Xvfb against that cluster (scripts/desktop-screenshots.sh)"
 shots=$(mktemp -d)
 # The sanitized binary: Qt and fontconfig keep caches until exit, which

@@ -52,10 +52,21 @@ struct ClientOptions {
   // it. When no tracker answers, the last list goes on being used. 0 asks
   // the tracker before every download, as FastDFS clients do.
   std::chrono::milliseconds member_cache_ttl{5000};
+  // Nimbus only. The tracker's answer to "where do I upload" (for one
+  // requested group, or for none) is reused for this long: one round trip
+  // per upload instead of two. The tracker's placement policy then applies
+  // per answer rather than per upload (a client's uploads within one TTL go
+  // to the same storage and group; the storage picks the store path by the
+  // tracker's store_path policy, as for any FastDFS client that leaves the
+  // choice to it). Any failed upload drops the
+  // answer, so the next one asks again. When no tracker answers, the last
+  // answer goes on being used. 0 asks before every upload, as FastDFS
+  // clients do.
+  std::chrono::milliseconds upload_target_ttl{1000};
 
   // Reads client.conf keys: tracker_server (repeatable), connect_timeout,
   // network_timeout, use_connection_pool, connection_pool_max_idle_time,
-  // member_cache_ttl (seconds).
+  // member_cache_ttl, upload_target_ttl (seconds).
   static Result<ClientOptions> FromConfig(ConfigFile& cf);
 };
 
@@ -161,6 +172,14 @@ class Client {
   // (refreshed after member_cache_ttl) shows it ACTIVE; nullopt otherwise.
   std::optional<HostPort> SourceRoute(const std::string& group,
                                       std::string_view file_name);
+  // Where to upload for `group` (empty: the tracker chooses): the cached
+  // answer while younger than upload_target_ttl, else the tracker's
+  // (`*fresh` set: asked for this upload).
+  Result<std::shared_ptr<const proto::StoreAll>> UploadTarget(
+      const std::string& group, bool* fresh);
+  // Drops `target` from the cache unless a newer answer replaced it.
+  void ForgetUploadTarget(const std::string& group,
+                          const std::shared_ptr<const proto::StoreAll>& target);
   Result<std::string> UploadImpl(uint8_t cmd, const Source& src,
                                  std::string_view ext,
                                  const std::string& group);
@@ -182,6 +201,14 @@ class Client {
   };
   std::mutex views_mu_;
   std::map<std::string, GroupView> views_;  // by group; guarded by views_mu_
+
+  struct CachedTarget {
+    std::chrono::steady_clock::time_point fetched;
+    std::shared_ptr<const proto::StoreAll> target;
+  };
+  std::mutex targets_mu_;
+  // By requested group ("" when the tracker chooses); guarded by targets_mu_.
+  std::map<std::string, CachedTarget> targets_;
 };
 
 }  // namespace nimbus::client

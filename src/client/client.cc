@@ -54,6 +54,8 @@ Result<ClientOptions> ClientOptions::FromConfig(ConfigFile& cf) {
   o.pool_max_idle = std::chrono::seconds(v);
   NIMBUS_ASSIGN_OR_RETURN(v, cf.GetSeconds("member_cache_ttl", 5, 0, 3600));
   o.member_cache_ttl = std::chrono::seconds(v);
+  NIMBUS_ASSIGN_OR_RETURN(v, cf.GetSeconds("upload_target_ttl", 1, 0, 3600));
+  o.upload_target_ttl = std::chrono::seconds(v);
   (void)cf.GetString("base_path");  // FastDFS clients log there; we do not
   // Read by `nimbus url` (cli/deploy_command.cc), not by the library.
   (void)cf.GetString("http_url_base");
@@ -300,6 +302,54 @@ Result<proto::FetchAll> Client::QueryFetch(uint8_t cmd,
   return proto::FetchAll{one->group, one->port, {one->ip}};
 }
 
+Result<std::shared_ptr<const proto::StoreAll>> Client::UploadTarget(
+    const std::string& group, bool* fresh) {
+  *fresh = false;
+  const bool caching = opts_.upload_target_ttl.count() > 0;
+  const auto now = std::chrono::steady_clock::now();
+  std::shared_ptr<const proto::StoreAll> stale;
+  if (caching) {
+    std::lock_guard<std::mutex> lock(targets_mu_);
+    auto it = targets_.find(group);
+    if (it != targets_.end()) {
+      if (now - it->second.fetched < opts_.upload_target_ttl) {
+        return it->second.target;
+      }
+      stale = it->second.target;
+    }
+  }
+  auto asked = QueryStore(group, false);
+  if (!asked.ok()) {
+    if (stale == nullptr || !IsNetworkError(asked.status())) {
+      return asked.status();
+    }
+    // No tracker answered: the last answer is the best knowledge there is
+    // (a storage that no longer takes uploads fails the upload, which drops
+    // it), and the trackers are not asked again before another TTL.
+    std::lock_guard<std::mutex> lock(targets_mu_);
+    auto it = targets_.find(group);
+    if (it != targets_.end() && it->second.target == stale) {
+      it->second.fetched = now;
+    }
+    return stale;
+  }
+  auto target = std::make_shared<const proto::StoreAll>(std::move(*asked));
+  *fresh = true;
+  if (caching) {
+    std::lock_guard<std::mutex> lock(targets_mu_);
+    targets_[group] = CachedTarget{now, target};
+  }
+  return target;
+}
+
+void Client::ForgetUploadTarget(
+    const std::string& group,
+    const std::shared_ptr<const proto::StoreAll>& target) {
+  std::lock_guard<std::mutex> lock(targets_mu_);
+  auto it = targets_.find(group);
+  if (it != targets_.end() && it->second.target == target) targets_.erase(it);
+}
+
 Result<std::string> Client::UploadImpl(uint8_t cmd, const Source& src,
                                        std::string_view ext,
                                        const std::string& group) {
@@ -307,12 +357,17 @@ Result<std::string> Client::UploadImpl(uint8_t cmd, const Source& src,
   if (!s.ok()) return s;
   Status last;
   for (int attempt = 0; attempt < 3; ++attempt) {
-    auto target = QueryStore(group, false);
+    bool fresh = false;
+    auto target = UploadTarget(group, &fresh);
     if (!target.ok()) return target.status();
-    HostPort storage{target->servers[0].ip,
-                     static_cast<uint16_t>(target->servers[0].port)};
-    proto::UploadPrefix prefix{target->store_path_index, src.size,
-                               std::string(ext)};
+    const proto::StoreAll& t = **target;
+    HostPort storage{t.servers[0].ip, static_cast<uint16_t>(t.servers[0].port)};
+    // The tracker chose the store path for one upload; on a reused answer
+    // the storage chooses by the tracker's store_path policy (FastDFS
+    // storages do the same for this index).
+    proto::UploadPrefix prefix{
+        fresh ? t.store_path_index : proto::kStorePathAny, src.size,
+        std::string(ext)};
     std::string reply;
     Call call(pool_.get(), storage);
     int64_t unused = 0;
@@ -325,6 +380,9 @@ Result<std::string> Client::UploadImpl(uint8_t cmd, const Source& src,
       return std::string(GetFixedString(reply.data(), proto::kGroupNameLen)) +
              "/" + reply.substr(proto::kGroupNameLen);
     }
+    // Whatever went wrong (storage down, full, gone from the group), the
+    // next upload asks the tracker again.
+    ForgetUploadTarget(group, *target);
     // Only a storage we never reached is safe to replace with another.
     if (call.connected()) return last;
   }

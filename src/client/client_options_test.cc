@@ -15,6 +15,7 @@ TEST(ClientOptions, AnnotatedDeployExampleIsValid) {
   EXPECT_EQ(o->trackers[0].port, 22122);
   EXPECT_EQ(o->network_timeout, std::chrono::seconds(30));
   EXPECT_EQ(o->member_cache_ttl, std::chrono::seconds(5));
+  EXPECT_EQ(o->upload_target_ttl, std::chrono::seconds(1));
   EXPECT_TRUE(cf->UnknownKeys().empty())
       << "deploy/conf/client.conf documents a key nobody reads: "
       << cf->UnknownKeys().front();
@@ -33,6 +34,12 @@ TEST(ClientOptions, BadValuesAreRefused) {
   auto off = parse("tracker_server = h:1\nmember_cache_ttl = 0\n");
   ASSERT_TRUE(off.ok());
   EXPECT_EQ(off->member_cache_ttl.count(), 0);
+  EXPECT_FALSE(parse("tracker_server = h:1\nupload_target_ttl = -1\n").ok());
+  auto asks = parse("tracker_server = h:1\nupload_target_ttl = 0\n");
+  ASSERT_TRUE(asks.ok());
+  EXPECT_EQ(asks->upload_target_ttl.count(), 0);
+  EXPECT_EQ(parse("tracker_server = h:1\n")->upload_target_ttl,
+            std::chrono::seconds(1));
 }
 
 }  // namespace

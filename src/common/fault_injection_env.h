@@ -44,6 +44,11 @@ class FaultInjectionEnv final : public Env {
   // GetDiskSpace reports `mb` free of 100,000 MB; negative: the base's
   // figures.
   void SetFreeMb(int64_t mb) { free_mb_.store(mb); }
+  // The same for GetDiskSpace(`path`) alone, over SetFreeMb.
+  void SetFreeMbOf(const std::string& path, int64_t mb) {
+    std::lock_guard<std::mutex> lock(mu_);
+    free_mb_of_[path] = mb;
+  }
   // How many times GetDiskSpace was asked.
   int64_t disk_space_queries() const { return disk_space_queries_.load(); }
 
@@ -92,6 +97,11 @@ class FaultInjectionEnv final : public Env {
   }
   Result<DiskSpace> GetDiskSpace(const std::string& path) override {
     disk_space_queries_.fetch_add(1);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = free_mb_of_.find(path);
+      if (it != free_mb_of_.end()) return DiskSpace{100000, it->second};
+    }
     if (int64_t mb = free_mb_.load(); mb >= 0) return DiskSpace{100000, mb};
     return base_->GetDiskSpace(path);
   }
@@ -131,7 +141,8 @@ class FaultInjectionEnv final : public Env {
   Env* const base_;
   std::atomic<bool> powered_{true};
   std::mutex mu_;
-  std::map<std::string, Entry> entries_;  // guarded by mu_
+  std::map<std::string, Entry> entries_;       // guarded by mu_
+  std::map<std::string, int64_t> free_mb_of_;  // guarded by mu_
   std::atomic<int64_t> write_budget_{-1};
   std::atomic<int64_t> free_mb_{-1};
   std::atomic<int64_t> disk_space_queries_{0};

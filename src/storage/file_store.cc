@@ -73,18 +73,32 @@ ReservedSpace FileStore::reserved() const {
   return reserved_;
 }
 
+void FileStore::SetPathBalancing(bool most_free) {
+  most_free_.store(most_free);
+}
+
 Result<uint32_t> FileStore::ChoosePath(uint8_t requested) {
+  const uint32_t count = static_cast<uint32_t>(paths_.size());
   if (requested != proto::kStorePathAny) {
-    if (requested >= paths_.size()) {
-      return Status::InvalidArgument(
-          fmt::format("store path index {} out of range (count {})", requested,
-                      paths_.size()));
+    if (requested >= count) {
+      return Status::InvalidArgument(fmt::format(
+          "store path index {} out of range (count {})", requested, count));
     }
     return requested;
   }
+  if (!most_free_.load()) {
+    // The next path with room for a small file; when none has, the next
+    // path anyway, and the upload's own space check gives the error.
+    const uint32_t first = next_path_.fetch_add(1) % count;
+    for (uint32_t k = 0; k < count; ++k) {
+      const uint32_t i = (first + k) % count;
+      if (CheckSpace(i, 0).ok()) return i;
+    }
+    return first;
+  }
   uint32_t best = 0;
   int64_t best_free = -1;
-  for (uint32_t i = 0; i < paths_.size(); ++i) {
+  for (uint32_t i = 0; i < count; ++i) {
     auto ds = SpaceOf(i, kSpaceMaxAgeMs);
     if (ds.ok() && ds->free_mb > best_free) {
       best_free = ds->free_mb;

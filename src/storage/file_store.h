@@ -54,8 +54,13 @@ class FileStore {
 
   void SetReserved(const ReservedSpace& rs);
   ReservedSpace reserved() const;
-  // A client's store path index, validated; kStorePathAny picks the path
-  // with the most free space.
+  // How kStorePathAny is resolved: the tracker's `store_path` parameter
+  // (0: round robin over the paths with space above the reserve, as FastDFS
+  // storages do; 2: the path with the most free space). Round robin until
+  // the tracker says otherwise.
+  void SetPathBalancing(bool most_free);
+  // A client's store path index, validated; kStorePathAny lets this server
+  // pick (SetPathBalancing).
   Result<uint32_t> ChoosePath(uint8_t requested);
   // NoSpace if `bytes` more in `path` would eat into the reserve.
   Status CheckSpace(uint32_t path, int64_t bytes);
@@ -134,6 +139,8 @@ class FileStore {
   std::vector<std::string> paths_;
   std::vector<std::unique_ptr<SparePool>> spares_;  // one per store path
   std::atomic<uint64_t> temp_seq_{0};
+  std::atomic<bool> most_free_{false};
+  std::atomic<uint32_t> next_path_{0};
   const int pid_;  // in temp names, which must not collide across restarts
 
   mutable std::mutex mu_;

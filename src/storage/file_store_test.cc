@@ -219,6 +219,37 @@ TEST_F(FileStoreTest, FreeSpaceIsAskedForEachFileOnlyNearTheReserve) {
   EXPECT_EQ(store.CheckSpace(0, 4096).code(), Status::Code::kNoSpace);
 }
 
+// kStorePathAny: round robin over the paths with room above the reserve
+// (the tracker's store_path = 0, FastDFS's default), or the path with the
+// most free space (store_path = 2). An explicit index is taken as given.
+TEST_F(FileStoreTest, AnyStorePathFollowsTheTrackersPolicy) {
+  FaultInjectionEnv env(Env::Default());
+  FileStore store(opts_, &env);
+  ASSERT_TRUE(store.Init().ok());
+  store.SetReserved(*ReservedSpace::Parse("10%"));  // 10,000 MB
+  env.SetFreeMb(50000);
+  std::vector<uint32_t> picked;
+  for (int i = 0; i < 4; ++i) picked.push_back(*store.ChoosePath(0xff));
+  EXPECT_EQ(picked, (std::vector<uint32_t>{0, 1, 0, 1}));
+  // A path at its reserve is passed over.
+  env.SetFreeMbOf(opts_.store_paths[0], 9000);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  picked.clear();
+  for (int i = 0; i < 3; ++i) picked.push_back(*store.ChoosePath(0xff));
+  EXPECT_EQ(picked, (std::vector<uint32_t>{1, 1, 1}));
+  EXPECT_EQ(*store.ChoosePath(0), 0u);
+  EXPECT_EQ(store.ChoosePath(2).status().code(),
+            Status::Code::kInvalidArgument);
+
+  store.SetPathBalancing(true);
+  env.SetFreeMbOf(opts_.store_paths[0], 60000);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(*store.ChoosePath(0xff), 0u);
+  env.SetFreeMbOf(opts_.store_paths[1], 70000);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(*store.ChoosePath(0xff), 1u);
+}
+
 TEST_F(FileStoreTest, ReserveIsEnforced) {
   FileStore store(opts_, Env::Default());
   ASSERT_TRUE(store.Init().ok());

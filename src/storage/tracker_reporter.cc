@@ -160,6 +160,10 @@ asio::awaitable<Status> TrackerReporter::Session(asio::ip::tcp::socket& sock) {
       spdlog::warn("tracker sent bad reserved_storage_space `{}`", it->second);
     }
   }
+  if (auto it = params.find("store_path"); it != params.end()) {
+    // 2 = load balance; anything else is round robin, as in FastDFS.
+    server_->store().SetPathBalancing(it->second == "2");
+  }
 
   int64_t last_report = 0;
   for (;;) {

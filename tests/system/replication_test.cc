@@ -287,6 +287,68 @@ TEST_F(Replication, DownloadsGoToTheSourceAndFallBackToTheReplica) {
             Status::Code::kNotFound);
 }
 
+// Uploads reuse the tracker's last answer for upload_target_ttl, so they
+// go on through a tracker outage (also on an answer older than the TTL when
+// no tracker answers), where a client that asks first (TTL 0, as FastDFS
+// clients do) fails. An upload that fails on the cached storage drops the
+// answer, and the next one asks the tracker, which names the survivor.
+TEST_F(Replication, UploadsReuseThePlacementAndDropItWhenItFails) {
+  client::ClientOptions opts = cluster_.ClientOpts();
+  opts.upload_target_ttl = std::chrono::milliseconds(300);
+  client::Client c(opts);
+  client::ClientOptions long_opts = opts;
+  long_opts.upload_target_ttl = std::chrono::minutes(5);
+  client::Client c_long(long_opts);
+  client::ClientOptions ask_opts = opts;
+  ask_opts.upload_target_ttl = std::chrono::milliseconds(0);
+  client::Client asks(ask_opts);
+  auto put = [](client::Client& cl, const std::string& data) {
+    auto r = cl.Upload(Source::FromString(data), "txt");
+    return r.ok() ? *r : "error: " + r.status().ToString();
+  };
+  auto source_of = [](const std::string& id) {
+    auto info = client::Client(client::ClientOptions{}).Info(id, false);
+    return info.ok() ? info->source_ip : "error: " + info.status().ToString();
+  };
+  ASSERT_EQ(put(c, "a").rfind("group1/", 0), 0u);
+  const std::string first = put(c_long, "b");
+  ASSERT_EQ(first.rfind("group1/", 0), 0u) << first;
+  ASSERT_EQ(put(asks, "c").rfind("group1/", 0), 0u);
+
+  cluster_.StopTracker(SIGKILL);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // c's is old
+  std::string during = put(c, "d");
+  EXPECT_EQ(during.rfind("group1/", 0), 0u) << during;
+  EXPECT_TRUE(HasContent(during, "d"));
+  during = put(c_long, "e");
+  EXPECT_EQ(during.rfind("group1/", 0), 0u) << during;
+  EXPECT_EQ(source_of(during), source_of(first));  // the same placement
+  EXPECT_FALSE(asks.Upload(Source::FromString("f"), "txt").ok())
+      << "uploaded without the tracker although told to ask it";
+
+  cluster_.RestartTracker();
+  cluster_.WaitActive(2);
+  const size_t cached = source_of(first) == "127.0.0.1" ? 0 : 1;
+  cluster_.StopStorage(cached, SIGKILL);
+  // Until the tracker has seen the storage go, it may still name it.
+  client::Client lister(cluster_.ClientOpts());
+  bool gone = false;
+  for (int i = 0; i < 200 && !gone; ++i) {
+    auto groups = lister.ListGroups();
+    gone = groups.ok() && groups->size() == 1 &&
+           (*groups)[0].writable_server_count == 1;
+    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(gone) << "the tracker still lists the killed storage";
+  // The first upload fails on the cached (dead) storage and drops it, then
+  // asks the tracker within the same call.
+  const std::string after = put(c_long, "g");
+  ASSERT_EQ(after.rfind("group1/", 0), 0u) << after;
+  EXPECT_NE(source_of(after), source_of(first));
+  auto back = c_long.DownloadToString(after);
+  EXPECT_EQ(back.ok() ? *back : back.status().ToString(), "g");
+}
+
 // `nimbus monitor` shows the leader and how far each replica is behind
 // the newest change of its peers (fdfs_monitor's "delay").
 TEST_F(Replication, MonitorShowsSyncDelayAndLeader) {
