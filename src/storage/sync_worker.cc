@@ -31,6 +31,16 @@ constexpr std::chrono::milliseconds kMaxBackoff(2000);
 constexpr size_t kReadAhead = 64;
 // The mark file is rewritten at most this often.
 constexpr std::chrono::seconds kMarkInterval(1);
+// Records sent ahead of their replies. The peer serves one connection's
+// requests in order, so a window spares a round trip per record without
+// changing what is applied; on a failure the whole window is sent again.
+constexpr size_t kWindow = 32;
+
+// A change the peer can never apply: skipped (and logged), not retried.
+bool NeverApplies(const Status& s) {
+  return s.code() == Status::Code::kInvalidArgument ||
+         s.code() == Status::Code::kNotFound;
+}
 
 }  // namespace
 
@@ -74,16 +84,25 @@ Status SyncWorker::SaveMark(const BinlogPosition& pos) {
   return server_->env()->WriteFileAtomic(mark_path_, pos.ToString());
 }
 
-asio::awaitable<Status> SyncWorker::Exchange(asio::ip::tcp::socket& sock,
-                                             uint8_t cmd,
-                                             const std::string& fixed) {
+asio::awaitable<Status> SyncWorker::SendSimple(asio::ip::tcp::socket& sock,
+                                               uint8_t cmd,
+                                               const std::string& fixed) {
   const auto timeout =
       std::chrono::seconds(server_->options().network_timeout_s);
   char hdr[proto::kHeaderSize];
   proto::EncodeHeader({static_cast<int64_t>(fixed.size()), cmd, 0}, hdr);
   std::error_code ec = co_await net::WriteAll2(sock, asio::buffer(hdr),
                                                asio::buffer(fixed), timeout);
-  if (!ec) ec = co_await net::ReadExact(sock, asio::buffer(hdr), timeout);
+  if (ec) co_return Status::Unavailable(ec.message());
+  co_return Status::OK();
+}
+
+asio::awaitable<Status> SyncWorker::AwaitReply(asio::ip::tcp::socket& sock) {
+  const auto timeout =
+      std::chrono::seconds(server_->options().network_timeout_s);
+  char hdr[proto::kHeaderSize];
+  std::error_code ec =
+      co_await net::ReadExact(sock, asio::buffer(hdr), timeout);
   if (ec) co_return Status::Unavailable(ec.message());
   proto::Header h = proto::DecodeHeader(hdr);
   if (h.cmd != proto::kResp || h.pkg_len != 0) {
@@ -92,7 +111,7 @@ asio::awaitable<Status> SyncWorker::Exchange(asio::ip::tcp::socket& sock,
   co_return Status::FromErrno(h.status, "peer refused the change");
 }
 
-asio::awaitable<Status> SyncWorker::PushContent(
+asio::awaitable<Status> SyncWorker::SendContent(
     asio::ip::tcp::socket& sock, uint8_t cmd, const std::string& fixed,
     std::unique_ptr<RandomRWFile> file, uint64_t offset, uint64_t length,
     size_t first, uint32_t path) {
@@ -133,19 +152,14 @@ asio::awaitable<Status> SyncWorker::PushContent(
       return Status::OK();
     });
   }
-  if (!ec) ec = co_await net::ReadExact(sock, asio::buffer(hdr), timeout);
   if (ec) co_return Status::Unavailable(ec.message());
-  proto::Header h = proto::DecodeHeader(hdr);
-  if (h.cmd != proto::kResp || h.pkg_len != 0) {
-    co_return Status::Corruption("bad sync reply");
-  }
-  server_->AddSyncOutBytes(static_cast<int64_t>(length), h.status == 0);
-  co_return Status::FromErrno(h.status, "peer refused the change");
+  co_return Status::OK();
 }
 
-asio::awaitable<Status> SyncWorker::Push(asio::ip::tcp::socket& sock,
-                                         const BinlogRecord& r, bool* skipped) {
-  *skipped = false;
+asio::awaitable<Status> SyncWorker::Send(asio::ip::tcp::socket& sock,
+                                         const BinlogRecord& r, Sent* out) {
+  *out = Sent{};
+  bool skipped = false;  // nothing to send: a later record explains why
   const std::string& group = server_->options().group_name;
   // During a full copy replicated-in records are sent like local ones.
   const char op = static_cast<char>(r.op & ~0x20);
@@ -176,7 +190,7 @@ asio::awaitable<Status> SyncWorker::Push(asio::ip::tcp::socket& sock,
           first = *got;
           read = true;
         } else if (got.status().IsNotFound()) {
-          *skipped = true;
+          skipped = true;
           co_return Status::OK();
         }
       }
@@ -201,7 +215,7 @@ asio::awaitable<Status> SyncWorker::Push(asio::ip::tcp::socket& sock,
           } else {
             off = static_cast<uint64_t>(r.a);
             if (off > *size) {  // truncated since: a later T record follows
-              *skipped = true;
+              skipped = true;
               return Status::OK();
             }
             len = std::min<uint64_t>(static_cast<uint64_t>(r.b), *size - off);
@@ -216,10 +230,10 @@ asio::awaitable<Status> SyncWorker::Push(asio::ip::tcp::socket& sock,
         });
       }
       if (st.IsNotFound()) {
-        *skipped = true;
+        skipped = true;
         co_return Status::OK();
       }
-      if (!st.ok() || *skipped) co_return st;
+      if (!st.ok() || skipped) co_return st;
       std::string fixed;
       uint8_t cmd;
       if (op == 'C') {
@@ -235,7 +249,10 @@ asio::awaitable<Status> SyncWorker::Push(asio::ip::tcp::socket& sock,
         fixed = proto::EncodeSyncWritePrefix(p) + r.name;
         cmd = op == 'A' ? proto::kSyncAppendFile : proto::kSyncModifyFile;
       }
-      co_return co_await PushContent(sock, cmd, fixed, std::move(file), off,
+      out->replies = true;
+      out->bytes = static_cast<int64_t>(len);
+      out->alone = first < len;
+      co_return co_await SendContent(sock, cmd, fixed, std::move(file), off,
                                      len, first, ln->store_path_index);
     }
     // Messages are built into named locals before co_await: GCC 12 destroys
@@ -243,17 +260,20 @@ asio::awaitable<Status> SyncWorker::Push(asio::ip::tcp::socket& sock,
     case 'D': {
       proto::SyncSimple m{r.timestamp, 0, group, r.name, ""};
       std::string body = proto::EncodeSyncDelete(m);
-      co_return co_await Exchange(sock, proto::kSyncDeleteFile, body);
+      out->replies = true;
+      co_return co_await SendSimple(sock, proto::kSyncDeleteFile, body);
     }
     case 'T': {
       proto::SyncSimple m{r.timestamp, r.a, group, r.name, ""};
       std::string body = proto::EncodeSyncTruncate(m);
-      co_return co_await Exchange(sock, proto::kSyncTruncateFile, body);
+      out->replies = true;
+      co_return co_await SendSimple(sock, proto::kSyncTruncateFile, body);
     }
     case 'R': {
       proto::SyncSimple m{r.timestamp, 0, group, r.name, r.old_name};
       std::string body = proto::EncodeSyncRename(m);
-      co_return co_await Exchange(sock, proto::kSyncRenameFile, body);
+      out->replies = true;
+      co_return co_await SendSimple(sock, proto::kSyncRenameFile, body);
     }
     case 'U': {
       std::string meta;
@@ -265,16 +285,17 @@ asio::awaitable<Status> SyncWorker::Push(asio::ip::tcp::socket& sock,
             return Status::OK();
           });
       if (st.IsNotFound()) {
-        *skipped = true;
+        skipped = true;
         co_return Status::OK();
       }
       if (!st.ok()) co_return st;
       proto::SyncSimple m{r.timestamp, 0, group, r.name, meta};
       std::string body = proto::EncodeSyncMetadata(m);
-      co_return co_await Exchange(sock, proto::kSyncUpdateFile, body);
+      out->replies = true;
+      co_return co_await SendSimple(sock, proto::kSyncUpdateFile, body);
     }
     default:
-      *skipped = true;
+      skipped = true;
       co_return Status::OK();
   }
 }
@@ -305,15 +326,25 @@ asio::awaitable<void> SyncWorker::Loop() {
   auto last_save = std::chrono::steady_clock::now() - kMarkInterval;
   asio::ip::tcp::socket sock(io_);
   // Records read ahead (one disk trip reads up to kReadAhead), each with
-  // the binlog position where it starts.
+  // the binlog position where it starts. The first `inflight` have been
+  // sent and await their replies, which come in order.
   struct Queued {
     BinlogRecord record;
     BinlogPosition at;
+    Sent sent;
   };
   std::deque<Queued> queue;
+  size_t inflight = 0;
   // Every record before this position is on the peer or needs nothing sent.
   auto done = [&] {
     return queue.empty() ? reader->position() : queue.front().at;
+  };
+  // Replies still owed on it would be read as another record's: records in
+  // flight are sent again on a new connection (the peer applies a change
+  // sent twice harmlessly, and they go again in binlog order).
+  auto drop_connection = [&] {
+    sock.close();
+    inflight = 0;
   };
   auto backoff = std::chrono::milliseconds(100);
   const auto wait =
@@ -327,6 +358,7 @@ asio::awaitable<void> SyncWorker::Loop() {
       full_mode = true;
       full_copy_done_.store(false);
       queue.clear();
+      drop_connection();
       reader = std::make_unique<BinlogReader>(env, server_->sync_dir(),
                                               BinlogPosition{});
       full_end = server_->binlog().end();
@@ -334,6 +366,7 @@ asio::awaitable<void> SyncWorker::Loop() {
                    peer_ip_, full_end.file, full_end.offset);
     }
     if (joining && !full_mode && !i_am_source_.load()) {
+      drop_connection();
       co_await Sleep(io_, std::chrono::milliseconds(200));
       continue;  // its sync source brings it up to date first
     }
@@ -346,20 +379,24 @@ asio::awaitable<void> SyncWorker::Loop() {
         spdlog::info("sync to {}: full copy done", peer_ip_);
       }
     }
-    if (queue.empty()) {
-      // Fills the queue; a failure is reported once the records read so
+    // A file sent in several chunks travels alone: nothing follows it
+    // before its reply (a failure would send it all again).
+    const bool may_send = inflight < kWindow &&
+                          (inflight == 0 || !queue[inflight - 1].sent.alone);
+    if (may_send && queue.size() == inflight) {
+      // Reads more records; a failure is reported once the records read so
       // far are sent.
       auto fill = [&](bool cached_only) {
         Status next;
-        while (queue.size() < kReadAhead) {
+        while (queue.size() - inflight < kReadAhead) {
           BinlogPosition at = reader->position();
           auto r = cached_only ? reader->NextIfCached() : reader->Next();
           if (!r.ok()) {
-            if (queue.empty()) next = r.status();
+            if (queue.size() == inflight) next = r.status();
             break;
           }
           if (r->replicated() && !full_mode) continue;
-          queue.push_back({std::move(*r), at});
+          queue.push_back({std::move(*r), at, Sent{}});
         }
         return next;
       };
@@ -372,8 +409,8 @@ asio::awaitable<void> SyncWorker::Loop() {
           return Status::OK();
         });
       }
-      if (queue.empty() && next.ok()) continue;  // only replicated-in records
-      if (!next.ok()) {
+      if (queue.size() == inflight && inflight == 0) {
+        if (next.ok()) continue;  // only replicated-in records
         if (next.IsNotFound()) {
           // Caught up: everything written before this second is on the peer.
           synced_until_.store(Now() - 1);
@@ -390,10 +427,6 @@ asio::awaitable<void> SyncWorker::Loop() {
             saved = at;
             last_save = now;
           }
-        } else {
-          spdlog::error("sync to {}: {}", peer_ip_, next.ToString());
-        }
-        if (next.IsNotFound()) {
           pushed_.store(PackPosition(reader->position()));
           // Idle until woken by a new record (or the poll interval).
           if (!wake_pending_.exchange(false)) {
@@ -403,49 +436,75 @@ asio::awaitable<void> SyncWorker::Loop() {
             wake_pending_.store(false);
           }
         } else {
+          spdlog::error("sync to {}: {}", peer_ip_, next.ToString());
           co_await Sleep(io_, std::chrono::seconds(1));
         }
         continue;
       }
+      // With records in flight and nothing new, their replies come next (a
+      // read error shows again once they are answered).
     }
-    const BinlogRecord& pending = queue.front().record;
-    if (!sock.is_open()) {
-      std::error_code ec = co_await net::Connect(
-          sock, peer_ip_, port_,
-          std::chrono::seconds(server_->options().connect_timeout_s),
-          server_->options().bind_addr);
-      if (ec) {
-        sock.close();
+    if (may_send && queue.size() > inflight) {
+      if (!sock.is_open()) {
+        std::error_code ec = co_await net::Connect(
+            sock, peer_ip_, port_,
+            std::chrono::seconds(server_->options().connect_timeout_s),
+            server_->options().bind_addr);
+        if (ec) {
+          sock.close();
+          co_await Sleep(io_, backoff);
+          backoff = std::min(backoff * 2, kMaxBackoff);
+          continue;
+        }
+        backoff = std::chrono::milliseconds(100);
+      }
+      Queued& q = queue[inflight];
+      Status s = co_await Send(sock, q.record, &q.sent);
+      if (!s.ok() && !NeverApplies(s)) {
+        spdlog::warn("sync to {}: {} {}: {}; will retry", peer_ip_, q.record.op,
+                     q.record.name, s.ToString());
+        drop_connection();
+        co_await Sleep(io_, backoff);
+        backoff = std::min(backoff * 2, kMaxBackoff);
+        continue;  // send the records from the first unanswered one again
+      }
+      if (!s.ok()) {
+        spdlog::error("sync to {}: {} {} can never apply: {}; skipped",
+                      peer_ip_, q.record.op, q.record.name, s.ToString());
+        q.sent = Sent{};  // nothing to wait for
+      }
+      ++inflight;
+      continue;  // send more before waiting for replies
+    }
+    if (inflight == 0) continue;
+    Queued& front = queue.front();
+    if (front.sent.replies) {
+      Status s = co_await AwaitReply(sock);
+      if (front.sent.bytes > 0)
+        server_->AddSyncOutBytes(front.sent.bytes, s.ok());
+      // Only a change the peer can never apply is skipped (and logged); any
+      // other failure (unreachable, not yet known as a peer, disk full) is
+      // retried, so no change is lost.
+      if (!s.ok() && !NeverApplies(s)) {
+        if (s.code() != Status::Code::kPermission) {
+          spdlog::warn("sync to {}: {} {}: {}; will retry", peer_ip_,
+                       front.record.op, front.record.name, s.ToString());
+        }
+        drop_connection();
         co_await Sleep(io_, backoff);
         backoff = std::min(backoff * 2, kMaxBackoff);
         continue;
       }
-      backoff = std::chrono::milliseconds(100);
-    }
-    bool skipped = false;
-    Status s = co_await Push(sock, pending, &skipped);
-    // Only a change the peer can never apply is skipped (and logged); any
-    // other failure (unreachable, not yet known as a peer, disk full) is
-    // retried, so no change is lost.
-    bool permanent = s.code() == Status::Code::kInvalidArgument ||
-                     s.code() == Status::Code::kNotFound;
-    if (!s.ok() && !permanent) {
-      if (s.code() != Status::Code::kPermission) {
-        spdlog::warn("sync to {}: {} {}: {}; will retry", peer_ip_, pending.op,
-                     pending.name, s.ToString());
+      if (!s.ok()) {
+        spdlog::error("sync to {}: {} {} can never apply: {}; skipped",
+                      peer_ip_, front.record.op, front.record.name,
+                      s.ToString());
       }
-      sock.close();
-      co_await Sleep(io_, backoff);
-      backoff = std::min(backoff * 2, kMaxBackoff);
-      continue;  // retry the same record
-    }
-    if (!s.ok()) {
-      spdlog::error("sync to {}: {} {} can never apply: {}; skipped", peer_ip_,
-                    pending.op, pending.name, s.ToString());
     }
     backoff = std::chrono::milliseconds(100);
-    synced_until_.store(pending.timestamp - 1);
+    synced_until_.store(front.record.timestamp - 1);
     queue.pop_front();
+    --inflight;
     pushed_.store(PackPosition(done()));
     NoteAcked(done());
     auto now = std::chrono::steady_clock::now();

@@ -6,7 +6,10 @@
 // themselves replicated in (lower case), and sends each source record with
 // the storage-to-storage sync commands. The mark is saved at most once per
 // second (also when idle), so after a crash a few records may be
-// sent again, which the peer applies harmlessly. A record whose file is gone
+// sent again, which the peer applies harmlessly. Up to 32 records are sent
+// ahead of their replies (the peer answers them in order); when one fails,
+// the connection is dropped and every unanswered record is sent again, in
+// order. A record whose file is gone
 // here is skipped: a later record (delete, rename) explains why. Network
 // failures retry the same record with back-off. Disk reads run on the store
 // path's DiskExecutor (binlog records up to 64 per trip), except that the
@@ -63,19 +66,27 @@ class SyncWorker {
 
  private:
   asio::awaitable<void> Loop();
-  // Sends one record; `skipped` is set when there was nothing to send.
-  asio::awaitable<Status> Push(asio::ip::tcp::socket& sock,
-                               const BinlogRecord& r, bool* skipped);
-  asio::awaitable<Status> Exchange(asio::ip::tcp::socket& sock, uint8_t cmd,
-                                   const std::string& fixed);
+  // What sending a record left to do.
+  struct Sent {
+    bool replies = false;  // a reply is owed (false: nothing was sent)
+    int64_t bytes = 0;     // content bytes sent
+    bool alone = false;    // content went in several chunks
+  };
+  // Writes one record's request without waiting for the reply.
+  asio::awaitable<Status> Send(asio::ip::tcp::socket& sock,
+                               const BinlogRecord& r, Sent* out);
+  asio::awaitable<Status> SendSimple(asio::ip::tcp::socket& sock, uint8_t cmd,
+                                     const std::string& fixed);
   // Sends `length` bytes of `file` from `offset` after the header and
   // `fixed`; the first `first` bytes are already in chunk_. `file` is null
   // when those are all of them (it was closed on the disk thread).
-  asio::awaitable<Status> PushContent(asio::ip::tcp::socket& sock, uint8_t cmd,
+  asio::awaitable<Status> SendContent(asio::ip::tcp::socket& sock, uint8_t cmd,
                                       const std::string& fixed,
                                       std::unique_ptr<RandomRWFile> file,
                                       uint64_t offset, uint64_t length,
                                       size_t first, uint32_t path);
+  // Reads the next reply: the peer's verdict on the oldest record sent.
+  asio::awaitable<Status> AwaitReply(asio::ip::tcp::socket& sock);
   // What lag_bytes() reports: records before `pos` are on the peer.
   void NoteAcked(const BinlogPosition& pos);
   // NoteAcked, and `pos` written to the mark file.
