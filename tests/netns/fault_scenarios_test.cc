@@ -1,7 +1,8 @@
 // Fault scenarios on a multi-host cluster (NetCluster): a client keeps
 // uploading during the fault; afterwards every acknowledged upload must be
 // readable with the right bytes and the replicas of the group must hold
-// identical file sets. Each test prints `acked N, lost M, converged in S s`.
+// identical file sets. Each test prints `acked N, lost M, converged in S s`
+// (S counted from the client's last write).
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -124,8 +125,12 @@ int CountLost(NetCluster& c, const client::ClientOptions& opts,
 }
 
 // Seconds until every replica in `procs` holds the same files, or -1.
+// Seconds from `since` (the last write; the call by default) until every
+// replica holds the same files, or -1 after `timeout_s`. Measured from the
+// last write, not from the call, so that the time spent reading every file
+// back before the call (CountLost) does not hide part of the catch-up.
 double Converge(NetCluster& c, const std::vector<size_t>& procs,
-                int timeout_s = 60) {
+                int timeout_s = 60, Clock::time_point since = Clock::now()) {
   auto start = Clock::now();
   while (Clock::now() - start < std::chrono::seconds(timeout_s)) {
     auto first = c.Files(procs[0]);
@@ -134,7 +139,7 @@ double Converge(NetCluster& c, const std::vector<size_t>& procs,
       same = c.Files(procs[i]) == first;
     }
     if (same) {
-      return std::chrono::duration<double>(Clock::now() - start).count();
+      return std::chrono::duration<double>(Clock::now() - since).count();
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
@@ -214,9 +219,10 @@ TEST_F(FaultScenario, KillStorageDuringUploads) {
   ASSERT_NO_FATAL_FAILURE(cluster_.Restart(s2_));
   Sleep(2000);
   w.Stop();
+  const auto stopped = Clock::now();
   EXPECT_GT(w.acked(), at_kill) << "uploads stopped while a replica was down";
   int lost = CountLost(cluster_, opts_, w.files());
-  double t = Converge(cluster_, {s1_, s2_});
+  double t = Converge(cluster_, {s1_, s2_}, 60, stopped);
   Report("kill -9 storage", w.acked(), lost, t, &w);
   EXPECT_EQ(lost, 0);
   EXPECT_GE(t, 0);
@@ -235,9 +241,10 @@ TEST_F(FaultScenario, PartitionStorageThenHeal) {
   cluster_.Heal(2);
   Sleep(2000);
   w.Stop();
+  const auto stopped = Clock::now();
   EXPECT_GT(during, 0u) << "no upload succeeded during the partition";
   int lost = CountLost(cluster_, opts_, w.files());
-  double t = Converge(cluster_, {s1_, s2_});
+  double t = Converge(cluster_, {s1_, s2_}, 60, stopped);
   Report("partition storage", w.acked(), lost, t, &w);
   EXPECT_EQ(lost, 0);
   EXPECT_GE(t, 0);
@@ -285,10 +292,11 @@ TEST_F(FaultScenario, FreshStorageJoinsGroupHolding10000Files) {
                          << " files, missing when ACTIVE";
   Sleep(1000);  // uploads now also land on the new member
   w.Stop();
+  const auto stopped = Clock::now();
   EXPECT_EQ(w.errors(), 0) << w.last_error().ToString();
   files.insert(w.files().begin(), w.files().end());
   int lost = CountLost(cluster_, opts_, files);
-  double t = Converge(cluster_, {s1, s2});
+  double t = Converge(cluster_, {s1, s2}, 60, stopped);
   std::printf(
       "join: %zu files held when the member joined, %zu on it "
       "when it became ACTIVE after %.1f s\n",
@@ -450,13 +458,14 @@ TEST_F(FaultScenario, KillLeaderTracker) {
   ASSERT_NO_FATAL_FAILURE(cluster_.Restart(t0));
   Sleep(2500);
   w.Stop();
+  const auto stopped = Clock::now();
   EXPECT_GE(elected, 0) << "no new leader";
   EXPECT_EQ(LeaderSeenBy(cluster_, cluster_.ip(0)), cluster_.ip(1));
   EXPECT_EQ(LeaderSeenBy(cluster_, cluster_.ip(1)), cluster_.ip(1));
   EXPECT_TRUE(cluster_.WaitActive(0, 2)) << "the restarted tracker did not "
                                             "rebuild its view";
   int lost = CountLost(cluster_, opts_, w.files());
-  double t = Converge(cluster_, {s1_, s2_});
+  double t = Converge(cluster_, {s1_, s2_}, 60, stopped);
   std::printf("new leader after %.1f s; ", elected);
   Report("kill leader tracker", w.acked(), lost, t, &w);
   EXPECT_EQ(lost, 0);
