@@ -94,6 +94,15 @@ class Replication : public ::testing::Test {
     });
   }
 
+  // The cluster's client options with one of the cache lifetimes set.
+  client::ClientOptions OptsWith(
+      std::chrono::milliseconds client::ClientOptions::*field,
+      std::chrono::milliseconds value) {
+    client::ClientOptions o = cluster_.ClientOpts();
+    o.*field = value;
+    return o;
+  }
+
   TestCluster cluster_{"repl"};
   uint16_t port_ = 0;
 };
@@ -244,15 +253,10 @@ TEST_F(Replication, TrackerSendsReadsToAReplicaOnlyOnceItHasTheFile) {
 // tracker first (member_cache_ttl 0, as FastDFS clients do) fails. With the
 // source down but still listed, the replica serves them.
 TEST_F(Replication, DownloadsGoToTheSourceAndFallBackToTheReplica) {
-  client::ClientOptions opts = cluster_.ClientOpts();
-  opts.member_cache_ttl = std::chrono::milliseconds(300);
-  client::Client c(opts);
-  client::ClientOptions long_opts = opts;
-  long_opts.member_cache_ttl = std::chrono::minutes(5);
-  client::Client c_long(long_opts);
-  client::ClientOptions ask_opts = opts;
-  ask_opts.member_cache_ttl = std::chrono::milliseconds(0);
-  client::Client asks(ask_opts);
+  const auto ttl = &client::ClientOptions::member_cache_ttl;
+  client::Client c(OptsWith(ttl, std::chrono::milliseconds(300)));
+  client::Client c_long(OptsWith(ttl, std::chrono::minutes(5)));
+  client::Client asks(OptsWith(ttl, std::chrono::milliseconds(0)));
   const std::string data = "served by its source";
   // The content, or the error in words (for the failure message).
   auto get = [](client::Client& cl, const std::string& id) {
@@ -293,15 +297,10 @@ TEST_F(Replication, DownloadsGoToTheSourceAndFallBackToTheReplica) {
 // clients do) fails. An upload that fails on the cached storage drops the
 // answer, and the next one asks the tracker, which names the survivor.
 TEST_F(Replication, UploadsReuseThePlacementAndDropItWhenItFails) {
-  client::ClientOptions opts = cluster_.ClientOpts();
-  opts.upload_target_ttl = std::chrono::milliseconds(300);
-  client::Client c(opts);
-  client::ClientOptions long_opts = opts;
-  long_opts.upload_target_ttl = std::chrono::minutes(5);
-  client::Client c_long(long_opts);
-  client::ClientOptions ask_opts = opts;
-  ask_opts.upload_target_ttl = std::chrono::milliseconds(0);
-  client::Client asks(ask_opts);
+  const auto ttl = &client::ClientOptions::upload_target_ttl;
+  client::Client c(OptsWith(ttl, std::chrono::milliseconds(300)));
+  client::Client c_long(OptsWith(ttl, std::chrono::minutes(5)));
+  client::Client asks(OptsWith(ttl, std::chrono::milliseconds(0)));
   auto put = [](client::Client& cl, const std::string& data) {
     auto r = cl.Upload(Source::FromString(data), "txt");
     return r.ok() ? *r : "error: " + r.status().ToString();
