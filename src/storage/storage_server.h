@@ -147,6 +147,10 @@ class StorageServer {
   // Counts a download refused for damage and queues the file for repair.
   void DownloadCorrupt(const Target& t, const Status& s);
   uint32_t SourceIp(const Conn& c);
+  // Sends the success response with body c.reply from the calling (disk)
+  // thread without blocking, while the connection's coroutine waits for
+  // that thread; whatever cannot go at once is left to the loop (reply_raw).
+  void SendReplyNow(Conn& c);
   void Count(proto::Counter total, proto::Counter success, const Status& s,
              int64_t n = 1);
   void AddCounter(proto::Counter c, int64_t n);

@@ -23,7 +23,10 @@ struct StorageServer::Conn {
   int64_t remaining = 0;    // request content not yet read
   std::string reply;        // response body, when not streamed
   bool reply_sent = false;  // the handler wrote the response itself
-  bool close = false;       // the connection cannot continue
+  // `reply` holds raw response bytes (header included) that a disk thread
+  // could not send at once; the loop sends them as they are.
+  bool reply_raw = false;
+  bool close = false;  // the connection cannot continue
   // Every read of `sock` goes through `in`: a small request arrives whole
   // in one recv.
   net::ReadAhead in{16 * 1024};
