@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -581,20 +582,26 @@ asio::awaitable<Status> StorageServer::HandleUpload(Conn& c,
 }
 
 void StorageServer::SendReplyNow(Conn& c) {
-  std::string out(proto::kHeaderSize, '\0');
+  char hdr[proto::kHeaderSize];
   proto::EncodeHeader({static_cast<int64_t>(c.reply.size()), proto::kResp, 0},
-                      out.data());
-  out += c.reply;
-  ssize_t n = ::send(c.sock.native_handle(), out.data(), out.size(),
-                     MSG_DONTWAIT | MSG_NOSIGNAL);
-  if (n == static_cast<ssize_t>(out.size())) {
+                      hdr);
+  iovec iov[2] = {{hdr, sizeof(hdr)}, {c.reply.data(), c.reply.size()}};
+  msghdr msg{};
+  msg.msg_iov = iov;
+  msg.msg_iovlen = 2;
+  const ssize_t n =
+      ::sendmsg(c.sock.native_handle(), &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+  const size_t total = sizeof(hdr) + c.reply.size();
+  if (n == static_cast<ssize_t>(total)) {
     c.reply_sent = true;
     return;
   }
-  // Full socket buffer or an error: the loop sends what is left (and meets
-  // the error itself).
-  out.erase(0, n > 0 ? static_cast<size_t>(n) : 0);
-  c.reply = std::move(out);
+  // Full socket buffer or an error (rare): the loop sends what is left, and
+  // meets the error itself.
+  std::string rest(hdr, sizeof(hdr));
+  rest += c.reply;
+  rest.erase(0, n > 0 ? static_cast<size_t>(n) : 0);
+  c.reply = std::move(rest);
   c.reply_raw = true;
 }
 
