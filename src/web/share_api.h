@@ -19,6 +19,7 @@
 #include <string>
 
 #include "http/url_signer.h"
+#include "web/audit_fn.h"
 #include "web/cache_aside.h"
 #include "web/http_message.h"
 #include "web/login_limiter.h"
@@ -30,10 +31,6 @@ namespace nimbus::web {
 
 class ShareApi {
  public:
-  // Records an action in the audit log.
-  using AuditFn = std::function<void(int64_t user_id, const std::string& action,
-                                     const std::string& detail)>;
-
   // Every reference must outlive the ShareApi. `signer` empty: download URLs
   // are unsigned.
   ShareApi(const WebOptions& opts, Repository& repo, CacheAside& cache,

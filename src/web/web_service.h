@@ -1,7 +1,7 @@
-// nimbus-web's API (/api/v1, docs/api.md): accounts and sessions, the
-// folder tree, uploads into the DFS with SHA-256 deduplication, signed
-// download URLs, the trash; share links through ShareApi and resumable
-// uploads through TusService.
+// nimbus-web's API (/api/v1, docs/api.md): routing, the session check, the
+// folder tree and the trash, metrics; accounts through AccountApi, uploads,
+// instant uploads and download URLs through ContentApi, share links through
+// ShareApi, resumable uploads through TusService.
 //
 // Independent of FastCGI: Handle() takes an HttpRequest and returns the
 // response, so the whole API is unit-tested in-process, and FcgiServer is
@@ -19,9 +19,12 @@
 #include <optional>
 
 #include "http/url_signer.h"
+#include "web/account_api.h"
+#include "web/audit_fn.h"
 #include "web/blob_store.h"
 #include "web/cache.h"
 #include "web/cache_aside.h"
+#include "web/content_api.h"
 #include "web/http_message.h"
 #include "web/login_limiter.h"
 #include "web/password_hasher.h"
@@ -115,6 +118,8 @@ class WebService {
 
   void Audit(int64_t user_id, const std::string& action,
              const std::string& detail);
+  // Audit() as the API classes take it.
+  AuditFn AuditTo();
 
   const WebOptions opts_;
   std::unique_ptr<Repository> repo_;
@@ -126,11 +131,10 @@ class WebService {
   const Router<Endpoint> router_;
   CacheAside cache_;
   TusService tus_;
+  AccountApi accounts_;
+  ContentApi content_;
   ShareApi shares_;
   WebMetrics metrics_;
-  // A real hash verified when the user name is unknown, so a login takes
-  // as long for a missing user as for a wrong password.
-  std::string dummy_hash_;
 };
 
 }  // namespace nimbus::web
