@@ -8,6 +8,7 @@
 
 #include "web/node_rows.h"
 #include "web/schema_sql.h"
+#include "web/tree_sql.h"
 
 namespace nimbus::web {
 namespace {
@@ -26,50 +27,6 @@ User ToUser(const SqlRow& r) {
 constexpr char kUserColumns[] =
     "SELECT id, name, pass_hash, quota_bytes, used_bytes, created_at FROM "
     "users ";
-
-// 0 (the root) or a live folder of the user; returns its depth (root 0).
-Result<int> CheckFolder(SqlConnection& c, int64_t user_id, int64_t id) {
-  if (id == 0) return 0;
-  NIMBUS_LET_OR_RETURN(Node n, LoadNode(c, user_id, id));
-  if (!n.is_dir) return Status::InvalidArgument("not a folder");
-  int depth = 1;
-  for (Node cur = n;; ++depth) {
-    if (cur.trashed_at != 0) {
-      return Status::NotFound("the folder is in the trash");
-    }
-    if (cur.parent_id == 0) return depth;
-    if (depth > kMaxFolderDepth) {
-      return Status::Corruption("folder tree too deep");
-    }
-    NIMBUS_ASSIGN_OR_RETURN(cur, LoadNode(c, user_id, cur.parent_id));
-  }
-}
-
-Status ChargeQuota(SqlConnection& c, int64_t user_id, int64_t bytes) {
-  NIMBUS_LET_OR_RETURN(
-      SqlExecResult r,
-      c.Exec("UPDATE users SET used_bytes = used_bytes + ? WHERE id = ? AND "
-             "used_bytes + ? <= quota_bytes",
-             {bytes, user_id, bytes}));
-  if (r.changes != 1) return Status::NoSpace("quota exceeded");
-  return Status::OK();
-}
-
-Status Release(SqlConnection& c, int64_t user_id, int64_t bytes) {
-  return c
-      .Exec("UPDATE users SET used_bytes = used_bytes - ? WHERE id = ?",
-            {bytes, user_id})
-      .status();
-}
-
-Status AddBlobRef(SqlConnection& c, int64_t blob_id, int64_t n) {
-  NIMBUS_LET_OR_RETURN(
-      SqlExecResult r,
-      c.Exec("UPDATE blobs SET refcount = refcount + ? WHERE id = ?",
-             {n, blob_id}));
-  if (r.changes != 1) return Status::Corruption("blob row missing");
-  return Status::OK();
-}
 
 // Every node under `root` (inclusive), parents before children.
 Result<std::vector<Node>> Subtree(SqlConnection& c, const Node& root) {
@@ -115,7 +72,7 @@ Result<int64_t> PurgeIn(SqlConnection& c, int64_t user_id, int64_t id) {
                    .status();
     if (!s.ok()) return s;
   }
-  Status s = Release(c, user_id, bytes);
+  Status s = ReleaseQuota(c, user_id, bytes);
   if (!s.ok()) return s;
   return bytes;
 }
@@ -417,7 +374,7 @@ Result<Node> Repository::Copy(int64_t user_id, int64_t id, int64_t new_parent,
       if (!x.is_dir && new_id.count(x.id)) copied += x.size;
     }
     if (copied != bytes) {
-      Status r = Release(c, user_id, bytes - copied);
+      Status r = ReleaseQuota(c, user_id, bytes - copied);
       if (!r.ok()) return r;
     }
     NIMBUS_ASSIGN_OR_RETURN(result, LoadNode(c, user_id, new_id[n.id]));
@@ -501,104 +458,7 @@ Result<int64_t> Repository::EmptyTrash(int64_t user_id) {
 // --- files and blobs
 // ----------------------------------------------------------
 
-namespace {
-
-// Records a file (blob reference + node) inside the caller's transaction.
-Status AddFileIn(SqlConnection& c, const NewFile& f, bool charge_quota,
-                 AddedFile* out) {
-  *out = AddedFile{};
-  NIMBUS_LET_OR_RETURN(int depth, CheckFolder(c, f.user_id, f.parent_id));
-  (void)depth;
-  if (charge_quota) {
-    Status q = ChargeQuota(c, f.user_id, f.size);
-    if (!q.ok()) return q;
-  }
-  int64_t blob_id = 0;
-  NIMBUS_LET_OR_RETURN(
-      auto rows,
-      c.Query("SELECT id, size FROM blobs WHERE sha256 = ?", {f.sha256}));
-  if (!rows.empty()) {
-    if (SqlInt(rows[0][1]) != f.size) {
-      return Status::Corruption(
-          "stored content with this SHA-256 differs in size");
-    }
-    blob_id = SqlInt(rows[0][0]);
-    Status b = AddBlobRef(c, blob_id, 1);
-    if (!b.ok()) return b;
-    out->deduplicated = !f.file_id.empty();
-  } else {
-    if (f.file_id.empty()) return Status::NotFound("unknown content");
-    // Two uploads of new content racing: the second INSERT hits the unique
-    // key; Busy makes InTransaction run the body again, and it then takes
-    // the branch above.
-    Result<SqlExecResult> r = c.Exec(
-        "INSERT INTO blobs (sha256, file_id, size, refcount, "
-        "created_at) VALUES (?, ?, ?, 1, ?)",
-        {f.sha256, f.file_id, f.size, f.now});
-    if (!r.ok() && r.status().code() == Status::Code::kAlreadyExists) {
-      return Status::Busy("the same content was stored concurrently");
-    }
-    if (!r.ok()) return r.status();
-    blob_id = r->last_insert_id;
-  }
-  NIMBUS_LET_OR_RETURN(
-      SqlExecResult r,
-      c.Exec("INSERT INTO nodes (user_id, parent_id, name, live_name, "
-             "is_dir, blob_id, size, downloads, created_at, updated_at) "
-             "VALUES (?, ?, ?, ?, 0, ?, ?, 0, ?, ?)",
-             {f.user_id, f.parent_id, f.name, f.name, blob_id, f.size, f.now,
-              f.now}));
-  NIMBUS_ASSIGN_OR_RETURN(out->node, LoadNode(c, f.user_id, r.last_insert_id));
-  return Status::OK();
-}
-
-// "a.txt" -> "a (n).txt"; "a" -> "a (n)"; kept within 255 bytes.
-std::string NumberedName(const std::string& name, int n) {
-  size_t dot = name.rfind('.');
-  if (dot == 0 || dot == std::string::npos) dot = name.size();
-  std::string suffix = fmt::format(" ({})", n);
-  std::string stem = name.substr(0, dot);
-  std::string ext = name.substr(dot);
-  size_t room = 255 - suffix.size() - std::min<size_t>(ext.size(), 64);
-  if (stem.size() > room) {
-    stem.resize(room);
-    // Do not cut a UTF-8 sequence in half.
-    while (!stem.empty() &&
-           (static_cast<unsigned char>(stem.back()) & 0xC0) == 0x80) {
-      stem.pop_back();
-    }
-    if (!stem.empty() && static_cast<unsigned char>(stem.back()) >= 0xC0) {
-      stem.pop_back();
-    }
-  }
-  if (ext.size() > 64) ext.resize(0);
-  return stem + suffix + ext;
-}
-
-Upload ToUpload(const SqlRow& r) {
-  Upload u;
-  u.id = SqlText(r[0]);
-  u.user_id = SqlInt(r[1]);
-  u.parent_id = SqlInt(r[2]);
-  u.name = SqlText(r[3]);
-  u.length = SqlInt(r[4]);
-  u.offset = SqlInt(r[5]);
-  u.file_id = SqlText(r[6]);
-  u.hash_state = SqlText(r[7]);
-  u.created_at = SqlInt(r[8]);
-  u.expires_at = SqlInt(r[9]);
-  u.node_id = SqlInt(r[10]);
-  u.lease_owner = SqlText(r[11]);
-  u.lease_until = SqlInt(r[12]);
-  return u;
-}
-
-constexpr char kUploadColumns[] =
-    "SELECT id, user_id, parent_id, name, length, upload_offset, file_id, "
-    "hash_state, created_at, expires_at, node_id, lease_owner, lease_until "
-    "FROM uploads ";
-
-}  // namespace
+namespace {}  // namespace
 
 Result<AddedFile> Repository::AddFile(const NewFile& f) {
   AddedFile out;
@@ -608,148 +468,6 @@ Result<AddedFile> Repository::AddFile(const NewFile& f) {
     return Status::AlreadyExists("an item with that name exists here");
   }
   if (!s.ok()) return s;
-  return out;
-}
-
-// --- resumable uploads
-// --------------------------------------------------------
-
-Status Repository::CreateUpload(const Upload& u) {
-  return pool_->InTransaction([&](SqlConnection& c) -> Status {
-    NIMBUS_LET_OR_RETURN(int depth, CheckFolder(c, u.user_id, u.parent_id));
-    (void)depth;
-    Status q = ChargeQuota(c, u.user_id, u.length);
-    if (!q.ok()) return q;
-    return c
-        .Exec(
-            "INSERT INTO uploads (id, user_id, parent_id, name, length, "
-            "upload_offset, file_id, hash_state, created_at, expires_at, "
-            "lease_owner, lease_until) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, "
-            "?, '', 0)",
-            {u.id, u.user_id, u.parent_id, u.name, u.length, u.file_id,
-             u.hash_state, u.created_at, u.expires_at})
-        .status();
-  });
-}
-
-Result<Upload> Repository::GetUpload(int64_t user_id, const std::string& id) {
-  NIMBUS_LET_OR_RETURN(SqlPool::Lease c, pool_->Take());
-  NIMBUS_LET_OR_RETURN(auto rows, c->Query(std::string(kUploadColumns) +
-                                               "WHERE id = ? AND user_id = ?",
-                                           {id, user_id}));
-  if (rows.empty()) return Status::NotFound("no such upload");
-  return ToUpload(rows[0]);
-}
-
-Status Repository::LeaseUpload(int64_t user_id, const std::string& id,
-                               const std::string& owner, int64_t now,
-                               int64_t until) {
-  return pool_->InTransaction([&](SqlConnection& c) -> Status {
-    NIMBUS_LET_OR_RETURN(
-        SqlExecResult r,
-        c.Exec("UPDATE uploads SET lease_owner = ?, lease_until = ? WHERE id "
-               "= ? AND user_id = ? AND (lease_until < ? OR lease_owner = ?)",
-               {owner, until, id, user_id, now, owner}));
-    if (r.changes == 1) return Status::OK();
-    NIMBUS_LET_OR_RETURN(
-        auto rows,
-        c.Query("SELECT id FROM uploads WHERE id = ? AND user_id = ?",
-                {id, user_id}));
-    if (rows.empty()) return Status::NotFound("no such upload");
-    return Status::Busy("the upload is being written by another request");
-  });
-}
-
-Status Repository::ReleaseUpload(int64_t user_id, const std::string& id,
-                                 const std::string& owner) {
-  return pool_->InTransaction([&](SqlConnection& c) {
-    return c
-        .Exec(
-            "UPDATE uploads SET lease_owner = '', lease_until = 0 WHERE id "
-            "= ? AND user_id = ? AND lease_owner = ?",
-            {id, user_id, owner})
-        .status();
-  });
-}
-
-Status Repository::AdvanceUpload(int64_t user_id, const std::string& id,
-                                 const std::string& owner, int64_t from,
-                                 int64_t to, const std::string& hash_state,
-                                 int64_t expires_at) {
-  return pool_->InTransaction([&](SqlConnection& c) -> Status {
-    NIMBUS_LET_OR_RETURN(
-        SqlExecResult r,
-        c.Exec("UPDATE uploads SET upload_offset = ?, hash_state = ?, "
-               "expires_at = ? WHERE id = ? AND user_id = ? AND "
-               "upload_offset = ? AND lease_owner = ? AND node_id IS NULL",
-               {to, hash_state, expires_at, id, user_id, from, owner}));
-    if (r.changes != 1) return Status::Busy("the upload moved on");
-    return Status::OK();
-  });
-}
-
-Result<AddedFile> Repository::CompleteUpload(int64_t user_id,
-                                             const std::string& id,
-                                             const std::string& owner,
-                                             NewFile f) {
-  AddedFile out;
-  const std::string base = f.name;
-  Status s;
-  for (int n = 1; n <= 100; ++n) {
-    if (n > 1) f.name = NumberedName(base, n);
-    s = pool_->InTransaction([&](SqlConnection& c) -> Status {
-      NIMBUS_LET_OR_RETURN(
-          auto rows,
-          c.Query("SELECT upload_offset, length, node_id, lease_owner FROM "
-                  "uploads WHERE id = ? AND user_id = ?",
-                  {id, user_id}));
-      if (rows.empty()) return Status::NotFound("no such upload");
-      if (SqlInt(rows[0][0]) != SqlInt(rows[0][1]) || !SqlIsNull(rows[0][2]) ||
-          SqlText(rows[0][3]) != owner) {
-        return Status::InvalidArgument("the upload is not ready to complete");
-      }
-      Status a = AddFileIn(c, f, false, &out);
-      if (!a.ok()) return a;
-      return c
-          .Exec("UPDATE uploads SET node_id = ? WHERE id = ? AND user_id = ?",
-                {out.node.id, id, user_id})
-          .status();
-    });
-    if (s.code() != Status::Code::kAlreadyExists) break;
-  }
-  if (!s.ok()) return s;
-  return out;
-}
-
-Result<Upload> Repository::DeleteUpload(int64_t user_id,
-                                        const std::string& id) {
-  Upload u;
-  Status s = pool_->InTransaction([&](SqlConnection& c) -> Status {
-    NIMBUS_LET_OR_RETURN(auto rows, c.Query(std::string(kUploadColumns) +
-                                                "WHERE id = ? AND user_id = ?",
-                                            {id, user_id}));
-    if (rows.empty()) return Status::NotFound("no such upload");
-    u = ToUpload(rows[0]);
-    Status d = c.Exec("DELETE FROM uploads WHERE id = ? AND user_id = ?",
-                      {id, user_id})
-                   .status();
-    if (!d.ok()) return d;
-    if (u.node_id == 0) return Release(c, user_id, u.length);
-    return Status::OK();
-  });
-  if (!s.ok()) return s;
-  return u;
-}
-
-Result<std::vector<Upload>> Repository::ExpiredUploads(int64_t now, int limit) {
-  NIMBUS_LET_OR_RETURN(SqlPool::Lease c, pool_->Take());
-  NIMBUS_LET_OR_RETURN(auto rows,
-                       c->Query(std::string(kUploadColumns) +
-                                    "WHERE expires_at < ? AND lease_until < ? "
-                                    "ORDER BY expires_at LIMIT ?",
-                                {now, now, int64_t{limit}}));
-  std::vector<Upload> out;
-  for (const SqlRow& r : rows) out.push_back(ToUpload(r));
   return out;
 }
 
@@ -798,17 +516,6 @@ Result<Challenge> Repository::TakeChallenge(int64_t user_id,
 Status Repository::DeleteExpiredChallenges(int64_t now) {
   return pool_->InTransaction([&](SqlConnection& c) {
     return c.Exec("DELETE FROM challenges WHERE expires_at <= ?", {now})
-        .status();
-  });
-}
-
-Status Repository::ClearUploadLeases() {
-  return pool_->InTransaction([&](SqlConnection& c) {
-    return c
-        .Exec(
-            "UPDATE uploads SET lease_owner = '', lease_until = 0 WHERE "
-            "lease_until > ?",
-            {int64_t{0}})
         .status();
   });
 }

@@ -1,7 +1,7 @@
 // All cloud-disk metadata: users, the folder tree, blobs (stored content
-// keyed by SHA-256 with exact reference counts), resumable uploads and
-// instant-upload challenges, the audit log; sessions and share links through
-// the SessionStore and ShareStore it owns.
+// keyed by SHA-256 with exact reference counts), instant-upload
+// challenges, the audit log; sessions, share links and resumable uploads
+// through the SessionStore, ShareStore and UploadStore it owns.
 //
 // One implementation over SqlPool serves both databases (SQLite and
 // MySQL/MariaDB): the SQL is portable and every statement is prepared with
@@ -25,6 +25,7 @@
 #include "web/session_store.h"
 #include "web/share_store.h"
 #include "web/sql_pool.h"
+#include "web/upload_store.h"
 
 namespace nimbus::web {
 
@@ -82,36 +83,6 @@ class Repository {
   // (the caller then deletes the DFS file).
   Result<bool> DeleteBlobIfOrphan(int64_t blob_id);
 
-  // --- resumable uploads ---------------------------------------------------
-  // Records a new upload and charges its whole length to the quota
-  // (NoSpace when it does not fit; InvalidArgument/NotFound for a bad
-  // parent folder).
-  Status CreateUpload(const Upload& u);
-  Result<Upload> GetUpload(int64_t user_id, const std::string& id);
-  // Takes the upload for `owner` until `until`; Busy while another owner's
-  // lease runs.
-  Status LeaseUpload(int64_t user_id, const std::string& id,
-                     const std::string& owner, int64_t now, int64_t until);
-  Status ReleaseUpload(int64_t user_id, const std::string& id,
-                       const std::string& owner);
-  // Moves the recorded offset from `from` to `to` with the matching hash
-  // state; Busy when the upload is not at `from` or not leased by `owner`.
-  Status AdvanceUpload(int64_t user_id, const std::string& id,
-                       const std::string& owner, int64_t from, int64_t to,
-                       const std::string& hash_state, int64_t expires_at);
-  // Turns a fully received upload into a file (its quota was charged at
-  // creation). When the name is taken in the folder the file is named
-  // "name (2).ext", "name (3).ext", ...
-  Result<AddedFile> CompleteUpload(int64_t user_id, const std::string& id,
-                                   const std::string& owner, NewFile f);
-  // Removes the upload. An incomplete one gives its quota back; the caller
-  // deletes its DFS file (only when node_id is 0).
-  Result<Upload> DeleteUpload(int64_t user_id, const std::string& id);
-  // Uploads past their expiry and not leased, oldest first.
-  Result<std::vector<Upload>> ExpiredUploads(int64_t now, int limit);
-  // Drops every lease: at start-up of the only process using the database.
-  Status ClearUploadLeases();
-
   // --- instant upload challenges -------------------------------------------
   Status AddChallenge(const Challenge& c);
   // Removes and returns the user's challenge: each is answered at most
@@ -123,20 +94,25 @@ class Repository {
   Status Audit(int64_t now, int64_t user_id, const std::string& action,
                const std::string& detail);
 
-  // Sessions and share links live in the same database.
+  // Sessions, share links and resumable uploads live in the same database.
   SessionStore& sessions() { return sessions_; }
   ShareStore& shares() { return shares_; }
+  UploadStore& uploads() { return uploads_; }
 
   SqlPool& pool() { return *pool_; }
 
  private:
   explicit Repository(std::unique_ptr<SqlPool> pool)
-      : pool_(std::move(pool)), sessions_(*pool_), shares_(*pool_) {}
+      : pool_(std::move(pool)),
+        sessions_(*pool_),
+        shares_(*pool_),
+        uploads_(*pool_) {}
   Status Migrate();
 
   std::unique_ptr<SqlPool> pool_;
   SessionStore sessions_;
   ShareStore shares_;
+  UploadStore uploads_;
 };
 
 }  // namespace nimbus::web

@@ -327,29 +327,31 @@ TEST_P(RepositoryTest, UploadsReserveQuotaLeaseAndAdvanceConditionally) {
   u.hash_state = "h0";
   u.created_at = 1;
   u.expires_at = 100;
-  ASSERT_TRUE(repo_->CreateUpload(u).ok());
+  ASSERT_TRUE(repo_->uploads().Create(u).ok());
   EXPECT_EQ(repo_->GetUser(alice_)->used_bytes, 600);
   u.id = "up2";
-  EXPECT_EQ(repo_->CreateUpload(u).code(), Status::Code::kNoSpace);
-  EXPECT_TRUE(repo_->GetUpload(bob_, "up1").status().IsNotFound());
-  ASSERT_TRUE(repo_->LeaseUpload(alice_, "up1", "p1", 10, 40).ok());
-  EXPECT_EQ(repo_->LeaseUpload(alice_, "up1", "p2", 20, 50).code(),
+  EXPECT_EQ(repo_->uploads().Create(u).code(), Status::Code::kNoSpace);
+  EXPECT_TRUE(repo_->uploads().Get(bob_, "up1").status().IsNotFound());
+  ASSERT_TRUE(repo_->uploads().Lease(alice_, "up1", "p1", 10, 40).ok());
+  EXPECT_EQ(repo_->uploads().Lease(alice_, "up1", "p2", 20, 50).code(),
             Status::Code::kBusy);
-  EXPECT_EQ(repo_->AdvanceUpload(alice_, "up1", "p2", 0, 100, "h1", 200).code(),
-            Status::Code::kBusy);
+  EXPECT_EQ(
+      repo_->uploads().Advance(alice_, "up1", "p2", 0, 100, "h1", 200).code(),
+      Status::Code::kBusy);
   ASSERT_TRUE(
-      repo_->AdvanceUpload(alice_, "up1", "p1", 0, 100, "h1", 200).ok());
-  EXPECT_EQ(repo_->AdvanceUpload(alice_, "up1", "p1", 0, 200, "h2", 200).code(),
-            Status::Code::kBusy)
+      repo_->uploads().Advance(alice_, "up1", "p1", 0, 100, "h1", 200).ok());
+  EXPECT_EQ(
+      repo_->uploads().Advance(alice_, "up1", "p1", 0, 200, "h2", 200).code(),
+      Status::Code::kBusy)
       << "not at offset 0 any more";
-  ASSERT_TRUE(repo_->LeaseUpload(alice_, "up1", "p2", 41, 70).ok())
+  ASSERT_TRUE(repo_->uploads().Lease(alice_, "up1", "p2", 41, 70).ok())
       << "an expired lease can be taken over";
-  auto got = repo_->GetUpload(alice_, "up1");
+  auto got = repo_->uploads().Get(alice_, "up1");
   EXPECT_EQ(got->offset, 100);
   EXPECT_EQ(got->hash_state, "h1");
-  EXPECT_TRUE(repo_->ExpiredUploads(150, 10)->empty());
-  EXPECT_EQ(repo_->ExpiredUploads(250, 10)->size(), 1u);
-  auto gone = repo_->DeleteUpload(alice_, "up1");
+  EXPECT_TRUE(repo_->uploads().Expired(150, 10)->empty());
+  EXPECT_EQ(repo_->uploads().Expired(250, 10)->size(), 1u);
+  auto gone = repo_->uploads().Delete(alice_, "up1");
   ASSERT_TRUE(gone.ok());
   EXPECT_EQ(gone->file_id, "group1/M00/00/00/up1");
   EXPECT_EQ(repo_->GetUser(alice_)->used_bytes, 0);

@@ -228,7 +228,7 @@ HttpResponse TusService::Create(HttpRequest& req, int64_t user_id) {
   u.hash_state = EncodeHashState(&sha);
   u.created_at = clock_();
   u.expires_at = u.created_at + opts_.upload_expiry_s;
-  s = repo_->CreateUpload(u);
+  s = repo_->uploads().Create(u);
   if (!s.ok()) {
     (void)blobs_->Delete(*file_id);
     return Tus(HttpResponse::FromStatus(s));
@@ -255,7 +255,7 @@ HttpResponse TusService::Create(HttpRequest& req, int64_t user_id) {
 }
 
 HttpResponse TusService::Head(HttpRequest& req, int64_t user_id) {
-  Result<Upload> u = repo_->GetUpload(user_id, req.params["id"]);
+  Result<Upload> u = repo_->uploads().Get(user_id, req.params["id"]);
   if (!u.ok()) return Tus(HttpResponse::FromStatus(u.status()));
   if (u->expires_at <= clock_() && u->node_id == 0) {
     return Tus(HttpResponse::Error(410, "gone", "the upload expired"));
@@ -288,7 +288,7 @@ HttpResponse TusService::Patch(HttpRequest& req, int64_t user_id) {
     return Tus(HttpResponse::Error(400, "bad_request",
                                    "Upload-Offset: a non-negative integer"));
   }
-  Result<Upload> u = repo_->GetUpload(user_id, req.params["id"]);
+  Result<Upload> u = repo_->uploads().Get(user_id, req.params["id"]);
   if (!u.ok()) return Tus(HttpResponse::FromStatus(u.status()));
   if (u->expires_at <= clock_() && u->node_id == 0) {
     return Tus(HttpResponse::Error(410, "gone", "the upload expired"));
@@ -336,8 +336,8 @@ HttpResponse TusService::AppendBody(HttpRequest& req, Upload u) {
   const crypto_hash_sha256_state start_sha = sha;
   const std::string start_state = u.hash_state;
   int64_t now = clock_();
-  Status s = repo_->LeaseUpload(u.user_id, u.id, instance_, now,
-                                now + opts_.upload_lease_s);
+  Status s = repo_->uploads().Lease(u.user_id, u.id, instance_, now,
+                                    now + opts_.upload_lease_s);
   if (s.code() == Status::Code::kBusy) {
     return HttpResponse::Error(423, "locked",
                                "the upload is being written; retry shortly");
@@ -348,7 +348,7 @@ HttpResponse TusService::AppendBody(HttpRequest& req, Upload u) {
     Repository* repo;
     const Upload& u;
     const std::string& owner;
-    ~Unlease() { (void)repo->ReleaseUpload(u.user_id, u.id, owner); }
+    ~Unlease() { (void)repo->uploads().Release(u.user_id, u.id, owner); }
   } unlease{repo_, u, instance_};
 
   // A previous append may have reached the DFS without being recorded
@@ -401,8 +401,8 @@ HttpResponse TusService::AppendBody(HttpRequest& req, Upload u) {
     if (checksum.ctx) EVP_DigestUpdate(checksum.ctx.get(), buf.data(), got);
     std::string state = EncodeHashState(&sha);
     int64_t to = u.offset + static_cast<int64_t>(got);
-    s = repo_->AdvanceUpload(u.user_id, u.id, instance_, u.offset, to, state,
-                             clock_() + opts_.upload_expiry_s);
+    s = repo_->uploads().Advance(u.user_id, u.id, instance_, u.offset, to,
+                                 state, clock_() + opts_.upload_expiry_s);
     if (!s.ok()) {
       failure = s;
       break;
@@ -425,10 +425,10 @@ HttpResponse TusService::AppendBody(HttpRequest& req, Upload u) {
   if (checksum.ctx && (mismatch || cut || !failure.ok()) && u.offset != start) {
     // The PATCH is discarded whole: back to where it started.
     Status t = blobs_->Truncate(u.file_id, start);
-    Status a = t.ok()
-                   ? repo_->AdvanceUpload(u.user_id, u.id, instance_, u.offset,
+    Status a =
+        t.ok() ? repo_->uploads().Advance(u.user_id, u.id, instance_, u.offset,
                                           start, start_state, u.expires_at)
-                   : t;
+               : t;
     if (!a.ok()) {
       spdlog::error("tus {}: rolling back a rejected PATCH: {}", u.id,
                     a.ToString());
@@ -477,7 +477,7 @@ HttpResponse TusService::Finish(const Upload& u, const std::string& state) {
   f.file_id = u.file_id;
   f.now = clock_();
   Result<AddedFile> added =
-      repo_->CompleteUpload(u.user_id, u.id, instance_, f);
+      repo_->uploads().Complete(u.user_id, u.id, instance_, f);
   if (!added.ok()) {
     // The bytes stay: the client may retry the last (empty) PATCH once the
     // cause (folder gone, ...) is fixed, until the upload expires.
@@ -502,14 +502,14 @@ HttpResponse TusService::Terminate(HttpRequest& req, int64_t user_id) {
   }
   const std::string& id = req.params["id"];
   int64_t now = clock_();
-  Status s = repo_->LeaseUpload(user_id, id, instance_, now,
-                                now + opts_.upload_lease_s);
+  Status s = repo_->uploads().Lease(user_id, id, instance_, now,
+                                    now + opts_.upload_lease_s);
   if (s.code() == Status::Code::kBusy) {
     return Tus(
         HttpResponse::Error(423, "locked", "the upload is being written"));
   }
   if (!s.ok()) return Tus(HttpResponse::FromStatus(s));
-  Result<Upload> u = repo_->DeleteUpload(user_id, id);
+  Result<Upload> u = repo_->uploads().Delete(user_id, id);
   if (!u.ok()) return Tus(HttpResponse::FromStatus(u.status()));
   if (u->node_id == 0) {
     Status d = blobs_->Delete(u->file_id);
@@ -522,10 +522,10 @@ HttpResponse TusService::Terminate(HttpRequest& req, int64_t user_id) {
 
 Result<int> TusService::SweepExpired() {
   NIMBUS_LET_OR_RETURN(std::vector<Upload> expired,
-                       repo_->ExpiredUploads(clock_(), 100));
+                       repo_->uploads().Expired(clock_(), 100));
   int n = 0;
   for (const Upload& u : expired) {
-    Result<Upload> gone = repo_->DeleteUpload(u.user_id, u.id);
+    Result<Upload> gone = repo_->uploads().Delete(u.user_id, u.id);
     if (!gone.ok()) continue;
     if (gone->node_id == 0) {
       Status d = blobs_->Delete(gone->file_id);

@@ -51,7 +51,7 @@ Status WebServer::Start() {
   if (opts_.database.rfind("sqlite:", 0) == 0) {
     // SQLite: this process is the database's only user, so leases held by
     // a previous run are dead and uploads resume at once.
-    Status c = (*repo)->ClearUploadLeases();
+    Status c = (*repo)->uploads().ClearLeases();
     if (!c.ok()) return c;
   }
 

@@ -156,7 +156,7 @@ class WebServiceTest : public ::testing::Test {
     auto repo = Repository::Open(std::make_unique<SqlPool>(
         [path] { return SqliteConnection::Open(path); }, 4));
     ASSERT_TRUE(repo.ok()) << repo.status().ToString();
-    ASSERT_TRUE((*repo)->ClearUploadLeases().ok());
+    ASSERT_TRUE((*repo)->uploads().ClearLeases().ok());
     WebOptions o;
     o.client_conf = "unused";
     o.http_url_base = "http://files.example";
