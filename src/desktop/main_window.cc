@@ -2,30 +2,23 @@
 
 #include <QAction>
 #include <QApplication>
-#include <QClipboard>
-#include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QInputDialog>
-#include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMenu>
 #include <QMenuBar>
-#include <QMessageBox>
 #include <QMimeData>
-#include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableView>
-#include <QThread>
 #include <QToolBar>
 #include <QToolButton>
 #include <QTreeView>
@@ -35,12 +28,14 @@
 #include "desktop/folder_picker_dialog.h"
 #include "desktop/folder_tree_model.h"
 #include "desktop/login_dialog.h"
-#include "desktop/progress_delegate.h"
+#include "desktop/node_actions.h"
 #include "desktop/qt_http_transport.h"
 #include "desktop/settings_dialog.h"
+#include "desktop/share_actions.h"
 #include "desktop/share_dialog.h"
 #include "desktop/share_table_model.h"
 #include "desktop/transfer_model.h"
+#include "desktop/transfer_panel.h"
 #include "desktop/transfer_queue.h"
 
 namespace nimbus::desktop {
@@ -52,26 +47,16 @@ MainWindow::MainWindow(QSettings* settings, QString data_dir, QWidget* parent)
       sessions_(data_dir_ + "/session.json"),
       transport_(new QtHttpTransport(this)),
       api_(transport_, QUrl()) {
-  qRegisterMetaType<TransferItem>();
-  // The transfer queue and its network live on their own thread.
-  worker_ = new QThread(this);
-  worker_->setObjectName("transfers");
-  queue_transport_ = new QtHttpTransport(nullptr, 120'000);
-  queue_ = new TransferQueue(queue_transport_, data_dir_ + "/transfers.json");
-  queue_transport_->moveToThread(worker_);
-  queue_->moveToThread(worker_);
-  worker_->start();
-  transfer_model_ = new TransferModel(this);
-  connect(queue_, &TransferQueue::ItemChanged, transfer_model_,
-          &TransferModel::Update);
-  connect(queue_, &TransferQueue::ItemRemoved, transfer_model_,
-          &TransferModel::Remove);
-  connect(queue_, &TransferQueue::SessionExpired, this,
+  transfers_ = new TransferPanel(
+      data_dir_ + "/transfers.json",
+      settings_->value("transfers/parallel", 3).toInt(), this);
+  TransferQueue* queue = transfers_->queue();
+  connect(queue, &TransferQueue::SessionExpired, this,
           &MainWindow::SessionExpired);
-  connect(queue_, &TransferQueue::Notice, this, [this](const QString& text) {
+  connect(queue, &TransferQueue::Notice, this, [this](const QString& text) {
     statusBar()->showMessage(text, 10000);
   });
-  connect(queue_, &TransferQueue::ItemChanged, this,
+  connect(queue, &TransferQueue::ItemChanged, this,
           [this](const TransferItem& t) {
             if (t.finished() && t.kind == TransferItem::Kind::kUpload &&
                 page_ == Page::kFiles && t.parent == current_folder()) {
@@ -79,11 +64,6 @@ MainWindow::MainWindow(QSettings* settings, QString data_dir, QWidget* parent)
               RefreshMe();
             }
           });
-  int parallel = settings_->value("transfers/parallel", 3).toInt();
-  OnQueue([parallel](TransferQueue* q) {
-    q->SetMaxParallel(parallel);
-    q->Load();
-  });
 
   files_ = new FileTableModel(&api_, this);
   tree_ = new FolderTreeModel(&api_, this);
@@ -95,6 +75,41 @@ MainWindow::MainWindow(QSettings* settings, QString data_dir, QWidget* parent)
   connect(square_, &ShareTableModel::Failed, this, &MainWindow::ShowError);
   connect(my_shares_, &ShareTableModel::Loaded, this,
           [this] { files_->SetSharedNodes(my_shares_->SharedNodes()); });
+  node_actions_ = new NodeActions(&api_, this);
+  connect(node_actions_, &NodeActions::Failed, this, &MainWindow::ShowError);
+  connect(
+      node_actions_, &NodeActions::Message, this,
+      [this](const QString& text) { statusBar()->showMessage(text, 5000); });
+  connect(node_actions_, &NodeActions::FolderChanged, this,
+          [this](qint64 folder) {
+            files_->Reload();
+            tree_->Refresh(folder);
+          });
+  connect(node_actions_, &NodeActions::UsageChanged, this, [this] {
+    files_->Reload();
+    RefreshMe();
+  });
+  share_actions_ = new ShareActions(&api_, this);
+  connect(share_actions_, &ShareActions::Failed, this, &MainWindow::ShowError);
+  connect(
+      share_actions_, &ShareActions::Message, this,
+      [this](const QString& text) { statusBar()->showMessage(text, 5000); });
+  connect(share_actions_, &ShareActions::SharesChanged, this,
+          &MainWindow::RefreshShares);
+  connect(share_actions_, &ShareActions::SquareChanged, square_,
+          &ShareTableModel::Reload);
+  connect(share_actions_, &ShareActions::DriveChanged, this, [this] {
+    files_->Reload();
+    RefreshMe();
+  });
+  connect(share_actions_, &ShareActions::DownloadReady, this,
+          [this](const QString& url, qint64 expires, const QString& name,
+                 qint64 size, const QString& sha) {
+            QString dir = DownloadDir();
+            OnQueue([=](TransferQueue* q) {
+              q->AddDownloadFromUrl(url, expires, name, size, sha, dir);
+            });
+          });
   BuildActions();
   BuildUi();
   setAcceptDrops(true);
@@ -103,21 +118,17 @@ MainWindow::MainWindow(QSettings* settings, QString data_dir, QWidget* parent)
 }
 
 MainWindow::~MainWindow() {
-  // The queue saves itself as it goes away, on its own thread.
-  QMetaObject::invokeMethod(
-      queue_,
-      [q = queue_, t = queue_transport_] {
-        delete q;
-        delete t;
-      },
-      Qt::BlockingQueuedConnection);
-  worker_->quit();
-  worker_->wait();
+  // Before this window's slots go: the queue saves itself as it goes.
+  delete transfers_;
 }
 
 void MainWindow::OnQueue(std::function<void(TransferQueue*)> f) {
-  QMetaObject::invokeMethod(queue_, [q = queue_, f = std::move(f)] { f(q); });
+  transfers_->OnQueue(std::move(f));
 }
+
+TransferModel* MainWindow::transfers() const { return transfers_->model(); }
+QTableView* MainWindow::transfer_view() const { return transfers_->view(); }
+TransferQueue* MainWindow::queue() const { return transfers_->queue(); }
 
 qint64 MainWindow::current_folder() const {
   return path_.isEmpty() ? 0 : path_.last().first;
@@ -208,27 +219,6 @@ void MainWindow::BuildActions() {
   quit_ = new QAction(tr("&Quit"), this);
   quit_->setShortcut(QKeySequence::Quit);
   connect(quit_, &QAction::triggered, this, &QWidget::close);
-  auto queue_action = [this](const QString& text, QStyle::StandardPixmap icon,
-                             void (TransferQueue::*op)(qint64)) {
-    auto* a = new QAction(style()->standardIcon(icon), text, this);
-    connect(a, &QAction::triggered, this, [this, op] {
-      for (qint64 id : SelectedTransfers()) {
-        OnQueue([id, op](TransferQueue* q) { (q->*op)(id); });
-      }
-    });
-    return a;
-  };
-  pause_ =
-      queue_action(tr("Pause"), QStyle::SP_MediaPause, &TransferQueue::Pause);
-  resume_ =
-      queue_action(tr("Resume"), QStyle::SP_MediaPlay, &TransferQueue::Resume);
-  cancel_ =
-      queue_action(tr("Cancel"), QStyle::SP_MediaStop, &TransferQueue::Cancel);
-  retry_ = queue_action(tr("Retry"), QStyle::SP_BrowserReload,
-                        &TransferQueue::Retry);
-  clear_done_ = new QAction(tr("Clear finished"), this);
-  connect(clear_done_, &QAction::triggered, this,
-          [this] { OnQueue([](TransferQueue* q) { q->ClearFinished(); }); });
 }
 
 void MainWindow::BuildUi() {
@@ -369,34 +359,9 @@ void MainWindow::BuildUi() {
   stack_->addWidget(share_view_);
   stack_->addWidget(square_view_);
 
-  transfer_view_ = table(transfer_model_);
-  transfer_view_->setItemDelegateForColumn(TransferModel::kProgress,
-                                           new ProgressDelegate(this));
-  transfer_view_->horizontalHeader()->setSectionResizeMode(
-      TransferModel::kStatus, QHeaderView::Stretch);
-  transfer_view_->setColumnWidth(TransferModel::kName, 220);
-  transfer_view_->setColumnWidth(TransferModel::kProgress, 200);
-  connect(transfer_view_, &QWidget::customContextMenuRequested, this,
-          [this](const QPoint& p) {
-            QMenu m;
-            m.addActions({pause_, resume_, retry_, cancel_});
-            m.addSeparator();
-            m.addAction(clear_done_);
-            m.exec(transfer_view_->viewport()->mapToGlobal(p));
-          });
-  auto* transfers = new QWidget(this);
-  auto* tl = new QVBoxLayout(transfers);
-  tl->setContentsMargins(0, 0, 0, 0);
-  auto* tbar = new QToolBar(transfers);
-  tbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-  tbar->addWidget(new QLabel(tr("Transfers") + "  ", transfers));
-  tbar->addActions({pause_, resume_, retry_, cancel_, clear_done_});
-  tl->addWidget(tbar);
-  tl->addWidget(transfer_view_);
-
   auto* right = new QSplitter(Qt::Vertical, this);
   right->addWidget(stack_);
-  right->addWidget(transfers);
+  right->addWidget(transfers_);
   right->setStretchFactor(0, 3);
   right->setStretchFactor(1, 1);
   auto* split = new QSplitter(Qt::Horizontal, this);
@@ -417,8 +382,6 @@ void MainWindow::BuildUi() {
     QString more = files_->canFetchMore({}) ? "+" : "";
     activity_->setText(tr("%n item(s)", nullptr, files_->rowCount()) + more);
   });
-  connect(transfer_model_, &QAbstractItemModel::dataChanged, this,
-          &MainWindow::UpdateActions);
   UpdateActions();
 }
 
@@ -640,15 +603,6 @@ QVector<QJsonObject> MainWindow::SelectedNodes() const {
   return out;
 }
 
-QVector<qint64> MainWindow::SelectedTransfers() const {
-  QVector<qint64> out;
-  for (const QModelIndex& i :
-       transfer_view_->selectionModel()->selectedRows()) {
-    out.append(transfer_model_->ItemAt(i.row()).id);
-  }
-  return out;
-}
-
 void MainWindow::Activated(const QModelIndex& index) {
   const QJsonObject& n = files_->NodeAt(index.row());
   if (page_ == Page::kTrash) return;
@@ -724,243 +678,58 @@ void MainWindow::ShareSelected() {
   d->open();
 }
 
-void MainWindow::NewFolder() {
-  bool ok = false;
-  QString name =
-      QInputDialog::getText(this, tr("New folder"), tr("Name:"),
-                            QLineEdit::Normal, tr("New folder"), &ok);
-  if (!ok || name.trimmed().isEmpty()) return;
-  qint64 parent = current_folder();
-  api_.Call(
-      "POST", "/api/v1/folders",
-      QJsonObject{{"parent", parent}, {"name", name.trimmed()}},
-      [this, parent](const ApiResult& r) {
-        if (!r.ok()) return ShowError(r);
-        files_->Reload();
-        tree_->Refresh(parent);
-      },
-      this);
-}
+void MainWindow::NewFolder() { node_actions_->NewFolder(current_folder()); }
 
 void MainWindow::Rename() {
   QVector<QJsonObject> sel = SelectedNodes();
-  if (sel.size() != 1) return;
-  bool ok = false;
-  QString old = sel[0].value("name").toString();
-  QString name = QInputDialog::getText(this, tr("Rename"), tr("New name:"),
-                                       QLineEdit::Normal, old, &ok);
-  if (!ok || name.trimmed().isEmpty() || name == old) return;
-  qint64 parent = sel[0].value("parent").toInteger();
-  api_.Call(
-      "PATCH", QString("/api/v1/nodes/%1").arg(sel[0].value("id").toInteger()),
-      QJsonObject{{"name", name.trimmed()}},
-      [this, parent](const ApiResult& r) {
-        if (!r.ok()) return ShowError(r);
-        files_->Reload();
-        tree_->Refresh(parent);
-      },
-      this);
+  if (sel.size() == 1) node_actions_->Rename(sel[0]);
 }
 
 void MainWindow::Move() {
-  QVector<QJsonObject> sel = SelectedNodes();
-  if (sel.isEmpty()) return;
-  FolderPickerDialog d(&api_, tr("Move to"), this);
-  if (d.exec() != QDialog::Accepted) return;
-  qint64 to = d.folder();
-  for (const QJsonObject& n : sel) {
-    api_.Call(
-        "PATCH", QString("/api/v1/nodes/%1").arg(n.value("id").toInteger()),
-        QJsonObject{{"parent", to}},
-        [this, to](const ApiResult& r) {
-          if (!r.ok()) ShowError(r);
-          files_->Reload();
-          tree_->Refresh(current_folder());
-          tree_->Refresh(to);
-        },
-        this);
-  }
+  node_actions_->Move(SelectedNodes(), current_folder());
 }
 
 void MainWindow::Delete() {
-  QVector<QJsonObject> sel = SelectedNodes();
-  if (sel.isEmpty()) return;
-  for (const QJsonObject& n : sel) {
-    api_.Call(
-        "DELETE", QString("/api/v1/nodes/%1").arg(n.value("id").toInteger()),
-        {},
-        [this](const ApiResult& r) {
-          if (!r.ok()) ShowError(r);
-          files_->Reload();
-          tree_->Refresh(current_folder());
-        },
-        this);
-  }
-  statusBar()->showMessage(
-      tr("Moved %n item(s) to the trash.", nullptr, sel.size()), 5000);
+  node_actions_->Trash(SelectedNodes(), current_folder());
 }
 
-void MainWindow::Restore() {
-  for (const QJsonObject& n : SelectedNodes()) {
-    api_.Call(
-        "POST",
-        QString("/api/v1/trash/%1/restore").arg(n.value("id").toInteger()), {},
-        [this](const ApiResult& r) {
-          if (!r.ok()) ShowError(r);
-          files_->Reload();
-          tree_->Refresh(0);
-        },
-        this);
-  }
-}
+void MainWindow::Restore() { node_actions_->Restore(SelectedNodes()); }
 
-void MainWindow::Purge() {
-  QVector<QJsonObject> sel = SelectedNodes();
-  if (sel.isEmpty() ||
-      QMessageBox::question(
-          this, tr("Delete for good"),
-          tr("Delete %n item(s) for good? This cannot be undone.", nullptr,
-             sel.size())) != QMessageBox::Yes) {
-    return;
-  }
-  for (const QJsonObject& n : sel) {
-    api_.Call(
-        "DELETE", QString("/api/v1/trash/%1").arg(n.value("id").toInteger()),
-        {},
-        [this](const ApiResult& r) {
-          if (!r.ok()) ShowError(r);
-          files_->Reload();
-          RefreshMe();
-        },
-        this);
-  }
-}
+void MainWindow::Purge() { node_actions_->Purge(SelectedNodes()); }
 
-void MainWindow::EmptyTrash() {
-  if (QMessageBox::question(this, tr("Empty trash"),
-                            tr("Delete everything in the trash for good?")) !=
-      QMessageBox::Yes) {
-    return;
-  }
-  api_.Call(
-      "DELETE", "/api/v1/trash", {},
-      [this](const ApiResult& r) {
-        if (!r.ok()) ShowError(r);
-        files_->Reload();
-        RefreshMe();
-      },
-      this);
+void MainWindow::EmptyTrash() { node_actions_->EmptyTrash(); }
+
+QString MainWindow::SelectedShareCode(QTableView* view,
+                                      ShareTableModel* model) const {
+  QModelIndexList rows = view->selectionModel()->selectedRows();
+  if (rows.isEmpty()) return {};
+  return model->ShareAt(rows[0].row()).value("code").toString();
 }
 
 void MainWindow::RevokeShare() {
+  QStringList codes;
   for (const QModelIndex& i : share_view_->selectionModel()->selectedRows()) {
-    QString code = my_shares_->ShareAt(i.row()).value("code").toString();
-    api_.Call(
-        "DELETE", "/api/v1/shares/" + code, {},
-        [this](const ApiResult& r) {
-          if (!r.ok()) ShowError(r);
-          RefreshShares();
-        },
-        this);
+    codes.append(my_shares_->ShareAt(i.row()).value("code").toString());
   }
+  share_actions_->Revoke(codes);
 }
 
 void MainWindow::CopyShareLink() {
-  QModelIndexList rows = share_view_->selectionModel()->selectedRows();
-  if (rows.isEmpty()) return;
-  QString code = my_shares_->ShareAt(rows[0].row()).value("code").toString();
-  QApplication::clipboard()->setText(
-      api_.Resolve("/api/v1/s/" + code).toString());
-  statusBar()->showMessage(tr("Link copied (the password is not stored; "
-                              "send it separately)."),
-                           5000);
+  QString code = SelectedShareCode(share_view_, my_shares_);
+  if (!code.isEmpty()) share_actions_->CopyLink(code);
 }
 
 void MainWindow::SaveSquareShare() {
-  QModelIndexList rows = square_view_->selectionModel()->selectedRows();
-  if (rows.isEmpty()) return;
-  QString code = square_->ShareAt(rows[0].row()).value("code").toString();
-  FolderPickerDialog d(&api_, tr("Save to"), this);
-  if (d.exec() != QDialog::Accepted) return;
-  api_.Call(
-      "POST", "/api/v1/s/" + code + "/save",
-      QJsonObject{{"parent", d.folder()}},
-      [this](const ApiResult& r) {
-        if (!r.ok()) return ShowError(r);
-        statusBar()->showMessage(
-            tr("Saved “%1” to your drive.")
-                .arg(r.json.value("node").toObject().value("name").toString()),
-            5000);
-        RefreshMe();
-      },
-      this);
+  QString code = SelectedShareCode(square_view_, square_);
+  if (!code.isEmpty()) share_actions_->SaveToDrive(code);
 }
 
 void MainWindow::DownloadSquareShare() {
   QModelIndexList rows = square_view_->selectionModel()->selectedRows();
-  if (rows.isEmpty()) return;
-  QJsonObject s = square_->ShareAt(rows[0].row());
-  QString dir = DownloadDir();
-  api_.Call(
-      "POST", "/api/v1/s/" + s.value("code").toString() + "/download", {},
-      [this, s, dir](const ApiResult& r) {
-        if (!r.ok()) return ShowError(r);
-        QString url = r.json.value("url").toString();
-        qint64 expires = r.json.value("expires_at").toInteger();
-        QString name = s.value("name").toString();
-        qint64 size = s.value("size").toInteger();
-        QString sha = s.value("sha256").toString();
-        OnQueue([=](TransferQueue* q) {
-          q->AddDownloadFromUrl(url, expires, name, size, sha, dir);
-        });
-        square_->Reload();
-      },
-      this);
+  if (!rows.isEmpty())
+    share_actions_->Download(square_->ShareAt(rows[0].row()));
 }
 
-void MainWindow::OpenShareLink() {
-  bool ok = false;
-  QString link = QInputDialog::getText(this, tr("Open a share link"),
-                                       tr("Link or code:"), QLineEdit::Normal,
-                                       QApplication::clipboard()->text(), &ok)
-                     .trimmed();
-  if (!ok || link.isEmpty()) return;
-  QString code = link.section('/', -1).section(' ', 0, 0);
-  QString password =
-      QInputDialog::getText(this, tr("Open a share link"),
-                            tr("Password (leave empty when there is none):"),
-                            QLineEdit::Normal, QString(), &ok);
-  if (!ok) return;
-  QJsonObject body;
-  if (!password.isEmpty()) body.insert("password", password);
-  api_.Call(
-      "POST", "/api/v1/s/" + code + "/open", body,
-      [this, code, body](const ApiResult& r) {
-        if (!r.ok()) return ShowError(r);
-        QJsonObject s = r.json.value("share").toObject();
-        QMessageBox box(this);
-        box.setWindowTitle(tr("Shared file"));
-        box.setText(
-            tr("“%1” (%2)")
-                .arg(s.value("name").toString(),
-                     FileTableModel::HumanSize(s.value("size").toInteger())));
-        QPushButton* save =
-            box.addButton(tr("Save to my drive"), QMessageBox::AcceptRole);
-        box.addButton(QMessageBox::Cancel);
-        box.exec();
-        if (box.clickedButton() != save) return;
-        QJsonObject b = body;
-        b.insert("parent", current_folder());
-        api_.Call(
-            "POST", "/api/v1/s/" + code + "/save", b,
-            [this](const ApiResult& r2) {
-              if (!r2.ok()) return ShowError(r2);
-              files_->Reload();
-              RefreshMe();
-            },
-            this);
-      },
-      this);
-}
+void MainWindow::OpenShareLink() { share_actions_->OpenLink(current_folder()); }
 
 }  // namespace nimbus::desktop

@@ -1,7 +1,6 @@
 // The drive: folder tree and navigation on the left, breadcrumbs and the
 // file table in the middle (or the trash, my shares, the share square), the
-// transfer queue below. Transfers run on their own thread; this window only
-// sends them commands and shows their snapshots.
+// transfer queue (TransferPanel) below.
 #ifndef NIMBUS_DESKTOP_MAIN_WINDOW_H_
 #define NIMBUS_DESKTOP_MAIN_WINDOW_H_
 
@@ -21,7 +20,6 @@ class QListWidget;
 class QSettings;
 class QStackedWidget;
 class QTableView;
-class QThread;
 class QTreeView;
 class QHBoxLayout;
 
@@ -29,9 +27,12 @@ namespace nimbus::desktop {
 
 class FileTableModel;
 class FolderTreeModel;
+class NodeActions;
 class QtHttpTransport;
+class ShareActions;
 class ShareTableModel;
 class TransferModel;
+class TransferPanel;
 class TransferQueue;
 
 class MainWindow : public QMainWindow {
@@ -59,12 +60,12 @@ class MainWindow : public QMainWindow {
 
   // For tests and the screenshot script.
   FileTableModel* files() const { return files_; }
-  TransferModel* transfers() const { return transfer_model_; }
+  TransferModel* transfers() const;
   ShareTableModel* my_shares() const { return my_shares_; }
   ShareTableModel* square() const { return square_; }
   QTableView* file_view() const { return file_view_; }
-  QTableView* transfer_view() const { return transfer_view_; }
-  TransferQueue* queue() const { return queue_; }
+  QTableView* transfer_view() const;
+  TransferQueue* queue() const;
   ApiClient* api() { return &api_; }
   qint64 current_folder() const;
   // Runs `f` on the transfer thread (queued).
@@ -87,7 +88,6 @@ class MainWindow : public QMainWindow {
   void ShowError(const ApiResult& r);
   void SessionExpired();
   QVector<QJsonObject> SelectedNodes() const;
-  QVector<qint64> SelectedTransfers() const;
   void NewFolder();
   void Rename();
   void Move();
@@ -102,6 +102,8 @@ class MainWindow : public QMainWindow {
   void SaveSquareShare();
   void DownloadSquareShare();
   void OpenShareLink();
+  // The code of the first selected row of a share table, or empty.
+  QString SelectedShareCode(QTableView* view, ShareTableModel* model) const;
   void SignOut();
   void Activated(const QModelIndex& index);
 
@@ -110,14 +112,13 @@ class MainWindow : public QMainWindow {
   SessionStore sessions_;
   QtHttpTransport* transport_;  // UI thread
   ApiClient api_;
-  QThread* worker_;
-  QtHttpTransport* queue_transport_;  // transfer thread
-  TransferQueue* queue_;
-  TransferModel* transfer_model_;
+  TransferPanel* transfers_;
   FileTableModel* files_;
   FolderTreeModel* tree_;
   ShareTableModel* my_shares_;
   ShareTableModel* square_;
+  NodeActions* node_actions_;
+  ShareActions* share_actions_;
   QString user_;
   QVector<QPair<qint64, QString>> path_;  // breadcrumbs, root first
   Page page_ = Page::kFiles;
@@ -132,15 +133,13 @@ class MainWindow : public QMainWindow {
   QTableView* file_view_;
   QTableView* share_view_;
   QTableView* square_view_;
-  QTableView* transfer_view_;
   QLabel* usage_;
   QLabel* activity_;
 
   QAction *upload_files_, *upload_folder_, *new_folder_, *download_, *share_,
       *rename_, *move_, *delete_, *restore_, *purge_, *empty_trash_, *refresh_,
       *up_, *revoke_, *copy_link_, *save_share_, *download_share_, *open_share_,
-      *settings_action_, *sign_out_, *quit_, *pause_, *resume_, *cancel_,
-      *retry_, *clear_done_;
+      *settings_action_, *sign_out_, *quit_;
 };
 
 }  // namespace nimbus::desktop

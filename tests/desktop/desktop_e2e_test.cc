@@ -2,7 +2,8 @@
 // real stack: sign in through the dialog, upload a 200 MB file, close the
 // app in the middle and reopen it (the upload goes on from where the server
 // stands), download it with a pause in the middle and compare, share it with
-// a password and fetch the share over HTTP.
+// a password and fetch the share over HTTP, revoke it, move the file to
+// the trash and restore it.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -23,7 +24,9 @@
 #include "desktop/file_table_model.h"
 #include "desktop/login_dialog.h"
 #include "desktop/main_window.h"
+#include "desktop/node_actions.h"
 #include "desktop/screenshot_tour.h"
+#include "desktop/share_actions.h"
 #include "desktop/share_dialog.h"
 #include "desktop/transfer_model.h"
 #include "desktop/transfer_queue.h"
@@ -261,6 +264,36 @@ TEST_F(DesktopEndToEnd, SignInUploadCloseReopenDownloadAndShare) {
                 .toStdString(),
             want.toStdString());
   d->close();
+
+  // The actions behind the menus, against the same server: revoke the link
+  // (it stops working), move the file to the trash and restore it.
+  ASSERT_EQ(Curl(link, "").status, 200);
+  desktop::ShareActions shares(w->api(), &*w);
+  int changed = 0;
+  QObject::connect(&shares, &desktop::ShareActions::SharesChanged,
+                   [&] { ++changed; });
+  shares.Revoke({d->share().value("code").toString()});
+  ASSERT_TRUE(WaitFor([&] { return changed == 1; }, 30000));
+  EXPECT_EQ(Curl(link, "").status, 404) << "a revoked link still works";
+  desktop::NodeActions nodes(w->api(), &*w);
+  QVector<qint64> folders;
+  QObject::connect(&nodes, &desktop::NodeActions::FolderChanged,
+                   [&](qint64 f) { folders.append(f); });
+  QJsonObject file{{"id", up.node}};
+  nodes.Trash({file}, 0);
+  ASSERT_TRUE(WaitFor([&] { return folders.size() == 1; }, 30000));
+  Reply trashed = Call("GET", fmt::format("/api/v1/nodes/{}", up.node),
+                       w->api()->token().toStdString());
+  ASSERT_EQ(trashed.status, 200) << trashed.body;
+  EXPECT_NE(trashed.Json()["node"]["trashed_at"], nullptr) << trashed.body;
+  nodes.Restore({file});
+  ASSERT_TRUE(WaitFor([&] { return folders.size() == 2; }, 30000));
+  Reply restored = Call("GET", fmt::format("/api/v1/nodes/{}", up.node),
+                        w->api()->token().toStdString());
+  ASSERT_EQ(restored.status, 200) << restored.body;
+  EXPECT_EQ(restored.Json()["node"].value("trashed_at", nlohmann::json()),
+            nullptr)
+      << restored.body;
   std::printf(
       "desktop: %lld MB upload, app closed at %.1f MB, went on from %.1f MB "
       "after reopening; a download cut at %.1f MB resumed with Range; "

@@ -126,43 +126,43 @@
 <context>
     <name>nimbus::desktop::FileTableModel</name>
     <message>
-        <location filename="../file_table_model.cc" line="203"/>
+        <location filename="../file_table_model.cc" line="200"/>
         <source>Folder</source>
         <translation>文件夹</translation>
     </message>
     <message>
-        <location filename="../file_table_model.cc" line="209"/>
+        <location filename="../file_table_model.cc" line="206"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../file_table_model.cc" line="243"/>
-        <location filename="../file_table_model.cc" line="264"/>
+        <location filename="../file_table_model.cc" line="240"/>
+        <location filename="../file_table_model.cc" line="261"/>
         <source>Shared</source>
         <translation>已分享</translation>
     </message>
     <message>
-        <location filename="../file_table_model.cc" line="254"/>
+        <location filename="../file_table_model.cc" line="251"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../file_table_model.cc" line="256"/>
+        <location filename="../file_table_model.cc" line="253"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../file_table_model.cc" line="258"/>
+        <location filename="../file_table_model.cc" line="255"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../file_table_model.cc" line="260"/>
+        <location filename="../file_table_model.cc" line="257"/>
         <source>Modified</source>
         <translation>修改时间</translation>
     </message>
     <message>
-        <location filename="../file_table_model.cc" line="262"/>
+        <location filename="../file_table_model.cc" line="259"/>
         <source>Downloads</source>
         <translation>下载次数</translation>
     </message>
@@ -177,7 +177,7 @@
     <message>
         <location filename="../folder_tree_model.cc" line="17"/>
         <location filename="../folder_tree_model.cc" line="32"/>
-        <location filename="../folder_tree_model.cc" line="85"/>
+        <location filename="../folder_tree_model.cc" line="81"/>
         <source>Loading…</source>
         <translation>加载中…</translation>
     </message>
@@ -190,12 +190,12 @@
         <translation>%1 不是文件夹。</translation>
     </message>
     <message>
-        <location filename="../folder_upload.cc" line="84"/>
+        <location filename="../folder_upload.cc" line="81"/>
         <source>A file named %1 is in the way of the folder.</source>
         <translation>已存在名为 %1 的文件，无法创建同名文件夹。</translation>
     </message>
     <message>
-        <location filename="../folder_upload.cc" line="92"/>
+        <location filename="../folder_upload.cc" line="89"/>
         <source>The folder %1 could not be created.</source>
         <translation>无法创建文件夹 %1。</translation>
     </message>
@@ -276,353 +276,280 @@
 <context>
     <name>nimbus::desktop::MainWindow</name>
     <message>
-        <location filename="../main_window.cc" line="102"/>
+        <location filename="../main_window.cc" line="116"/>
         <source>Nimbus</source>
         <translation>Nimbus</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="144"/>
+        <location filename="../main_window.cc" line="154"/>
         <source>&amp;Upload files…</source>
         <translation>上传文件(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="147"/>
+        <location filename="../main_window.cc" line="157"/>
         <source>Upload &amp;folder…</source>
         <translation>上传文件夹(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="149"/>
+        <location filename="../main_window.cc" line="159"/>
         <source>&amp;New folder</source>
         <translation>新建文件夹(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="151"/>
+        <location filename="../main_window.cc" line="161"/>
         <source>&amp;Download</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="153"/>
+        <location filename="../main_window.cc" line="163"/>
         <source>&amp;Share…</source>
         <translation>分享(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="155"/>
+        <location filename="../main_window.cc" line="165"/>
         <source>&amp;Rename</source>
         <translation>重命名(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="157"/>
+        <location filename="../main_window.cc" line="167"/>
         <source>&amp;Move to…</source>
         <translation>移动到(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="159"/>
+        <location filename="../main_window.cc" line="169"/>
         <source>De&amp;lete</source>
         <translation>删除(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="161"/>
+        <location filename="../main_window.cc" line="171"/>
         <source>&amp;Restore</source>
         <translation>还原(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="163"/>
+        <location filename="../main_window.cc" line="173"/>
         <source>Delete for &amp;good</source>
         <translation>彻底删除(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="165"/>
+        <location filename="../main_window.cc" line="175"/>
         <source>&amp;Empty trash</source>
         <translation>清空回收站(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="167"/>
+        <location filename="../main_window.cc" line="177"/>
         <source>Re&amp;fresh</source>
         <translation>刷新(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="177"/>
+        <location filename="../main_window.cc" line="187"/>
         <source>&amp;Up</source>
         <translation>上一级(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="187"/>
+        <location filename="../main_window.cc" line="197"/>
         <source>Re&amp;voke</source>
         <translation>取消分享(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="189"/>
+        <location filename="../main_window.cc" line="199"/>
         <source>&amp;Copy link</source>
         <translation>复制链接(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="191"/>
+        <location filename="../main_window.cc" line="201"/>
         <source>Save to &amp;my drive</source>
         <translation>保存到我的网盘(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="193"/>
+        <location filename="../main_window.cc" line="203"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="195"/>
+        <location filename="../main_window.cc" line="205"/>
         <source>Open a share &amp;link…</source>
         <translation>打开分享链接(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="199"/>
+        <location filename="../main_window.cc" line="209"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="207"/>
+        <location filename="../main_window.cc" line="217"/>
         <source>Sign &amp;out</source>
         <translation>退出登录(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="209"/>
+        <location filename="../main_window.cc" line="219"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="223"/>
-        <source>Pause</source>
-        <translation>暂停</translation>
-    </message>
-    <message>
         <location filename="../main_window.cc" line="225"/>
-        <source>Resume</source>
-        <translation>继续</translation>
-    </message>
-    <message>
-        <location filename="../main_window.cc" line="227"/>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <location filename="../main_window.cc" line="228"/>
-        <source>Retry</source>
-        <translation>重试</translation>
-    </message>
-    <message>
-        <location filename="../main_window.cc" line="230"/>
-        <source>Clear finished</source>
-        <translation>清除已完成</translation>
-    </message>
-    <message>
-        <location filename="../main_window.cc" line="236"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="240"/>
+        <location filename="../main_window.cc" line="229"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="242"/>
+        <location filename="../main_window.cc" line="231"/>
         <source>&amp;View</source>
         <translation>查看(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="244"/>
+        <location filename="../main_window.cc" line="233"/>
         <source>Files</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="251"/>
+        <location filename="../main_window.cc" line="240"/>
         <source>Search by name (Ctrl+F)</source>
         <translation>按名称搜索 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="267"/>
-        <location filename="../main_window.cc" line="276"/>
-        <location filename="../main_window.cc" line="285"/>
-        <location filename="../main_window.cc" line="470"/>
-        <location filename="../main_window.cc" line="568"/>
-        <location filename="../main_window.cc" line="572"/>
-        <location filename="../main_window.cc" line="657"/>
+        <location filename="../main_window.cc" line="256"/>
+        <location filename="../main_window.cc" line="265"/>
+        <location filename="../main_window.cc" line="274"/>
+        <location filename="../main_window.cc" line="432"/>
+        <location filename="../main_window.cc" line="530"/>
+        <location filename="../main_window.cc" line="534"/>
+        <location filename="../main_window.cc" line="610"/>
         <source>My files</source>
         <translation>我的文件</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="278"/>
+        <location filename="../main_window.cc" line="267"/>
         <source>Trash</source>
         <translation>回收站</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="280"/>
+        <location filename="../main_window.cc" line="269"/>
         <source>My shares</source>
         <translation>我的分享</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="282"/>
+        <location filename="../main_window.cc" line="271"/>
         <source>Share square</source>
         <translation>分享广场</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="393"/>
-        <source>Transfers</source>
-        <translation>传输列表</translation>
-    </message>
-    <message>
-        <location filename="../main_window.cc" line="415"/>
+        <location filename="../main_window.cc" line="379"/>
         <source>Loading…</source>
         <translation>加载中…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../main_window.cc" line="419"/>
+        <location filename="../main_window.cc" line="383"/>
         <source>%n item(s)</source>
         <translation>
             <numerusform>%n 项</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="460"/>
+        <location filename="../main_window.cc" line="422"/>
         <source>The session will not be remembered: %1</source>
         <translation>无法保存登录状态：%1</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="464"/>
+        <location filename="../main_window.cc" line="426"/>
         <source>Nimbus — %1</source>
         <translation>Nimbus — %1</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="482"/>
+        <location filename="../main_window.cc" line="444"/>
         <source>Your session has expired. Sign in again; your transfers are kept and go on afterwards.</source>
         <translation>登录已过期。请重新登录；传输任务会保留并在登录后继续。</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="488"/>
+        <location filename="../main_window.cc" line="450"/>
         <source>Signed out. Transfers wait until you sign in.</source>
         <translation>已退出登录。传输任务将在您登录后继续。</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="520"/>
+        <location filename="../main_window.cc" line="482"/>
         <source>%1 — %2 of %3 used</source>
         <translation>%1 — 已用 %2 / 共 %3</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="586"/>
+        <location filename="../main_window.cc" line="548"/>
         <source>Trash: items here still count against your quota.</source>
         <translation>回收站：其中的项目仍占用您的配额。</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="591"/>
+        <location filename="../main_window.cc" line="553"/>
         <source>Search results for “%1”</source>
         <translation>“%1”的搜索结果</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="665"/>
+        <location filename="../main_window.cc" line="618"/>
         <source>Upload files</source>
         <translation>上传文件</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="670"/>
+        <location filename="../main_window.cc" line="623"/>
         <source>Upload a folder</source>
         <translation>上传文件夹</translation>
     </message>
+</context>
+<context>
+    <name>nimbus::desktop::NodeActions</name>
     <message>
-        <location filename="../main_window.cc" line="731"/>
-        <location filename="../main_window.cc" line="732"/>
+        <location filename="../node_actions.cc" line="35"/>
+        <location filename="../node_actions.cc" line="36"/>
         <source>New folder</source>
         <translation>新建文件夹</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="731"/>
+        <location filename="../node_actions.cc" line="35"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="751"/>
+        <location filename="../node_actions.cc" line="45"/>
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="751"/>
+        <location filename="../node_actions.cc" line="45"/>
         <source>New name:</source>
         <translation>新名称：</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="769"/>
+        <location filename="../node_actions.cc" line="54"/>
         <source>Move to</source>
         <translation>移动到</translation>
     </message>
     <message numerus="yes">
-        <location filename="../main_window.cc" line="801"/>
+        <location filename="../node_actions.cc" line="74"/>
         <source>Moved %n item(s) to the trash.</source>
         <translation>
             <numerusform>已将 %n 项移入回收站。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="822"/>
+        <location filename="../node_actions.cc" line="87"/>
         <source>Delete for good</source>
         <translation>彻底删除</translation>
     </message>
     <message numerus="yes">
-        <location filename="../main_window.cc" line="823"/>
+        <location filename="../node_actions.cc" line="88"/>
         <source>Delete %n item(s) for good? This cannot be undone.</source>
         <translation>
             <numerusform>彻底删除这 %n 项？此操作无法撤销。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="841"/>
+        <location filename="../node_actions.cc" line="104"/>
         <source>Empty trash</source>
         <translation>清空回收站</translation>
     </message>
     <message>
-        <location filename="../main_window.cc" line="842"/>
+        <location filename="../node_actions.cc" line="105"/>
         <source>Delete everything in the trash for good?</source>
         <translation>彻底删除回收站中的所有内容？</translation>
-    </message>
-    <message>
-        <location filename="../main_window.cc" line="875"/>
-        <source>Link copied (the password is not stored; send it separately).</source>
-        <translation>链接已复制（提取码不会保存，请另行发送）。</translation>
-    </message>
-    <message>
-        <location filename="../main_window.cc" line="884"/>
-        <source>Save to</source>
-        <translation>保存到</translation>
-    </message>
-    <message>
-        <location filename="../main_window.cc" line="892"/>
-        <source>Saved “%1” to your drive.</source>
-        <translation>已将“%1”保存到您的网盘。</translation>
-    </message>
-    <message>
-        <location filename="../main_window.cc" line="924"/>
-        <location filename="../main_window.cc" line="931"/>
-        <source>Open a share link</source>
-        <translation>打开分享链接</translation>
-    </message>
-    <message>
-        <location filename="../main_window.cc" line="925"/>
-        <source>Link or code:</source>
-        <translation>链接或分享码：</translation>
-    </message>
-    <message>
-        <location filename="../main_window.cc" line="932"/>
-        <source>Password (leave empty when there is none):</source>
-        <translation>提取码（没有则留空）：</translation>
-    </message>
-    <message>
-        <location filename="../main_window.cc" line="943"/>
-        <source>Shared file</source>
-        <translation>分享的文件</translation>
-    </message>
-    <message>
-        <location filename="../main_window.cc" line="945"/>
-        <source>“%1” (%2)</source>
-        <translation>“%1”（%2）</translation>
-    </message>
-    <message>
-        <location filename="../main_window.cc" line="949"/>
-        <source>Save to my drive</source>
-        <translation>保存到我的网盘</translation>
     </message>
 </context>
 <context>
@@ -668,6 +595,55 @@
         <location filename="../settings_dialog.cc" line="68"/>
         <source>Enter the server address, like http://127.0.0.1:8090</source>
         <translation>请输入服务器地址，例如 http://127.0.0.1:8090</translation>
+    </message>
+</context>
+<context>
+    <name>nimbus::desktop::ShareActions</name>
+    <message>
+        <location filename="../share_actions.cc" line="34"/>
+        <source>Link copied (the password is not stored; send it separately).</source>
+        <translation>链接已复制（提取码不会保存，请另行发送）。</translation>
+    </message>
+    <message>
+        <location filename="../share_actions.cc" line="38"/>
+        <source>Save to</source>
+        <translation>保存到</translation>
+    </message>
+    <message>
+        <location filename="../share_actions.cc" line="46"/>
+        <source>Saved “%1” to your drive.</source>
+        <translation>已将“%1”保存到您的网盘。</translation>
+    </message>
+    <message>
+        <location filename="../share_actions.cc" line="69"/>
+        <location filename="../share_actions.cc" line="76"/>
+        <source>Open a share link</source>
+        <translation>打开分享链接</translation>
+    </message>
+    <message>
+        <location filename="../share_actions.cc" line="70"/>
+        <source>Link or code:</source>
+        <translation>链接或分享码：</translation>
+    </message>
+    <message>
+        <location filename="../share_actions.cc" line="77"/>
+        <source>Password (leave empty when there is none):</source>
+        <translation>提取码（没有则留空）：</translation>
+    </message>
+    <message>
+        <location filename="../share_actions.cc" line="88"/>
+        <source>Shared file</source>
+        <translation>分享的文件</translation>
+    </message>
+    <message>
+        <location filename="../share_actions.cc" line="90"/>
+        <source>“%1” (%2)</source>
+        <translation>“%1”（%2）</translation>
+    </message>
+    <message>
+        <location filename="../share_actions.cc" line="94"/>
+        <source>Save to my drive</source>
+        <translation>保存到我的网盘</translation>
     </message>
 </context>
 <context>
@@ -950,6 +926,39 @@
     </message>
 </context>
 <context>
+    <name>nimbus::desktop::TransferPanel</name>
+    <message>
+        <location filename="../transfer_panel.cc" line="50"/>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../transfer_panel.cc" line="52"/>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <location filename="../transfer_panel.cc" line="54"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../transfer_panel.cc" line="55"/>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <location filename="../transfer_panel.cc" line="57"/>
+        <source>Clear finished</source>
+        <translation>清除已完成</translation>
+    </message>
+    <message>
+        <location filename="../transfer_panel.cc" line="90"/>
+        <source>Transfers</source>
+        <translation>传输列表</translation>
+    </message>
+</context>
+<context>
     <name>nimbus::desktop::TransferQueue</name>
     <message>
         <location filename="../transfer_queue.cc" line="67"/>
@@ -957,43 +966,45 @@
         <translation>无法读取已保存的传输列表（%1）；原文件已保留为 %2。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../transfer_queue.cc" line="88"/>
+        <location filename="../transfer_queue.cc" line="89"/>
         <source>%n saved transfer(s) could not be read and were left out.</source>
-        <translation><numerusform>有 %n 个已保存的传输任务无法读取，已被略过。</numerusform></translation>
+        <translation>
+            <numerusform>有 %n 个已保存的传输任务无法读取，已被略过。</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../transfer_queue.cc" line="134"/>
+        <location filename="../transfer_queue.cc" line="135"/>
         <source>%1 is not a file that can be uploaded.</source>
         <translation>%1 不是可上传的文件。</translation>
     </message>
     <message>
-        <location filename="../transfer_queue.cc" line="156"/>
+        <location filename="../transfer_queue.cc" line="157"/>
         <source>Uploading the folder %1 stopped: %2</source>
         <translation>上传文件夹 %1 已停止：%2</translation>
     </message>
     <message>
-        <location filename="../transfer_queue.cc" line="197"/>
+        <location filename="../transfer_queue.cc" line="198"/>
         <source>Downloading the folder %1 stopped: %2</source>
         <translation>下载文件夹 %1 已停止：%2</translation>
     </message>
     <message>
-        <location filename="../transfer_queue.cc" line="402"/>
+        <location filename="../transfer_queue.cc" line="399"/>
         <source>Instant upload: the server already had this content.</source>
         <translation>秒传：服务器上已有相同内容。</translation>
     </message>
     <message>
-        <location filename="../transfer_queue.cc" line="421"/>
+        <location filename="../transfer_queue.cc" line="418"/>
         <source>Waiting for you to sign in again.</source>
         <translation>等待重新登录。</translation>
     </message>
     <message>
-        <location filename="../transfer_queue.cc" line="433"/>
+        <location filename="../transfer_queue.cc" line="430"/>
         <source>%1 Retrying in %2 s.</source>
         <translation>%1 %2 秒后重试。</translation>
     </message>
     <message>
-        <location filename="../transfer_queue.cc" line="459"/>
-        <location filename="../transfer_queue.cc" line="466"/>
+        <location filename="../transfer_queue.cc" line="456"/>
+        <location filename="../transfer_queue.cc" line="463"/>
         <source>Cannot save the transfer list to %1: %2</source>
         <translation>无法将传输列表保存到 %1：%2</translation>
     </message>
@@ -1001,18 +1012,17 @@
 <context>
     <name>nimbus::desktop::TusUpload</name>
     <message>
-        <location filename="../tus_upload.cc" line="85"/>
-        <location filename="../tus_upload.cc" line="167"/>
+        <location filename="../tus_upload.cc" line="86"/>
         <source>The file %1 changed or cannot be read; add it again.</source>
         <translation>文件 %1 已改变或无法读取，请重新添加。</translation>
     </message>
     <message>
-        <location filename="../tus_upload.cc" line="150"/>
+        <location filename="../tus_upload.cc" line="162"/>
         <source>The server answered with a bad upload offset.</source>
         <translation>服务器返回了错误的上传偏移量。</translation>
     </message>
     <message>
-        <location filename="../tus_upload.cc" line="157"/>
+        <location filename="../tus_upload.cc" line="169"/>
         <source>The server has not finished the file yet.</source>
         <translation>服务器尚未完成该文件。</translation>
     </message>
