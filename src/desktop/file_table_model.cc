@@ -60,7 +60,7 @@ void FileTableModel::Start() {
   cursor_.clear();
   has_more_ = false;
   endResetModel();
-  FetchPage();
+  if (source_ != Source::kNone) FetchPage();
 }
 
 int FileTableModel::RowOf(qint64 id) const {

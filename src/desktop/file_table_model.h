@@ -20,7 +20,7 @@ class FileTableModel : public QAbstractTableModel {
   Q_OBJECT
  public:
   enum Column { kName, kSize, kType, kModified, kDownloads, kShared, kColumns };
-  enum class Source { kFolder, kSearch, kTrash };
+  enum class Source { kNone, kFolder, kSearch, kTrash };
   static constexpr int kPageSize = 500;
   static constexpr int kNodeRole = Qt::UserRole + 1;
 
@@ -61,7 +61,9 @@ class FileTableModel : public QAbstractTableModel {
   void SortLocally();
 
   ApiClient* api_;
-  Source source_ = Source::kFolder;
+  // kNone until something is shown: sorting or reloading then asks nothing
+  // (the window sorts its table before anyone has signed in).
+  Source source_ = Source::kNone;
   qint64 folder_ = 0;
   QString search_;
   QVector<QJsonObject> nodes_;
