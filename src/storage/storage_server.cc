@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
-#include <sys/socket.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +11,7 @@
 
 #include "common/coding.h"
 #include "common/crc32.h"
+#include "net/send_now.h"
 #include "net/timed_io.h"
 #include "proto/command.h"
 #include "proto/constants.h"
@@ -585,22 +584,14 @@ void StorageServer::SendReplyNow(Conn& c) {
   char hdr[proto::kHeaderSize];
   proto::EncodeHeader({static_cast<int64_t>(c.reply.size()), proto::kResp, 0},
                       hdr);
-  iovec iov[2] = {{hdr, sizeof(hdr)}, {c.reply.data(), c.reply.size()}};
-  msghdr msg{};
-  msg.msg_iov = iov;
-  msg.msg_iovlen = 2;
-  const ssize_t n =
-      ::sendmsg(c.sock.native_handle(), &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
-  const size_t total = sizeof(hdr) + c.reply.size();
-  if (n == static_cast<ssize_t>(total)) {
+  std::string rest;
+  if (net::SendNowOrKeep(c.sock.native_handle(),
+                         std::string_view(hdr, sizeof(hdr)), c.reply, &rest)) {
     c.reply_sent = true;
     return;
   }
   // Full socket buffer or an error (rare): the loop sends what is left, and
   // meets the error itself.
-  std::string rest(hdr, sizeof(hdr));
-  rest += c.reply;
-  rest.erase(0, n > 0 ? static_cast<size_t>(n) : 0);
   c.reply = std::move(rest);
   c.reply_raw = true;
 }
