@@ -43,12 +43,21 @@ stop_cluster() {
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   pids=()
 }
-trap stop_cluster EXIT
+# Each durability gets a fresh cluster directory, and the directories are
+# removed only after the last measurement: on ext4 without a journal (this
+# machine's, docs/performance.md §1) creating files is slow for minutes
+# after many deletions, so deleting one cluster's files just before the
+# next is measured would slow the uploads measured next.
+finish() {
+  stop_cluster
+  rm -rf "$OUT"/cluster-*
+}
+trap finish EXIT
+rm -rf "$OUT"/cluster "$OUT"/cluster-*  # left by an interrupted run
 
 start_cluster() {  # durability
   stop_cluster
-  local run="$OUT/cluster"
-  rm -rf "$run"
+  local run="$OUT/cluster-$1"
   mkdir -p "$run/tracker" "$run/s1" "$run/s2"
   cat >"$run/tracker.conf" <<CONF
 bind_addr = 127.0.0.1
