@@ -23,6 +23,7 @@
 #include <QToolButton>
 #include <QTreeView>
 #include <QVBoxLayout>
+#include <type_traits>
 
 #include "desktop/file_table_model.h"
 #include "desktop/folder_picker_dialog.h"
@@ -76,32 +77,33 @@ MainWindow::MainWindow(QSettings* settings, QString data_dir, QWidget* parent)
   connect(my_shares_, &ShareTableModel::Loaded, this,
           [this] { files_->SetSharedNodes(my_shares_->SharedNodes()); });
   node_actions_ = new NodeActions(&api_, this);
-  connect(node_actions_, &NodeActions::Failed, this, &MainWindow::ShowError);
-  connect(
-      node_actions_, &NodeActions::Message, this,
-      [this](const QString& text) { statusBar()->showMessage(text, 5000); });
+  share_actions_ = new ShareActions(&api_, this);
+  // Both report failures and notices the same way, and a change to the
+  // drive's contents the same way.
+  auto report = [this](auto* actions) {
+    using Actions = std::remove_pointer_t<decltype(actions)>;
+    connect(actions, &Actions::Failed, this, &MainWindow::ShowError);
+    connect(actions, &Actions::Message, this, [this](const QString& text) {
+      statusBar()->showMessage(text, 5000);
+    });
+  };
+  report(node_actions_);
+  report(share_actions_);
+  auto drive_changed = [this] {
+    files_->Reload();
+    RefreshMe();
+  };
   connect(node_actions_, &NodeActions::FolderChanged, this,
           [this](qint64 folder) {
             files_->Reload();
             tree_->Refresh(folder);
           });
-  connect(node_actions_, &NodeActions::UsageChanged, this, [this] {
-    files_->Reload();
-    RefreshMe();
-  });
-  share_actions_ = new ShareActions(&api_, this);
-  connect(share_actions_, &ShareActions::Failed, this, &MainWindow::ShowError);
-  connect(
-      share_actions_, &ShareActions::Message, this,
-      [this](const QString& text) { statusBar()->showMessage(text, 5000); });
+  connect(node_actions_, &NodeActions::UsageChanged, this, drive_changed);
   connect(share_actions_, &ShareActions::SharesChanged, this,
           &MainWindow::RefreshShares);
   connect(share_actions_, &ShareActions::SquareChanged, square_,
           &ShareTableModel::Reload);
-  connect(share_actions_, &ShareActions::DriveChanged, this, [this] {
-    files_->Reload();
-    RefreshMe();
-  });
+  connect(share_actions_, &ShareActions::DriveChanged, this, drive_changed);
   connect(share_actions_, &ShareActions::DownloadReady, this,
           [this](const QString& url, qint64 expires, const QString& name,
                  qint64 size, const QString& sha) {

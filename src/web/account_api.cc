@@ -10,6 +10,29 @@ namespace nimbus::web {
 
 using nlohmann::json;
 
+namespace {
+
+// A name and a password from a JSON body; on failure `*error` is the
+// response.
+bool ReadCredentials(HttpRequest& req, int64_t max_json_bytes,
+                     std::string* name, std::string* password,
+                     HttpResponse* error) {
+  Result<json> j = ReadJsonObject(req, max_json_bytes, error);
+  if (!j.ok()) return false;
+  Status s = StringField(*j, "name", 64, true, name);
+  if (s.ok()) s = StringField(*j, "password", 4096, true, password);
+  if (!s.ok()) *error = HttpResponse::FromStatus(s);
+  return s.ok();
+}
+
+HttpResponse TooManyAttempts(int64_t retry_after_s, const char* message) {
+  HttpResponse r = HttpResponse::Error(429, "too_many_attempts", message);
+  r.headers.emplace_back("Retry-After", std::to_string(retry_after_s));
+  return r;
+}
+
+}  // namespace
+
 AccountApi::AccountApi(const WebOptions& opts, Repository& repo,
                        CacheAside& cache, const PasswordHasher& hasher,
                        LoginLimiter& limiter, std::function<int64_t()> clock,
@@ -30,12 +53,11 @@ HttpResponse AccountApi::Register(HttpRequest& req) {
     return HttpResponse::Error(403, "forbidden", "registration is closed");
   }
   HttpResponse err;
-  Result<json> j = ReadJsonObject(req, opts_.max_json_bytes, &err);
-  if (!j.ok()) return err;
   std::string name, password;
-  Status s = StringField(*j, "name", 64, true, &name);
-  if (s.ok()) s = StringField(*j, "password", 4096, true, &password);
-  if (s.ok()) s = NodeName::ValidateUser(name);
+  if (!ReadCredentials(req, opts_.max_json_bytes, &name, &password, &err)) {
+    return err;
+  }
+  Status s = NodeName::ValidateUser(name);
   if (s.ok()) s = PasswordHasher::ValidateNew(password);
   if (!s.ok()) return HttpResponse::FromStatus(s);
   Result<std::string> hash = hasher_.Hash(password);
@@ -49,18 +71,13 @@ HttpResponse AccountApi::Register(HttpRequest& req) {
 
 HttpResponse AccountApi::Login(HttpRequest& req) {
   HttpResponse err;
-  Result<json> j = ReadJsonObject(req, opts_.max_json_bytes, &err);
-  if (!j.ok()) return err;
   std::string name, password;
-  Status s = StringField(*j, "name", 64, true, &name);
-  if (s.ok()) s = StringField(*j, "password", 4096, true, &password);
-  if (!s.ok()) return HttpResponse::FromStatus(s);
+  if (!ReadCredentials(req, opts_.max_json_bytes, &name, &password, &err)) {
+    return err;
+  }
   int64_t now = clock_();
   if (int64_t wait = limiter_.RetryAfter(name, req.remote_addr, now)) {
-    HttpResponse r = HttpResponse::Error(
-        429, "too_many_attempts", "too many failed sign-ins; try again later");
-    r.headers.emplace_back("Retry-After", std::to_string(wait));
-    return r;
+    return TooManyAttempts(wait, "too many failed sign-ins; try again later");
   }
   Result<User> u = repo_.FindUser(name);
   if (!u.ok() && !u.status().IsNotFound()) {
@@ -82,7 +99,8 @@ HttpResponse AccountApi::Login(HttpRequest& req) {
   }
   std::string token = SessionToken::Generate();
   int64_t expires = now + opts_.session_ttl_s;
-  s = repo_.sessions().Add(SessionToken::Hash(token), u->id, now, expires);
+  Status s =
+      repo_.sessions().Add(SessionToken::Hash(token), u->id, now, expires);
   if (!s.ok()) return HttpResponse::FromStatus(s);
   audit_(u->id, "login", fmt::format("from={}", req.remote_addr));
   return HttpResponse::Json(
@@ -110,10 +128,7 @@ HttpResponse AccountApi::ChangePassword(HttpRequest& req, int64_t user_id,
   if (!u.ok()) return HttpResponse::FromStatus(u.status());
   int64_t now = clock_();
   if (int64_t wait = limiter_.RetryAfter(u->name, req.remote_addr, now)) {
-    HttpResponse r = HttpResponse::Error(429, "too_many_attempts",
-                                         "too many failed attempts");
-    r.headers.emplace_back("Retry-After", std::to_string(wait));
-    return r;
+    return TooManyAttempts(wait, "too many failed attempts");
   }
   if (!hasher_.Verify(u->pass_hash, old_pw)) {
     limiter_.Failed(u->name, req.remote_addr, now);
