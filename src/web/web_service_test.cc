@@ -72,11 +72,38 @@ TEST_F(WebServiceTest, LoginIsRateLimited) {
   HttpResponse r = Call("POST", "/api/v1/auth/login", "",
                         R"({"name":"alice","password":"password-alice"})");
   EXPECT_EQ(r.status, 429);
+  bool retry_after = false;
+  for (const auto& [k, v] : r.headers) {
+    retry_after |= k == "Retry-After" && std::stoi(v) > 0;
+  }
+  EXPECT_TRUE(retry_after) << "a 429 says when to try again";
   now_ += 301;
   EXPECT_EQ(Call("POST", "/api/v1/auth/login", "",
                  R"({"name":"alice","password":"password-alice"})")
                 .status,
             200);
+}
+
+TEST_F(WebServiceTest, PasswordChangeIsRateLimited) {
+  // A stolen session cannot guess the old password at leisure.
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(
+        Call("POST", "/api/v1/auth/password", alice_,
+             R"({"old_password":"guess-guess","new_password":"new-password"})")
+            .status,
+        403);
+  }
+  EXPECT_EQ(
+      Call("POST", "/api/v1/auth/password", alice_,
+           R"({"old_password":"password-alice","new_password":"new-password"})")
+          .status,
+      429);
+  now_ += 301;
+  EXPECT_EQ(
+      Call("POST", "/api/v1/auth/password", alice_,
+           R"({"old_password":"password-alice","new_password":"new-password"})")
+          .status,
+      204);
 }
 
 TEST_F(WebServiceTest, BadInputGetsClearErrors) {
