@@ -9,6 +9,8 @@
 #include <random>
 #include <thread>
 
+#include "replication_probe.h"
+
 namespace nimbus::bench {
 namespace {
 
@@ -226,6 +228,19 @@ Result<BenchResult> BenchRunner::Run() {
   r.ops = r.latency.count;
   r.ops_per_s = static_cast<double>(r.ops) / r.seconds;
   r.mb_per_s = static_cast<double>(bytes.load()) / r.seconds / 1e6;
+
+  if ((w == "upload" || w == "mixed") &&
+      opts_.replication_timeout.count() > 0) {
+    client::Client c(opts_.client);
+    auto lag = ReplicationProbe::WaitReplicated(
+        c, ReplicationProbe::LastPerSource(written), opts_.replication_timeout,
+        std::chrono::milliseconds(20));
+    if (lag.ok()) {
+      r.replicated_after_s = *lag;
+    } else {
+      r.replication_error = lag.status().ToString();
+    }
+  }
 
   std::vector<std::string> to_delete;
   for (auto& v : written) to_delete.insert(to_delete.end(), v.begin(), v.end());

@@ -27,6 +27,9 @@ struct BenchOptions {
   int read_percent = 80;      // mixed: share of downloads
   int64_t prepare_files = 0;  // download/mixed/delete; 0 = a default
   bool keep = false;          // leave the files written by the run
+  // Upload and mixed runs: wait at most this long for replication after the
+  // run (ReplicationProbe); 0 = do not wait.
+  std::chrono::milliseconds replication_timeout{120000};
   client::ClientOptions client;
 
   static Status Validate(const BenchOptions& o);
@@ -42,6 +45,11 @@ struct BenchResult {
   double ops_per_s = 0;
   double mb_per_s = 0;  // payload bytes, 10^6 bytes per MB
   LatencySummary latency;
+  // Upload and mixed runs: seconds after the run until every storage of the
+  // group held every file it wrote (ReplicationProbe); -1 when not
+  // measured, `replication_error` says why when it could not be.
+  double replicated_after_s = -1;
+  std::string replication_error;
 };
 
 class BenchRunner {

@@ -17,7 +17,9 @@
 namespace nimbus::bench {
 namespace {
 
-Result<std::chrono::milliseconds> ParseDuration(std::string text) {
+// `option` names the option in the error.
+Result<std::chrono::milliseconds> ParseDuration(std::string text,
+                                                std::string_view option) {
   int64_t scale = 1000;
   if (text.ends_with("ms")) {
     scale = 1;
@@ -33,8 +35,7 @@ Result<std::chrono::milliseconds> ParseDuration(std::string text) {
   if (text.empty() || ec != std::errc() || p != text.data() + text.size() ||
       v <= 0 || v > 86400) {
     return Status::InvalidArgument(
-        "--duration must be like 10, 10s, 500ms "
-        "or 2m");
+        fmt::format("{} must be like 10, 10s, 500ms or 2m", option));
   }
   return std::chrono::milliseconds(static_cast<int64_t>(v * scale));
 }
@@ -64,6 +65,10 @@ nlohmann::json ToJson(const BenchResult& r, double rr) {
                         {"max", r.latency.max_us},
                         {"mean", r.latency.mean_us}}}};
   if (!r.first_error.empty()) j["first_error"] = r.first_error;
+  if (r.replicated_after_s >= 0) j["replicated_after_s"] = r.replicated_after_s;
+  if (!r.replication_error.empty()) {
+    j["replication_error"] = r.replication_error;
+  }
   // Every request asked the tracker first (--via-tracker), or downloads went
   // to the source and uploads reused the last placement.
   j["via_tracker"] = r.options.client.member_cache_ttl.count() == 0 &&
@@ -102,6 +107,11 @@ int Main(int argc, char** argv) {
   app.add_flag("--keep", o.keep, "do not delete the files the run wrote");
   app.add_flag("--json", json, "one JSON object on stdout");
   app.add_flag("--no-rr", no_rr, "skip the echo ceiling measurement");
+  std::string replication_wait = "120s";
+  app.add_option("--replication-wait", replication_wait,
+                 "upload/mixed: after the run, wait up to this long until "
+                 "every storage holds every file written and report how "
+                 "long that took (0: do not wait)");
   bool via_tracker = false;
   app.add_flag("--via-tracker", via_tracker,
                "ask the tracker before every download and upload, as "
@@ -119,9 +129,16 @@ int Main(int argc, char** argv) {
   auto sz = ParseByteSize(size);
   if (!sz.ok()) return fail(sz.status());
   o.size = *sz;
-  auto d = ParseDuration(duration);
+  auto d = ParseDuration(duration, "--duration");
   if (!d.ok()) return fail(d.status());
   o.duration = *d;
+  if (replication_wait == "0") {
+    o.replication_timeout = std::chrono::milliseconds(0);
+  } else {
+    auto rw = ParseDuration(replication_wait, "--replication-wait");
+    if (!rw.ok()) return fail(rw.status());
+    o.replication_timeout = *rw;
+  }
   o.workload = workload;
   if (!conf.empty()) {
     auto cf = ConfigFile::Load(conf);
@@ -181,6 +198,16 @@ int Main(int argc, char** argv) {
     }
     if (!r->first_error.empty()) {
       std::cout << "  first error: " << r->first_error << "\n";
+    }
+    if (r->replicated_after_s >= 0) {
+      std::cout << fmt::format(
+          "  every file written was on every storage of its group {:.1f} s "
+          "after the run\n",
+          r->replicated_after_s);
+    }
+    if (!r->replication_error.empty()) {
+      std::cout << "  replication not seen complete: " << r->replication_error
+                << "\n";
     }
     if (rr > 0) {
       std::cout << fmt::format(

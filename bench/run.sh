@@ -139,8 +139,8 @@ for f in sorted(glob.glob(os.path.join(out, "*.json"))):
 def spread(xs, fmt):
     m = statistics.median(xs)
     return f"{fmt(m)} ({fmt(min(xs))}–{fmt(max(xs))})" if len(xs) > 1 else fmt(m)
-print(f"| workload | size | threads | durability | ops/s | MB/s | p99 | rr ceiling | ratio to rr | FastDFS 6.16 |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+print(f"| workload | size | threads | durability | ops/s | MB/s | p99 | rr ceiling | ratio to rr | all replicated after | FastDFS 6.16 |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
 for (w, size, conc, dur), rs in rows.items():
     ops = [r["ops_per_s"] for r in rs]
     mb = [r["mb_per_s"] for r in rs]
@@ -148,10 +148,15 @@ for (w, size, conc, dur), rs in rows.items():
     rr = [r.get("rr_ops_per_s", 0) for r in rs]
     ratio = [r.get("ratio_to_rr", 0) for r in rs]
     errs = sum(r["errors"] for r in rs)
+    # Seconds after the run until every storage held every file written.
+    lag = [r["replicated_after_s"] for r in rs if "replicated_after_s" in r]
+    lag_txt = spread(lag, lambda x: f"{x:.1f} s") if lag else ""
+    if any("replication_error" in r for r in rs):
+        lag_txt += " **not seen complete**"
     note = f" **{errs} errors**" if errs else ""
     print(f"| {w} | {size} | {conc} | {dur} | {spread(ops, lambda x: f'{x:,.0f}')}{note} | "
           f"{spread(mb, lambda x: f'{x:,.0f}')} | {spread(p99, lambda x: f'{x:.2f} ms')} | "
-          f"{statistics.median(rr):,.0f}/s | {statistics.median(ratio):.3f} | "
+          f"{statistics.median(rr):,.0f}/s | {statistics.median(ratio):.3f} | {lag_txt} | "
           f"{ref.get((w.replace('-via-tracker', ''), size, conc), '')} |")
 print(f"\nMedians of {runs} runs (min–max in brackets); MB/s = 10^6 bytes/s of payload.")
 PY

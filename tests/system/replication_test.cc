@@ -14,11 +14,13 @@
 #include "net/blocking_connection.h"
 #include "proto/command.h"
 #include "proto/constants.h"
+#include "proto/file_name.h"
 #include "proto/header.h"
 #include "proto/metadata.h"
 #include "proto/storage_messages.h"
 #include "proto/sync_messages.h"
 #include "proto/tracker_messages.h"
+#include "replication_probe.h"
 #include "test_cluster.h"
 
 namespace nimbus::test {
@@ -431,6 +433,48 @@ TEST_F(Replication, PeerThatWasDownCatchesUp) {
   cluster_.RestartStorage(1);
   cluster_.WaitActive(2);
   for (const auto& [id, data] : files) EXPECT_TRUE(HasContent(id, data)) << id;
+}
+
+// nimbus-bench's replication figure: the probe says "replicated" only once
+// every file is on both servers, and keeps saying "not yet" for a file the
+// peer does not have.
+TEST_F(Replication, BenchProbeWaitsUntilEveryFileIsOnEveryStorage) {
+  std::vector<std::vector<std::string>> written(2);
+  std::map<std::string, std::string> files;
+  for (int t = 0; t < 2; ++t) {
+    client::Client c(cluster_.ClientOpts());
+    for (int i = 0; i < 20; ++i) {
+      std::string data(3000 + i, static_cast<char>('a' + i));
+      auto id = c.Upload(Source::FromString(data), "bin");
+      ASSERT_TRUE(id.ok()) << id.status().ToString();
+      written[static_cast<size_t>(t)].push_back(*id);
+      files[*id] = data;
+    }
+  }
+  client::Client c(cluster_.ClientOpts());
+  auto lag = bench::ReplicationProbe::WaitReplicated(
+      c, bench::ReplicationProbe::LastPerSource(written),
+      std::chrono::seconds(15), std::chrono::milliseconds(10));
+  ASSERT_TRUE(lag.ok()) << lag.status().ToString();
+  for (const auto& [id, data] : files) {
+    for (const char* ip : {"127.0.0.1", "127.0.0.2"}) {
+      Direct d = Fetch(ip, port_, id);
+      EXPECT_EQ(d.status, 0) << id << " on " << ip;
+      EXPECT_EQ(d.body, data) << id << " on " << ip;
+    }
+  }
+  // A well-formed name from 127.0.0.1 that no storage has.
+  proto::FileNameFields f;
+  f.source_ip = (127u << 24) | 1;
+  f.create_time = 1'800'000'000;
+  f.masked_size = 10;
+  f.crc32 = 12345;
+  std::string missing = "group1/M00/00/00/" + proto::EncodeNameBase(f) + ".bin";
+  auto never = bench::ReplicationProbe::WaitReplicated(
+      c, {missing}, std::chrono::milliseconds(300),
+      std::chrono::milliseconds(10));
+  EXPECT_EQ(never.status().code(), Status::Code::kTimedOut)
+      << never.status().ToString();
 }
 
 TEST_F(Replication, SyncFromANonPeerIsRefused) {
