@@ -173,6 +173,13 @@ class WebServiceTest : public ::testing::Test {
     blobs_ = &store_;
   }
 
+  // POST /auth/password with `old_pw` and "new-password"; the status.
+  int ChangePassword(const std::string& token, const std::string& old_pw) {
+    nlohmann::json body = {{"old_password", old_pw},
+                           {"new_password", "new-password"}};
+    return Call("POST", "/api/v1/auth/password", token, body.dump()).status;
+  }
+
   HttpResponse Call(const std::string& method, const std::string& target,
                     const std::string& token = "", const std::string& body = "",
                     bool send_length = true,

@@ -42,16 +42,8 @@ TEST_F(WebServiceTest, LogoutAndPasswordChangeEndSessions) {
   std::string second =
       Body(Call("POST", "/api/v1/auth/login", "",
                 R"({"name":"alice","password":"password-alice"})"))["token"];
-  EXPECT_EQ(
-      Call("POST", "/api/v1/auth/password", alice_,
-           R"({"old_password":"wrong-one","new_password":"new-password"})")
-          .status,
-      403);
-  EXPECT_EQ(
-      Call("POST", "/api/v1/auth/password", alice_,
-           R"({"old_password":"password-alice","new_password":"new-password"})")
-          .status,
-      204);
+  EXPECT_EQ(ChangePassword(alice_, "wrong-one"), 403);
+  EXPECT_EQ(ChangePassword(alice_, "password-alice"), 204);
   EXPECT_EQ(Call("GET", "/api/v1/me", second).status, 401);
   EXPECT_EQ(Call("GET", "/api/v1/me", alice_).status, 200);
   EXPECT_EQ(Call("POST", "/api/v1/auth/login", "",
@@ -87,23 +79,11 @@ TEST_F(WebServiceTest, LoginIsRateLimited) {
 TEST_F(WebServiceTest, PasswordChangeIsRateLimited) {
   // A stolen session cannot guess the old password at leisure.
   for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ(
-        Call("POST", "/api/v1/auth/password", alice_,
-             R"({"old_password":"guess-guess","new_password":"new-password"})")
-            .status,
-        403);
+    EXPECT_EQ(ChangePassword(alice_, "guess-guess"), 403);
   }
-  EXPECT_EQ(
-      Call("POST", "/api/v1/auth/password", alice_,
-           R"({"old_password":"password-alice","new_password":"new-password"})")
-          .status,
-      429);
+  EXPECT_EQ(ChangePassword(alice_, "password-alice"), 429);
   now_ += 301;
-  EXPECT_EQ(
-      Call("POST", "/api/v1/auth/password", alice_,
-           R"({"old_password":"password-alice","new_password":"new-password"})")
-          .status,
-      204);
+  EXPECT_EQ(ChangePassword(alice_, "password-alice"), 204);
 }
 
 TEST_F(WebServiceTest, BadInputGetsClearErrors) {
