@@ -46,6 +46,19 @@ class RandomRWFile {
   }
   virtual Status Write(uint64_t offset, std::string_view data) = 0;
   virtual Status Truncate(uint64_t size) = 0;
+  // Frees the file system blocks of [offset, offset + len) without changing
+  // the file's size; the range then reads as zeros and HasDataAt says false
+  // for it. Both ends should be multiples of the file system's block size
+  // (4096 here): a partial block is zeroed but keeps its storage.
+  // NotSupported where the file system cannot.
+  virtual Status PunchHole(uint64_t /*offset*/, uint64_t /*len*/) {
+    return Status::NotSupported("no hole punching in this environment");
+  }
+  // Whether the block at `offset` holds data (was written and not punched)
+  // rather than being a hole or past the end (lseek SEEK_DATA).
+  virtual Result<bool> HasDataAt(uint64_t /*offset*/) const {
+    return Status::NotSupported("no hole detection in this environment");
+  }
   virtual Status Sync() = 0;
   virtual Result<uint64_t> Size() const = 0;
 };
@@ -86,6 +99,10 @@ class Env {
   // Opens an existing file for reading, and for writing when `writable`.
   virtual Result<std::unique_ptr<RandomRWFile>> OpenRandomRWFile(
       const std::string& path, bool writable) = 0;
+  // Opens the file at `path` for reading and writing, creating it empty when
+  // it does not exist.
+  virtual Result<std::unique_ptr<RandomRWFile>> OpenOrCreateRandomRWFile(
+      const std::string& path) = 0;
   // Like OpenRandomRWFile(path, false), for a large file read once: reads
   // bypass the page cache (O_DIRECT) so they neither fill it with pages no
   // one reads again nor, where new memory is slow to touch, pay for filling

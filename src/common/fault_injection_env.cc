@@ -53,6 +53,13 @@ class FaultyRandomRWFile final : public RandomRWFile {
     return base_->Write(offset, data);
   }
   Status Truncate(uint64_t size) override { return base_->Truncate(size); }
+  Status PunchHole(uint64_t offset, uint64_t len) override {
+    if (env_->write_fails()) return Status::IOError("injected write error");
+    return base_->PunchHole(offset, len);
+  }
+  Result<bool> HasDataAt(uint64_t offset) const override {
+    return base_->HasDataAt(offset);
+  }
   Status Sync() override {
     Status s = env_->SyncStatus();
     if (!s.ok()) return s;
@@ -182,6 +189,21 @@ Result<std::unique_ptr<RandomRWFile>> FaultInjectionEnv::OpenRandomRWFile(
   if (writable) {
     std::lock_guard<std::mutex> lock(mu_);
     EntryFor(path);
+  }
+  return std::unique_ptr<RandomRWFile>(
+      std::make_unique<FaultyRandomRWFile>(this, std::move(*f), path));
+}
+
+Result<std::unique_ptr<RandomRWFile>>
+FaultInjectionEnv::OpenOrCreateRandomRWFile(const std::string& path) {
+  const bool existed = base_->FileExists(path);
+  auto f = base_->OpenOrCreateRandomRWFile(path);
+  if (!f.ok()) return f.status();
+  if (existed) {
+    std::lock_guard<std::mutex> lock(mu_);
+    EntryFor(path);
+  } else {
+    Track(path, Entry{std::make_shared<Node>(), false});
   }
   return std::unique_ptr<RandomRWFile>(
       std::make_unique<FaultyRandomRWFile>(this, std::move(*f), path));

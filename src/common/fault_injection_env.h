@@ -58,6 +58,7 @@ class FaultInjectionEnv final : public Env {
   void SimulatePowerCut() { powered_.store(false); }
   Result<int> DropUnsyncedData();
 
+  bool write_fails() const { return write_fails_.load(); }
   // Charges `n` written bytes; returns the error to report, if any.
   Status ChargeWrite(size_t n);
   Status SyncStatus() const;
@@ -72,6 +73,8 @@ class FaultInjectionEnv final : public Env {
       const std::string& path) override;
   Result<std::unique_ptr<RandomRWFile>> OpenRandomRWFile(
       const std::string& path, bool writable) override;
+  Result<std::unique_ptr<RandomRWFile>> OpenOrCreateRandomRWFile(
+      const std::string& path) override;
   Result<std::unique_ptr<RandomRWFile>> OpenDirectReadFile(
       const std::string& path) override;
   Result<FileStat> Stat(const std::string& path) override {

@@ -250,6 +250,28 @@ class PosixRandomRWFile final : public RandomRWFile {
     }
     return Status::OK();
   }
+  Status PunchHole(uint64_t offset, uint64_t len) override {
+    if (::fallocate(fd_, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                    static_cast<off_t>(offset), static_cast<off_t>(len)) != 0) {
+      int err = errno;
+      if (err == EOPNOTSUPP) {
+        return Status::NotSupported("punch hole in " + path_ +
+                                    ": not supported by the file system");
+      }
+      return PosixError("fallocate(PUNCH_HOLE) " + path_, err);
+    }
+    return Status::OK();
+  }
+  Result<bool> HasDataAt(uint64_t offset) const override {
+    off_t r = ::lseek(fd_, static_cast<off_t>(offset), SEEK_DATA);
+    if (r < 0) {
+      if (errno == ENXIO) return false;  // a hole up to the end, or past it
+      return PosixError("lseek(SEEK_DATA) " + path_, errno);
+    }
+    // SEEK_DATA answers at block granularity: data found within the
+    // offset's own block counts as data at the offset.
+    return static_cast<uint64_t>(r) <= offset;
+  }
   Status Sync() override {
     if (::fdatasync(fd_) != 0) return PosixError("fdatasync " + path_, errno);
     return Status::OK();
@@ -384,6 +406,16 @@ class PosixEnv final : public Env {
   Result<std::unique_ptr<RandomRWFile>> OpenRandomRWFile(
       const std::string& path, bool writable) override {
     int fd = ::open(path.c_str(), (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+    if (fd < 0) return PosixError("open " + path, errno);
+    Status regular = RequireRegular(fd, path);
+    if (!regular.ok()) return regular;
+    return std::unique_ptr<RandomRWFile>(
+        std::make_unique<PosixRandomRWFile>(path, fd));
+  }
+
+  Result<std::unique_ptr<RandomRWFile>> OpenOrCreateRandomRWFile(
+      const std::string& path) override {
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) return PosixError("open " + path, errno);
     Status regular = RequireRegular(fd, path);
     if (!regular.ok()) return regular;

@@ -71,6 +71,44 @@ TEST_F(PosixEnvTest, ReadIfCachedServesPagesInMemoryAndRefusesOthers) {
             Status::Code::kNotSupported);
 }
 
+TEST_F(PosixEnvTest, PunchedBlocksReadAsHolesAndKeepTheSize) {
+  std::string path = (dir_ / "trunk").string();
+  auto f = env_->OpenOrCreateRandomRWFile(path);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  const std::string block(4096, 'q');
+  // Written but not yet flushed (delayed allocation) counts as data.
+  for (uint64_t i = 0; i < 4; ++i)
+    ASSERT_TRUE((*f)->Write(i * 4096, block).ok());
+  for (uint64_t i = 0; i < 4; ++i) {
+    EXPECT_TRUE(*(*f)->HasDataAt(i * 4096)) << i;
+  }
+  EXPECT_TRUE(*(*f)->HasDataAt(4096 + 100));
+  EXPECT_FALSE(*(*f)->HasDataAt(4 * 4096));  // past the end
+  Status punched = (*f)->PunchHole(4096, 2 * 4096);
+  if (punched.code() == Status::Code::kNotSupported) GTEST_SKIP() << punched.ToString();
+  ASSERT_TRUE(punched.ok()) << punched.ToString();
+  EXPECT_TRUE(*(*f)->HasDataAt(0));
+  EXPECT_FALSE(*(*f)->HasDataAt(4096));
+  EXPECT_FALSE(*(*f)->HasDataAt(2 * 4096));
+  EXPECT_TRUE(*(*f)->HasDataAt(3 * 4096));
+  EXPECT_EQ(*(*f)->Size(), 4u * 4096);
+  char buf[4096];
+  ASSERT_EQ(*(*f)->Read(4096, sizeof(buf), buf), sizeof(buf));
+  EXPECT_EQ(std::count(buf, buf + sizeof(buf), '\0'), 4096);
+  // A block written again after the punch is data again.
+  ASSERT_TRUE((*f)->Write(2 * 4096, block).ok());
+  EXPECT_TRUE(*(*f)->HasDataAt(2 * 4096));
+  // Opening again keeps the content; a missing file is created empty.
+  f->reset();
+  auto again = env_->OpenOrCreateRandomRWFile(path);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*(*again)->Size(), 4u * 4096);
+  auto fresh = env_->OpenOrCreateRandomRWFile((dir_ / "fresh").string());
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_EQ(*(*fresh)->Size(), 0u);
+  EXPECT_FALSE(env_->OpenOrCreateRandomRWFile(dir_.string()).ok());
+}
+
 TEST_F(PosixEnvTest, SetModTimeChangesOnlyTheModificationTime) {
   std::string path = Write("stamped", "x");
   ASSERT_TRUE(env_->SetModTime(path, 1600000000).ok());

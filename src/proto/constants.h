@@ -20,6 +20,11 @@ inline constexpr size_t kFilenameBase64Len = 27;
 inline constexpr size_t kLogicPathLen = 10;        // "M00/00/00/"
 inline constexpr size_t kNormalNameLen = 34;       // base64 + 7
 inline constexpr size_t kNormalLogicNameLen = 44;  // path + normal name
+// A trunk file's name carries 16 more base64 characters: where in which
+// trunk file its bytes are (TrunkSlot).
+inline constexpr size_t kTrunkInfoLen = 16;
+inline constexpr size_t kTrunkNameLen = 50;       // kNormalNameLen + 16
+inline constexpr size_t kTrunkLogicNameLen = 60;  // path + trunk name
 // Longest logical filename we accept: a slave name with the longest prefix
 // and extension fits with room to spare; FastDFS clients cap at 128.
 inline constexpr size_t kMaxLogicNameLen = 128;

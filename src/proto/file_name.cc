@@ -46,14 +46,61 @@ int64_t FileNameFields::EncodedSize() const {
   return masked_size;
 }
 
-int64_t MaskFileSize(int64_t size, bool appender, uint32_t random) {
+int64_t MaskFileSize(int64_t size, bool appender, uint32_t random, bool trunk) {
   uint64_t high = (random & 0x007FFFFFu) | 0x80000000u;
   if (appender) {
     return static_cast<int64_t>((high << 32) |
                                 static_cast<uint64_t>(kAppenderFlag));
   }
   if (size > 0xFFFFFFFFLL) return size;
-  return static_cast<int64_t>((high << 32) | static_cast<uint64_t>(size));
+  int64_t masked =
+      static_cast<int64_t>((high << 32) | static_cast<uint64_t>(size));
+  return trunk ? (masked | kTrunkFlag) : masked;
+}
+
+namespace {
+
+// Name-alphabet base64 of `raw` without padding.
+std::string ToNameBase64(const char* raw, size_t n, size_t out_len) {
+  unsigned char out[64];
+  int len = EVP_EncodeBlock(out, reinterpret_cast<const unsigned char*>(raw),
+                            static_cast<int>(n));
+  std::string s(reinterpret_cast<char*>(out), static_cast<size_t>(len));
+  for (char& c : s) {
+    if (c == '+') c = '-';
+    if (c == '/') c = '_';
+  }
+  s.resize(out_len);
+  return s;
+}
+
+}  // namespace
+
+std::string EncodeTrunkSlot(const TrunkSlot& slot) {
+  char raw[12];
+  EncodeBE32(raw, slot.id);
+  EncodeBE32(raw + 4, slot.offset);
+  EncodeBE32(raw + 8, slot.alloc);
+  return ToNameBase64(raw, sizeof(raw), kTrunkInfoLen);
+}
+
+Result<TrunkSlot> DecodeTrunkSlot(std::string_view text) {
+  if (text.size() < kTrunkInfoLen) {
+    return Status::InvalidArgument("trunk slot too short");
+  }
+  unsigned char in[kTrunkInfoLen];
+  for (size_t i = 0; i < kTrunkInfoLen; ++i) {
+    char c = text[i];
+    if (!IsBase64Char(c)) {
+      return Status::InvalidArgument("trunk slot has a non-base64 character");
+    }
+    in[i] = static_cast<unsigned char>(c == '-' ? '+' : c == '_' ? '/' : c);
+  }
+  unsigned char out[16];
+  int n = EVP_DecodeBlock(out, in, static_cast<int>(kTrunkInfoLen));
+  if (n < 12) return Status::InvalidArgument("trunk slot does not decode");
+  const char* raw = reinterpret_cast<const char*>(out);
+  return TrunkSlot{DecodeBE32(raw), DecodeBE32(raw + 4), DecodeBE32(raw + 8)};
 }
 
 std::string EncodeNameBase(const FileNameFields& f) {
@@ -62,16 +109,7 @@ std::string EncodeNameBase(const FileNameFields& f) {
   EncodeBE32(raw + 4, f.create_time);
   EncodeBE64(raw + 8, f.masked_size);
   EncodeBE32(raw + 16, f.crc32);
-  unsigned char out[32];
-  int n = EVP_EncodeBlock(out, reinterpret_cast<const unsigned char*>(raw),
-                          static_cast<int>(kRawLen));
-  std::string s(reinterpret_cast<char*>(out), static_cast<size_t>(n));
-  for (char& c : s) {
-    if (c == '+') c = '-';
-    if (c == '/') c = '_';
-  }
-  s.resize(kFilenameBase64Len);  // drop the single '=' pad
-  return s;
+  return ToNameBase64(raw, kRawLen, kFilenameBase64Len);  // no '=' pad
 }
 
 Result<FileNameFields> DecodeNameBase(std::string_view name) {
@@ -138,7 +176,25 @@ std::string LogicName::RelativePath() const {
 }
 
 bool LogicName::IsSlave(const FileNameFields& f) const {
-  return kLogicPathLen + name.size() > kNormalLogicNameLen && !f.IsTrunk();
+  size_t len = kLogicPathLen + name.size();
+  return len > kTrunkLogicNameLen ||
+         (len > kNormalLogicNameLen && !f.IsTrunk());
+}
+
+bool LogicName::IsTrunk(const FileNameFields& f) const {
+  return f.IsTrunk() && !f.IsAppender() && name.size() == kTrunkNameLen;
+}
+
+Result<TrunkSlot> LogicName::Slot(const FileNameFields& f) const {
+  if (!IsTrunk(f)) return Status::InvalidArgument("not a trunk file's name");
+  NIMBUS_LET_OR_RETURN(
+      TrunkSlot slot,
+      DecodeTrunkSlot(std::string_view(name).substr(kFilenameBase64Len)));
+  if (slot.alloc == 0 || f.EncodedSize() > slot.alloc ||
+      uint64_t{slot.offset} + slot.alloc > 0xFFFFFFFFull) {
+    return Status::InvalidArgument("trunk slot does not fit the file");
+  }
+  return slot;
 }
 
 Result<LogicName> ParseLogicName(std::string_view t) {

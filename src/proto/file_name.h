@@ -11,6 +11,11 @@
 //
 // then a formatted extension: 7 random digits when there is no extension,
 // otherwise (6 - k) random digits, '.', and the k-character extension.
+// A file packed into a trunk file (FastDFS's small-file packing) has the
+// kTrunkFlag bit in its masked size, and its 27 characters are followed by
+// 16 more encoding a TrunkSlot (12 big-endian bytes: trunk file id, offset,
+// allocated size), then the formatted extension: 50 characters in all.
+//
 // Every function here is pure; randomness is passed in by the caller.
 #ifndef NIMBUS_PROTO_FILE_NAME_H_
 #define NIMBUS_PROTO_FILE_NAME_H_
@@ -38,8 +43,24 @@ struct FileNameFields {
 
 // The masked size field. Normal files under 4 GiB: `0x80000000 | random23`
 // in the high word and the size in the low word; larger files: the size.
-// Appender files: the random high word, size 0, and kAppenderFlag.
-int64_t MaskFileSize(int64_t size, bool appender, uint32_t random);
+// Appender files: the random high word, size 0, and kAppenderFlag. Trunk
+// files (never appenders, always under 4 GiB): a normal file's field with
+// kTrunkFlag set.
+int64_t MaskFileSize(int64_t size, bool appender, uint32_t random,
+                     bool trunk = false);
+
+// Where a packed file's bytes are: `alloc` bytes at `offset` of trunk file
+// `id` (the file itself is the first EncodedSize() bytes of them).
+struct TrunkSlot {
+  uint32_t id = 0;
+  uint32_t offset = 0;
+  uint32_t alloc = 0;
+  bool operator==(const TrunkSlot&) const = default;
+};
+// 16 characters of the name alphabet.
+std::string EncodeTrunkSlot(const TrunkSlot& slot);
+// Decodes the first 16 characters of `text`.
+Result<TrunkSlot> DecodeTrunkSlot(std::string_view text);
 
 // 27 characters.
 std::string EncodeNameBase(const FileNameFields& f);
@@ -60,7 +81,15 @@ struct LogicName {
 
   std::string ToString() const;      // "M00/0A/FF/NAME"
   std::string RelativePath() const;  // "data/0A/FF/NAME"
+  // A slave's name is longer than its master's: more than a trunk file's
+  // 50 characters, or more than a normal file's 34 without the trunk flag
+  // (FastDFS's IS_SLAVE_FILE).
   bool IsSlave(const FileNameFields& f) const;
+  // A file packed in a trunk file: the trunk flag and a trunk file's length.
+  bool IsTrunk(const FileNameFields& f) const;
+  // The slot of a trunk file's name (IsTrunk); InvalidArgument otherwise or
+  // when the slot is malformed (zero allocation, shorter than the file).
+  Result<TrunkSlot> Slot(const FileNameFields& f) const;
 };
 
 // Accepts exactly `M` + 2 upper-case hex digits, two 2-digit upper-case hex

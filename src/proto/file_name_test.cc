@@ -53,6 +53,71 @@ TEST(FileName, MaskFileSizeLayout) {
   EXPECT_EQ(app & kTrunkFlag, 0);
 }
 
+// Expected strings computed independently (Python's base64 of the 12
+// big-endian bytes, '+' -> '-', '/' -> '_').
+TEST(FileName, TrunkSlotEncoding) {
+  EXPECT_EQ(EncodeTrunkSlot({7, 0x12345000, 8192}), "AAAABxI0UAAAACAA");
+  EXPECT_EQ(EncodeTrunkSlot({0xFFFFFFFF, 0xFBFFF000, 4096}),
+            "______v_8AAAABAA");
+  auto back = DecodeTrunkSlot("______v_8AAAABAA");
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(*back, (TrunkSlot{0xFFFFFFFF, 0xFBFFF000, 4096}));
+  EXPECT_FALSE(DecodeTrunkSlot("AAAABxI0UAAAAC").ok());  // short
+  EXPECT_FALSE(DecodeTrunkSlot("AAAABxI0UAAAAC.A").ok());
+}
+
+TEST(FileName, TrunkNames) {
+  FileNameFields f;
+  f.source_ip = *ParseIpv4("10.0.0.2");
+  f.create_time = 1700000000;
+  f.masked_size = MaskFileSize(5000, false, 0x55, /*trunk=*/true);
+  f.crc32 = 1;
+  EXPECT_TRUE(f.IsTrunk());
+  EXPECT_FALSE(f.IsAppender());
+  EXPECT_EQ(f.EncodedSize(), 5000);  // what fdfs_file_info decodes
+  TrunkSlot slot{3, 8192, 8192};
+  std::string name =
+      EncodeNameBase(f) + EncodeTrunkSlot(slot) + FormatNameSuffix("jpg", 7);
+  ASSERT_EQ(name.size(), kTrunkNameLen);
+  auto ln = ParseLogicName("M00/00/00/" + name);
+  ASSERT_TRUE(ln.ok()) << ln.status().ToString();
+  auto back = DecodeNameBase(ln->name);
+  ASSERT_TRUE(back.ok());
+  EXPECT_TRUE(ln->IsTrunk(*back));
+  EXPECT_FALSE(ln->IsSlave(*back));
+  auto got = ln->Slot(*back);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(*got, slot);
+
+  // A slave of a trunk file is longer than 50 characters: a slave.
+  auto slave = MakeSlaveName(name, "_150x150", "");
+  ASSERT_TRUE(slave.ok());
+  LogicName sl = *ln;
+  sl.name = *slave;
+  EXPECT_TRUE(sl.IsSlave(*back));
+  EXPECT_FALSE(sl.IsTrunk(*back));
+
+  // A slot smaller than the file, or empty, is refused.
+  std::string small = EncodeNameBase(f) + EncodeTrunkSlot({3, 0, 4096}) +
+                      FormatNameSuffix("", 7);
+  LogicName bad = *ln;
+  bad.name = small;
+  EXPECT_FALSE(bad.Slot(*back).ok());
+  bad.name =
+      EncodeNameBase(f) + EncodeTrunkSlot({3, 0, 0}) + FormatNameSuffix("", 7);
+  EXPECT_FALSE(bad.Slot(*back).ok());
+  bad.name = EncodeNameBase(f) + EncodeTrunkSlot({3, 0xFFFFF000, 8192}) +
+             FormatNameSuffix("", 7);
+  EXPECT_FALSE(bad.Slot(*back).ok());
+
+  // Without the flag a 50-character name is a slave of a normal file.
+  FileNameFields plain = f;
+  plain.masked_size = MaskFileSize(5000, false, 0x55);
+  EXPECT_FALSE(ln->IsTrunk(plain));
+  EXPECT_TRUE(ln->IsSlave(plain));
+  EXPECT_FALSE(ln->Slot(plain).ok());
+}
+
 TEST(FileName, SuffixFormats) {
   EXPECT_EQ(FormatNameSuffix("", 7997013), "7997013");
   EXPECT_EQ(FormatNameSuffix("", 12), "0000012");
