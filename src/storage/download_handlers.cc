@@ -18,10 +18,15 @@
 
 namespace nimbus::storage {
 
-void StorageServer::DownloadCorrupt(const Target& t, const Status& s) {
+Status StorageServer::DownloadCorrupt(const Target& t, const Status& s) {
+  if (t.packed() && !store_.StatFile(t).ok()) {
+    // Deleted while being read: its blocks read as zeros now. Not damage.
+    return Status::NotFound(t.logic.ToString() + " was deleted meanwhile");
+  }
   download_crc_failures_.fetch_add(1);
   spdlog::error("download refused: {}; repairing from a peer", s.ToString());
   if (scrubber_) scrubber_->Suspect(t.logic.ToString());
+  return s;
 }
 
 asio::awaitable<Status> StorageServer::HandleDownload(Conn& c,
@@ -80,8 +85,8 @@ asio::awaitable<Status> StorageServer::HandleDownload(Conn& c,
   Status s;
   {
     uint64_t size = 0;
-    auto got = env_->ReadIfCached(t->full, offset, c.chunk.size(),
-                                  c.chunk.data(), &size);
+    auto got =
+        store_.ReadIfCached(*t, offset, c.chunk.size(), c.chunk.data(), &size);
     if (got.ok()) {
       s = plan(size);
       if (s.ok() && length <= *got) {
@@ -98,7 +103,7 @@ asio::awaitable<Status> StorageServer::HandleDownload(Conn& c,
   if (!served) {
     crc = kCrc32Init;
     s = co_await disk.Run([&]() -> Status {
-      auto f = env_->OpenRandomRWFile(t->full, false);
+      auto f = store_.OpenFile(*t);
       if (!f.ok()) return f.status();
       auto size = (*f)->Size();
       if (!size.ok()) return size.status();
@@ -120,7 +125,7 @@ asio::awaitable<Status> StorageServer::HandleDownload(Conn& c,
       return Status::OK();
     });
   }
-  if (s.code() == Status::Code::kCorruption) DownloadCorrupt(*t, s);
+  if (s.code() == Status::Code::kCorruption) s = DownloadCorrupt(*t, s);
   Count(proto::kTotalDownloadCount, proto::kSuccessDownloadCount, s);
   if (!s.ok()) co_return s;
   char hdr[proto::kHeaderSize];
@@ -162,7 +167,7 @@ asio::awaitable<Status> StorageServer::HandleDownload(Conn& c,
         return check();
       });
     }
-    if (s.code() == Status::Code::kCorruption) DownloadCorrupt(*t, s);
+    if (s.code() == Status::Code::kCorruption) s = DownloadCorrupt(*t, s);
     if (!s.ok()) {
       // The header promised `length` bytes; the only honest signal left is
       // to close the connection.

@@ -18,6 +18,8 @@ namespace {
 // system call per file for a figure that moves slowly.
 constexpr int64_t kSpaceMaxAgeMs = 250;
 constexpr int64_t kSpaceSlackMb = 1024;
+// FastDFS's default trunk_file_size, until the tracker says otherwise.
+constexpr uint64_t kDefaultTrunkFileSize = 64 << 20;
 
 int64_t MonotonicMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -31,6 +33,7 @@ FileStore::FileStore(const StorageOptions& opts, Env* env)
     : opts_(opts),
       env_(env),
       paths_(opts.store_paths),
+      trunks_(env, opts.store_paths, kDefaultTrunkFileSize),
       pid_(static_cast<int>(::getpid())),
       rng_(std::random_device{}()),
       files_per_path_(opts.store_paths.size(), 0),
@@ -60,7 +63,22 @@ Status FileStore::Init() {
     Status s = spares_[i]->Init(MonotonicMs());
     if (!s.ok()) return s;
   }
-  return Status::OK();
+  return trunks_.Init();
+}
+
+void FileStore::SetTrunkPolicy(bool use_trunk_file, int64_t slot_max_size,
+                               int64_t trunk_file_size) {
+  slot_max_size_.store(std::min<int64_t>(
+      slot_max_size, static_cast<int64_t>(TrunkStore::kMaxFileSize)));
+  if (trunk_file_size > 0) {
+    trunks_.SetTrunkFileSize(static_cast<uint64_t>(trunk_file_size));
+  }
+  use_trunk_.store(use_trunk_file);
+}
+
+bool FileStore::PackNew(int64_t size, bool appender) const {
+  return use_trunk_.load() && !appender && size > 0 &&
+         size <= slot_max_size_.load();
 }
 
 void FileStore::SetReserved(const ReservedSpace& rs) {
@@ -152,6 +170,82 @@ Result<std::string> FileStore::Resolve(const proto::LogicName& ln) const {
     return Status::InvalidArgument("directory outside subdir_count_per_path");
   }
   return paths_[ln.store_path_index] + "/" + ln.RelativePath();
+}
+
+Result<FileRef> FileStore::Locate(const proto::LogicName& ln) const {
+  FileRef ref;
+  NIMBUS_ASSIGN_OR_RETURN(ref.full, Resolve(ln));
+  NIMBUS_ASSIGN_OR_RETURN(ref.fields, proto::DecodeNameBase(ln.name));
+  if (ln.IsTrunk(ref.fields)) {
+    NIMBUS_ASSIGN_OR_RETURN(ref.slot, ln.Slot(ref.fields));
+  } else if (ref.fields.IsTrunk() && !ln.IsSlave(ref.fields)) {
+    return Status::InvalidArgument("trunk file name of the wrong length");
+  }
+  ref.logic = ln;
+  return ref;
+}
+
+Result<proto::LogicName> FileStore::StorePacked(uint32_t path,
+                                                std::string_view data,
+                                                const NewFileSpec& spec) {
+  NIMBUS_LET_OR_RETURN(proto::TrunkSlot slot,
+                       trunks_.Append(path, spec.source_ip, data));
+  proto::FileNameFields f;
+  f.source_ip = spec.source_ip;
+  f.create_time = spec.create_time;
+  f.crc32 = spec.crc32;
+  f.masked_size = proto::MaskFileSize(spec.size, false, Random(), true);
+  proto::LogicName ln;
+  ln.store_path_index = path;
+  ln.name = proto::EncodeNameBase(f) + proto::EncodeTrunkSlot(slot) +
+            proto::FormatNameSuffix(spec.ext, Random());
+  // The directories matter only to the file's metadata (NAME-m), made
+  // when it is first set.
+  PickDirs(path, static_cast<uint32_t>(std::hash<std::string>{}(ln.name)),
+           &ln.dir1, &ln.dir2);
+  return ln;
+}
+
+Status FileStore::PlacePackedReplica(const FileRef& ref,
+                                     std::string_view data) {
+  return trunks_.WriteAt(ref.logic.store_path_index, ref.fields.source_ip,
+                         *ref.slot, data);
+}
+
+Result<FileStat> FileStore::StatFile(const FileRef& ref) {
+  if (!ref.packed()) return env_->Stat(ref.full);
+  NIMBUS_LET_OR_RETURN(
+      bool held, trunks_.Holds(ref.logic.store_path_index, ref.fields.source_ip,
+                               *ref.slot));
+  if (!held) return Status::NotFound(ref.logic.ToString() + " is not here");
+  FileStat st;
+  st.size = static_cast<uint64_t>(ref.fields.EncodedSize());
+  st.mtime = ref.fields.create_time;
+  return st;
+}
+
+Result<std::unique_ptr<RandomRWFile>> FileStore::OpenFile(const FileRef& ref) {
+  if (!ref.packed()) return env_->OpenRandomRWFile(ref.full, false);
+  return trunks_.OpenSlot(ref.logic.store_path_index, ref.fields.source_ip,
+                          *ref.slot,
+                          static_cast<uint64_t>(ref.fields.EncodedSize()));
+}
+
+Result<size_t> FileStore::ReadIfCached(const FileRef& ref, uint64_t offset,
+                                       size_t n, char* dst, uint64_t* size) {
+  if (!ref.packed()) return env_->ReadIfCached(ref.full, offset, n, dst, size);
+  const auto file_size = static_cast<uint64_t>(ref.fields.EncodedSize());
+  *size = file_size;
+  if (offset >= file_size) return size_t{0};
+  n = static_cast<size_t>(std::min<uint64_t>(n, file_size - offset));
+  return trunks_.ReadIfCached(ref.logic.store_path_index, ref.fields.source_ip,
+                              *ref.slot, offset, n, dst);
+}
+
+std::string FileStore::ContentPath(const FileRef& ref) const {
+  if (!ref.packed()) return ref.full;
+  return trunks_.FilePath(ref.logic.store_path_index, ref.fields.source_ip,
+                          ref.slot->id);
 }
 
 std::string FileStore::NewTempPath(uint32_t path) {
@@ -321,27 +415,45 @@ Status FileStore::Delete(const std::string& full) {
   return Status::OK();
 }
 
-Result<std::string> FileStore::ReadMetadata(const std::string& full) {
-  if (!env_->Stat(full).ok()) return Status::NotFound("file does not exist");
+Status FileStore::Delete(const FileRef& ref) {
+  if (!ref.packed()) return Delete(ref.full);
+  Status s =
+      trunks_.Free(ref.logic.store_path_index, ref.fields.source_ip, *ref.slot);
+  if (!s.ok()) return s;
+  if (env_->FileExists(ref.full + "-m")) {
+    SparePool* pool = PoolFor(ref.full);
+    Status m = pool != nullptr ? pool->Recycle(ref.full + "-m", MonotonicMs())
+                               : env_->RemoveFile(ref.full + "-m");
+    if (!m.ok()) {
+      spdlog::warn("metadata of {} not removed: {}", ref.full, m.ToString());
+    }
+  }
+  return Status::OK();
+}
+
+Result<std::string> FileStore::ReadMetadata(const FileRef& ref) {
+  if (!StatFile(ref).ok()) return Status::NotFound("file does not exist");
+  const std::string& full = ref.full;
   std::string meta_path = full + "-m";
   if (!env_->FileExists(meta_path)) return std::string();
   return env_->ReadSmallFile(meta_path, proto::kMaxMetaBytes);
 }
 
-Status FileStore::WriteMetadata(const std::string& full, char op,
+Status FileStore::WriteMetadata(const FileRef& ref, char op,
                                 std::string_view packed) {
+  const std::string& full = ref.full;
   auto update = proto::UnpackMetadata(packed);
   if (!update.ok()) return update.status();
   proto::Metadata result = *update;
   if (op == 'M') {
-    auto existing = ReadMetadata(full);
+    auto existing = ReadMetadata(ref);
     if (!existing.ok()) return existing.status();
     auto base = proto::UnpackMetadata(*existing);
     if (!base.ok()) {
       return Status::Corruption("stored metadata of " + full + " is invalid");
     }
     result = proto::MergeMetadata(*base, *update);
-  } else if (!env_->Stat(full).ok()) {
+  } else if (!StatFile(ref).ok()) {
     return Status::NotFound("file does not exist");
   }
   std::string out = proto::PackMetadata(result);
@@ -351,6 +463,12 @@ Status FileStore::WriteMetadata(const std::string& full, char op,
   if (out.empty()) {
     env_->RemoveFile(full + "-m");
     return Status::OK();
+  }
+  if (ref.packed()) {
+    // Nothing else made a packed file's directories.
+    Status d =
+        EnsureDirs(ref.logic.store_path_index, ref.logic.dir1, ref.logic.dir2);
+    if (!d.ok()) return d;
   }
   return env_->WriteFileAtomic(full + "-m", out);
 }

@@ -5,6 +5,9 @@
 //     data/HH/LL/NAME-m    its metadata (packed FastDFS format)
 //     tmp/                 uploads in progress; emptied at start-up
 //     spare/N              empty inodes of deleted files (SparePool)
+//     trunk/K-I            small files packed together (TrunkStore), when
+//                          the tracker says use_trunk_file; their metadata
+//                          is kept at data/HH/LL/NAME-m like any other's
 //
 // Every method is blocking and runs on a DiskExecutor thread; all methods
 // are thread-safe. Files are written under tmp/ and then linked into data/
@@ -18,6 +21,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -30,6 +34,7 @@
 #include "proto/server_messages.h"
 #include "storage/spare_pool.h"
 #include "storage/storage_options.h"
+#include "storage/trunk_store.h"
 
 namespace nimbus::storage {
 
@@ -40,6 +45,18 @@ struct NewFileSpec {
   uint32_t crc32 = 0;
   bool appender = false;
   std::string ext;
+};
+
+// A file named by a client or a peer, resolved on this server.
+struct FileRef {
+  proto::LogicName logic;
+  proto::FileNameFields fields;
+  // data/HH/LL/NAME: a plain file itself; for a packed file only the place
+  // of its metadata (NAME-m).
+  std::string full;
+  // Where a packed file's bytes are (trunk file of fields.source_ip).
+  std::optional<proto::TrunkSlot> slot;
+  bool packed() const { return slot.has_value(); }
 };
 
 class FileStore {
@@ -68,6 +85,33 @@ class FileStore {
   // The absolute path of a logical name; InvalidArgument when its store path
   // index or directories are outside this server's layout.
   Result<std::string> Resolve(const proto::LogicName& ln) const;
+  // Resolves a name to a plain or packed file; InvalidArgument as Resolve,
+  // or when a trunk file's name is malformed.
+  Result<FileRef> Locate(const proto::LogicName& ln) const;
+
+  // The tracker's use_trunk_file, slot_max_size and trunk_file_size (off
+  // until it says otherwise). Names of packed files are served whatever the
+  // setting.
+  void SetTrunkPolicy(bool use_trunk_file, int64_t slot_max_size,
+                      int64_t trunk_file_size);
+  // Whether a new file of `size` bytes is packed into a trunk file.
+  bool PackNew(int64_t size, bool appender) const;
+  // Stores `data` as a new packed file (PackNew) and returns its name.
+  Result<proto::LogicName> StorePacked(uint32_t path, std::string_view data,
+                                       const NewFileSpec& spec);
+  // Writes a packed file's replica at its slot.
+  Status PlacePackedReplica(const FileRef& ref, std::string_view data);
+  // Size and modification time (a packed file's: its name's create time);
+  // NotFound when the file is not here.
+  Result<FileStat> StatFile(const FileRef& ref);
+  // Opens a file for reading; a packed file reads as a file of its own.
+  Result<std::unique_ptr<RandomRWFile>> OpenFile(const FileRef& ref);
+  // Env::ReadIfCached for a plain or packed file (Busy when the disk would
+  // be needed).
+  Result<size_t> ReadIfCached(const FileRef& ref, uint64_t offset, size_t n,
+                              char* dst, uint64_t* size);
+  // The file whose fsync makes `ref`'s content durable.
+  std::string ContentPath(const FileRef& ref) const;
 
   // Opens a new empty file under `path`'s tmp/ and sets `*temp` to its
   // name. `size` is the size the file will have (0 when not known): a file
@@ -99,15 +143,15 @@ class FileStore {
   Status ApplyStaged(const std::string& temp, const std::string& full,
                      uint64_t offset, uint64_t length);
 
-  // Removes a file and its metadata (their inodes may be kept as spares).
-  // NotFound if the file is absent.
+  // Removes a file and its metadata (their inodes may be kept as spares; a
+  // packed file's blocks are freed). NotFound if the file is absent.
+  Status Delete(const FileRef& ref);
   Status Delete(const std::string& full);
-  // The packed metadata of `full` ("" when none). NotFound if the file is
+  // The packed metadata of the file ("" when none). NotFound if the file is
   // absent.
-  Result<std::string> ReadMetadata(const std::string& full);
+  Result<std::string> ReadMetadata(const FileRef& ref);
   // 'O' replaces, 'M' merges. An empty result removes the metadata file.
-  Status WriteMetadata(const std::string& full, char op,
-                       std::string_view packed);
+  Status WriteMetadata(const FileRef& ref, char op, std::string_view packed);
   Result<uint32_t> Crc32Of(const std::string& full, uint64_t limit);
   // Renames an appender file (and its metadata) to a new normal-file name
   // that encodes its current size and CRC32.
@@ -116,6 +160,7 @@ class FileStore {
                                           uint32_t source_ip, uint32_t now);
 
   std::vector<proto::PathUsage> Usage();
+  TrunkStore& trunks() { return trunks_; }
   // Spare inodes held by store path `path`.
   size_t SpareCount(uint32_t path) const { return spares_[path]->size(); }
 
@@ -141,6 +186,9 @@ class FileStore {
   std::atomic<uint64_t> temp_seq_{0};
   std::atomic<bool> most_free_{false};
   std::atomic<uint32_t> next_path_{0};
+  std::atomic<bool> use_trunk_{false};
+  std::atomic<int64_t> slot_max_size_{0};
+  TrunkStore trunks_;
   const int pid_;  // in temp names, which must not collide across restarts
 
   mutable std::mutex mu_;

@@ -52,6 +52,13 @@ class FileStoreTest : public ::testing::Test {
     EXPECT_TRUE(ln.ok()) << ln.status().ToString();
     return ln.ok() ? *store.Resolve(*ln) : "";
   }
+  // The FileRef of a file in store path 0 known by its absolute path.
+  static FileRef RefOf(FileStore& store, const std::string& full) {
+    std::string rel = full.substr(store.path(0).size() + 1);  // data/HH/LL/N
+    auto ln = proto::ParseLogicName("M00/" + rel.substr(5));
+    EXPECT_TRUE(ln.ok()) << full;
+    return *store.Locate(*ln);
+  }
 
   fs::path root_;
   StorageOptions opts_;
@@ -155,7 +162,7 @@ TEST_F(FileStoreTest, MetadataOverwriteMergeAndMissingFile) {
   std::string temp = WriteTemp(store, Env::Default(), "x");
   auto ln = store.CommitNew(0, temp, NewFileSpec{1, 2, 1, 0, false, ""});
   ASSERT_TRUE(ln.ok());
-  std::string full = *store.Resolve(*ln);
+  FileRef full = *store.Locate(*ln);
   EXPECT_EQ(*store.ReadMetadata(full), "");
   ASSERT_TRUE(store
                   .WriteMetadata(full, 'O',
@@ -187,7 +194,7 @@ TEST_F(FileStoreTest, MetadataOverwriteMergeAndMissingFile) {
             "c\x02"
             "4");
   ASSERT_TRUE(store.WriteMetadata(full, 'O', "").ok());
-  EXPECT_FALSE(fs::exists(full + "-m"));
+  EXPECT_FALSE(fs::exists(full.full + "-m"));
   ASSERT_TRUE(store.Delete(full).ok());
   EXPECT_EQ(store.ReadMetadata(full).status().code(), Status::Code::kNotFound);
   EXPECT_EQ(store.Delete(full).code(), Status::Code::kNotFound);
@@ -268,7 +275,7 @@ TEST_F(FileStoreTest, AppenderBecomesNormalFileWithRealSizeAndCrc) {
   auto ln = store.CommitNew(0, temp, NewFileSpec{1, 2, 0, 0, true, "log"});
   ASSERT_TRUE(ln.ok());
   std::string full = *store.Resolve(*ln);
-  ASSERT_TRUE(store.WriteMetadata(full, 'O', "k\x02v").ok());
+  ASSERT_TRUE(store.WriteMetadata(*store.Locate(*ln), 'O', "k\x02v").ok());
   auto fresh = store.RenameToNormal(full, *ln, 7, 1700000000);
   ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
   EXPECT_FALSE(fs::exists(full));
@@ -292,7 +299,7 @@ TEST_F(FileStoreTest, DeletedFilesInodesCarryNewFilesAfterQuarantine) {
   FileStore store(opts_, Env::Default());
   ASSERT_TRUE(store.Init().ok());
   std::string full = Commit(store, "old content");
-  ASSERT_TRUE(store.WriteMetadata(full, 'O', "k\x02v").ok());
+  ASSERT_TRUE(store.WriteMetadata(RefOf(store, full), 'O', "k\x02v").ok());
   std::set<ino_t> freed = {InodeOf(full), InodeOf(full + "-m")};
 
   ASSERT_TRUE(store.Delete(full).ok());

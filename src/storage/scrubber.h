@@ -32,6 +32,7 @@
 #include "common/result.h"
 #include "proto/file_name.h"
 #include "storage/binlog.h"
+#include "storage/file_store.h"
 
 namespace nimbus::storage {
 
@@ -68,7 +69,7 @@ class Scrubber {
   bool Wait(int64_t ms);
   bool stopping();
   // OK, Corruption (size or CRC32 differ from the name) or an I/O error.
-  Status Check(const std::string& full, const proto::FileNameFields& f);
+  Status Check(const FileRef& ref);
   // True once the file is whole again.
   bool Repair(const proto::LogicName& ln, const char* why);
   Status FetchFrom(const std::string& ip, const proto::LogicName& ln,

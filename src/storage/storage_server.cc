@@ -227,11 +227,8 @@ Result<StorageServer::Target> StorageServer::ResolveTarget(
         fmt::format("file of group `{}` sent to a server of `{}`", group,
                     opts_.group_name));
   }
-  Target t;
-  NIMBUS_ASSIGN_OR_RETURN(t.logic, proto::ParseLogicName(name));
-  NIMBUS_ASSIGN_OR_RETURN(t.fields, proto::DecodeNameBase(t.logic.name));
-  NIMBUS_ASSIGN_OR_RETURN(t.full, store_.Resolve(t.logic));
-  return t;
+  NIMBUS_LET_OR_RETURN(proto::LogicName ln, proto::ParseLogicName(name));
+  return store_.Locate(ln);
 }
 
 asio::awaitable<void> StorageServer::Serve(asio::ip::tcp::socket sock) {
@@ -509,6 +506,28 @@ asio::awaitable<Status> StorageServer::HandleUpload(Conn& c,
     env_->RemoveFile(temp);
     return r;
   };
+  // A small file packed into a trunk file (use_trunk_file): one positional
+  // write instead of a new inode and a rename.
+  auto store_packed = [&](std::string_view data) -> Status {
+    Status space = store_.CheckSpace(*path, up->file_size);
+    if (!space.ok()) return space;
+    spec.create_time = NowSeconds();
+    auto stored = store_.StorePacked(*path, data, spec);
+    if (!stored.ok()) return stored.status();
+    name = std::move(*stored);
+    auto ref = store_.Locate(name);
+    if (!ref.ok()) return ref.status();
+    Status r;
+    if (opts_.fsync_after_written_bytes > 0) {
+      r = env_->SyncPath(store_.ContentPath(*ref));
+    }
+    if (r.ok()) r = AppendBinlog('C', name.ToString());
+    // A file its peers would never hear of is not acknowledged.
+    if (!r.ok()) store_.Delete(*ref);
+    replicated_at = PackPosition(binlog_->end());
+    return r;
+  };
+  const bool pack = store_.PackNew(up->file_size, appender);
   uint32_t crc = kCrc32Init;
   Status done;
   // Counts the upload and builds the reply body once it is stored.
@@ -535,11 +554,17 @@ asio::awaitable<Status> StorageServer::HandleUpload(Conn& c,
     done = co_await ReceiveWhole(c, n);
     if (done.ok()) {
       done = co_await disk.Run([&]() -> Status {
-        Status o = open();
-        if (!o.ok()) return o;
-        crc = Crc32(crc, c.chunk.data(), n);
+        const std::string_view data(c.chunk.data(), n);
+        crc = Crc32(crc, data.data(), n);
         spec.crc32 = crc;
-        Status r = commit(file->Append(std::string_view(c.chunk.data(), n)));
+        Status r;
+        if (pack) {
+          r = store_packed(data);
+        } else {
+          Status o = open();
+          if (!o.ok()) return o;
+          r = commit(file->Append(data));
+        }
         if (r.ok() && answer_here) {
           acknowledge();
           SendReplyNow(c);
@@ -571,11 +596,16 @@ asio::awaitable<Status> StorageServer::HandleUpload(Conn& c,
       Count(proto::kTotalUploadCount, proto::kSuccessUploadCount, replicated);
       Count(proto::kTotalUploadBytes, proto::kSuccessUploadBytes, replicated,
             up->file_size);
-      co_await RollBack(*path, *store_.Resolve(name), name.ToString());
+      co_await RollBack(*store_.Locate(name));
       co_return replicated;
     }
   }
-  Changed(c, *path, *store_.Resolve(name), true, true);
+  if (auto ref = store_.Locate(name); ref.ok() && ref->packed()) {
+    // The trunk file's own entry was made durable when it was created.
+    Changed(c, *path, store_.ContentPath(*ref), true, false);
+  } else {
+    Changed(c, *path, *store_.Resolve(name), true, true);
+  }
   acknowledge();
   co_return Status::OK();
 }
@@ -626,7 +656,7 @@ asio::awaitable<Status> StorageServer::HandleUploadSlave(
   std::unique_ptr<WritableFile> file;
   std::string temp;
   Status s = co_await disk.Run([&]() -> Status {
-    if (!env_->Stat(master_target->full).ok()) {
+    if (!store_.StatFile(*master_target).ok()) {
       return Status::NotFound("master file does not exist");
     }
     if (env_->FileExists(*slave_full)) {
@@ -668,7 +698,7 @@ asio::awaitable<Status> StorageServer::HandleUploadSlave(
   if (opts_.sync_replicas > 0) {
     Status replicated = co_await WaitReplicated(replicated_at);
     if (!replicated.ok()) {
-      co_await RollBack(path, *slave_full, slave.ToString());
+      co_await RollBack(*store_.Locate(slave));
       co_return replicated;
     }
   }
@@ -688,10 +718,14 @@ asio::awaitable<Status> StorageServer::HandleDelete(Conn& c,
   BusyGuard guard(this, t->full);
   if (!guard.held()) co_return Status::Busy("file is being updated");
   Status s = co_await disks_[t->logic.store_path_index]->Run([&] {
-    Status r = store_.Delete(t->full);
+    Status r = store_.Delete(*t);
     return r.ok() ? AppendBinlog('D', t->logic.ToString()) : r;
   });
-  if (s.ok()) Changed(c, t->logic.store_path_index, t->full, false, true);
+  if (s.ok() && t->packed()) {
+    Changed(c, t->logic.store_path_index, store_.ContentPath(*t), true, false);
+  } else if (s.ok()) {
+    Changed(c, t->logic.store_path_index, t->full, false, true);
+  }
   Count(proto::kTotalDeleteCount, proto::kSuccessDeleteCount, s);
   co_return s;
 }
@@ -706,7 +740,7 @@ asio::awaitable<Status> StorageServer::HandleSetMeta(Conn& c,
   BusyGuard guard(this, t->full + "-m");
   if (!guard.held()) co_return Status::Busy("metadata is being updated");
   Status s = co_await disks_[t->logic.store_path_index]->Run([&] {
-    Status r = store_.WriteMetadata(t->full, req->op, req->meta);
+    Status r = store_.WriteMetadata(*t, req->op, req->meta);
     return r.ok() ? AppendBinlog('U', t->logic.ToString()) : r;
   });
   if (s.ok()) Changed(c, t->logic.store_path_index, t->full, false, true);
@@ -722,7 +756,7 @@ asio::awaitable<Status> StorageServer::HandleGetMeta(Conn& c,
   auto t = ResolveTarget(req->group, req->name);
   if (!t.ok()) co_return t.status();
   Status s = co_await disks_[t->logic.store_path_index]->Run([&]() -> Status {
-    auto meta = store_.ReadMetadata(t->full);
+    auto meta = store_.ReadMetadata(*t);
     if (!meta.ok()) return meta.status();
     c.reply = std::move(*meta);
     return Status::OK();
@@ -743,7 +777,7 @@ asio::awaitable<Status> StorageServer::HandleQueryInfo(Conn& c,
   info.source_ip = proto::FormatIpv4(t->fields.source_ip);
   bool derived = t->fields.IsAppender() || t->logic.IsSlave(t->fields);
   Status s = co_await disks_[t->logic.store_path_index]->Run([&]() -> Status {
-    auto st = env_->Stat(t->full);
+    auto st = store_.StatFile(*t);
     if (!st.ok()) return Status::NotFound("file does not exist");
     if (!derived) {
       info.file_size = t->fields.EncodedSize();

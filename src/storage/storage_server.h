@@ -138,14 +138,12 @@ class StorageServer {
                                       WritableFile* file, int64_t bytes,
                                       uint32_t* crc);
   // Resolves a client-sent (group, name) to a path on this server.
-  struct Target {
-    proto::LogicName logic;
-    proto::FileNameFields fields;
-    std::string full;
-  };
+  using Target = FileRef;
   Result<Target> ResolveTarget(std::string_view group, std::string_view name);
-  // Counts a download refused for damage and queues the file for repair.
-  void DownloadCorrupt(const Target& t, const Status& s);
+  // Counts a download refused for damage (`s`) and queues the file for
+  // repair, and returns `s`; or, for a packed file deleted while being read,
+  // returns NotFound.
+  Status DownloadCorrupt(const Target& t, const Status& s);
   uint32_t SourceIp(const Conn& c);
   // Sends the success response with body c.reply from the calling (disk)
   // thread without blocking, while the connection's coroutine waits for
@@ -176,8 +174,7 @@ class StorageServer {
   asio::awaitable<Status> WaitReplicated(uint64_t pos);
   // A new file that could not be replicated in time under policy fail:
   // removed again (and the removal logged, so peers drop their copy).
-  asio::awaitable<void> RollBack(uint32_t path, const std::string& full,
-                                 const std::string& logic_name);
+  asio::awaitable<void> RollBack(const FileRef& ref);
   // Makes `change` and the binlog durable per opts_.durability.
   asio::awaitable<Status> Persist(const Change& change);
 

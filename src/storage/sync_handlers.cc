@@ -96,11 +96,10 @@ asio::awaitable<Status> StorageServer::WaitReplicated(uint64_t pos) {
                   k, have, opts_.sync_replicas_timeout_ms));
 }
 
-asio::awaitable<void> StorageServer::RollBack(uint32_t path,
-                                              const std::string& full,
-                                              const std::string& logic_name) {
-  Status s = co_await disks_[path]->Run([&]() -> Status {
-    Status r = store_.Delete(full);
+asio::awaitable<void> StorageServer::RollBack(const FileRef& ref) {
+  const std::string logic_name = ref.logic.ToString();
+  Status s = co_await disks_[ref.logic.store_path_index]->Run([&]() -> Status {
+    Status r = store_.Delete(ref);
     return r.ok() ? AppendBinlog('D', logic_name) : r;
   });
   if (!s.ok()) {
@@ -255,7 +254,34 @@ asio::awaitable<Status> StorageServer::HandleSyncCreate(Conn& c,
   };
   Status done;
   GrowChunk(c, static_cast<uint64_t>(p->file_size));
-  if (p->file_size <= static_cast<int64_t>(c.chunk.size())) {
+  if (t->packed()) {
+    // A packed file goes to the same slot of this server's copy of its
+    // trunk file; it is small (slot_max_size), so it is received whole.
+    if (p->file_size != t->fields.EncodedSize() ||
+        p->file_size > static_cast<int64_t>(TrunkStore::kMaxFileSize)) {
+      c.close = true;
+      co_return Status::InvalidArgument(
+          fmt::format("replica of {} has {} bytes, its name says {}", name,
+                      p->file_size, t->fields.EncodedSize()));
+    }
+    size_t n = static_cast<size_t>(p->file_size);
+    if (n > c.chunk.size()) c.chunk.resize(n);
+    Status received = co_await ReceiveWhole(c, n);
+    if (!received.ok()) co_return received;
+    done = co_await disk.Run([&]() -> Status {
+      const std::string_view data(c.chunk.data(), n);
+      if (Crc32(kCrc32Init, data.data(), n) != t->fields.crc32) {
+        return Status::Corruption(
+            fmt::format("replica of {} does not match its name's CRC32", name));
+      }
+      Status r = store_.PlacePackedReplica(*t, data);
+      if (!r.ok()) return r;
+      return AppendBinlog('c', t->logic.ToString());
+    });
+    if (done.ok()) {
+      Changed(c, path, store_.ContentPath(*t), true, false);
+    }
+  } else if (p->file_size <= static_cast<int64_t>(c.chunk.size())) {
     // A small file, as in HandleUpload: received whole, then one trip to the
     // disk thread instead of three.
     size_t n = static_cast<size_t>(p->file_size);
@@ -273,7 +299,9 @@ asio::awaitable<Status> StorageServer::HandleSyncCreate(Conn& c,
     s = co_await ReceiveInto(c, disk, file.get(), p->file_size, &crc);
     done = co_await disk.Run([&]() -> Status { return place(s); });
   }
-  if (done.ok()) Changed(c, t->logic.store_path_index, t->full, true, true);
+  if (done.ok() && !t->packed()) {
+    Changed(c, t->logic.store_path_index, t->full, true, true);
+  }
   AddCounter(proto::kTotalSyncInBytes, p->file_size);
   if (done.ok()) AddCounter(proto::kSuccessSyncInBytes, p->file_size);
   counters_[proto::kLastSyncUpdate].store(
@@ -350,9 +378,13 @@ asio::awaitable<Status> StorageServer::HandleSyncDelete(Conn& c,
   if (!t.ok()) co_return t.status();
   BusyGuard guard(this, t->full);
   if (!guard.held()) co_return Status::Busy("file is being updated");
-  Changed(c, t->logic.store_path_index, t->full, false, true);
+  if (t->packed()) {
+    Changed(c, t->logic.store_path_index, store_.ContentPath(*t), true, false);
+  } else {
+    Changed(c, t->logic.store_path_index, t->full, false, true);
+  }
   co_return co_await disks_[t->logic.store_path_index]->Run([&]() -> Status {
-    Status r = store_.Delete(t->full);
+    Status r = store_.Delete(*t);
     // Already gone is harmless, and still logged: a repair of the file in
     // flight (Scrubber) must see that it was deleted.
     if (!r.ok() && !r.IsNotFound()) return r;
@@ -372,7 +404,7 @@ asio::awaitable<Status> StorageServer::HandleSyncMetadata(Conn& c,
   if (!t.ok()) co_return t.status();
   Changed(c, t->logic.store_path_index, t->full, false, true);
   co_return co_await disks_[t->logic.store_path_index]->Run([&]() -> Status {
-    Status r = store_.WriteMetadata(t->full, 'O', m->extra);
+    Status r = store_.WriteMetadata(*t, 'O', m->extra);
     if (r.IsNotFound()) return Status::OK();  // deleted since: harmless
     if (!r.ok()) return r;
     return AppendBinlog('u', t->logic.ToString());

@@ -165,8 +165,9 @@ asio::awaitable<Status> SyncWorker::Send(asio::ip::tcp::socket& sock,
   const char op = static_cast<char>(r.op & ~0x20);
   auto ln = proto::ParseLogicName(r.name);
   if (!ln.ok()) co_return ln.status();
-  auto full = server_->store().Resolve(*ln);
-  if (!full.ok()) co_return full.status();
+  auto ref = server_->store().Locate(*ln);
+  if (!ref.ok()) co_return ref.status();
+  FileStore& store = server_->store();
   Env* env = server_->env();
   switch (op) {
     case 'C':
@@ -184,7 +185,7 @@ asio::awaitable<Status> SyncWorker::Send(asio::ip::tcp::socket& sock,
         // here rather than on the disk thread (two wake-ups fewer).
         uint64_t size = 0;
         auto got =
-            env->ReadIfCached(*full, 0, chunk_.size(), chunk_.data(), &size);
+            store.ReadIfCached(*ref, 0, chunk_.size(), chunk_.data(), &size);
         if (got.ok() && *got == size) {
           len = size;
           first = *got;
@@ -196,7 +197,7 @@ asio::awaitable<Status> SyncWorker::Send(asio::ip::tcp::socket& sock,
       }
       if (!read) {
         st = co_await server_->disk(ln->store_path_index).Run([&]() -> Status {
-          auto f = env->OpenRandomRWFile(*full, false);
+          auto f = store.OpenFile(*ref);
           if (!f.ok()) return f.status();
           auto size = (*f)->Size();
           if (!size.ok()) return size.status();
@@ -205,8 +206,8 @@ asio::awaitable<Status> SyncWorker::Send(asio::ip::tcp::socket& sock,
             // Written past the page cache (FileStore::NewTempFile), so read
             // the same way: the pages would be filled only to be sent once.
             const uint64_t direct = server_->options().direct_io_min_bytes;
-            if (direct > 0 && len >= direct) {
-              f = env->OpenDirectReadFile(*full);
+            if (direct > 0 && len >= direct && !ref->packed()) {
+              f = env->OpenDirectReadFile(ref->full);
               if (!f.ok()) return f.status();
               size = (*f)->Size();
               if (!size.ok()) return size.status();
@@ -279,7 +280,7 @@ asio::awaitable<Status> SyncWorker::Send(asio::ip::tcp::socket& sock,
       std::string meta;
       Status st =
           co_await server_->disk(ln->store_path_index).Run([&]() -> Status {
-            auto m = server_->store().ReadMetadata(*full);
+            auto m = store.ReadMetadata(*ref);
             if (!m.ok()) return m.status();
             meta = std::move(*m);
             return Status::OK();

@@ -164,6 +164,27 @@ asio::awaitable<Status> TrackerReporter::Session(asio::ip::tcp::socket& sock) {
     // 2 = load balance; anything else is round robin, as in FastDFS.
     server_->store().SetPathBalancing(it->second == "2");
   }
+  {
+    // FastDFS's trunk settings; a tracker that does not send them (or
+    // sends nonsense) leaves packing off.
+    auto get = [&](const char* key) -> std::string {
+      auto it = params.find(key);
+      return it == params.end() ? std::string() : it->second;
+    };
+    const bool use_trunk =
+        get("use_trunk_file") == "true" || get("use_trunk_file") == "1";
+    auto slot_max = ParseByteSize(get("slot_max_size"));
+    auto trunk_size = ParseByteSize(get("trunk_file_size"));
+    const bool valid = slot_max.ok() && trunk_size.ok() && *slot_max > 0;
+    if (use_trunk && !valid) {
+      spdlog::warn(
+          "tracker asks for trunk files without valid slot_max_size "
+          "`{}` / trunk_file_size `{}`; not packing files",
+          get("slot_max_size"), get("trunk_file_size"));
+    }
+    server_->store().SetTrunkPolicy(use_trunk && valid, valid ? *slot_max : 0,
+                                    valid ? *trunk_size : 0);
+  }
 
   int64_t last_report = 0;
   for (;;) {

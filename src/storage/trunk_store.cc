@@ -31,14 +31,53 @@ bool ParseTrunkName(const std::string& name, uint32_t key, uint32_t* id) {
   return true;
 }
 
+uint64_t ClampTrunkFileSize(uint64_t bytes) {
+  return std::clamp<uint64_t>(bytes, TrunkStore::kSlotAlign, kMaxTrunkFileSize);
+}
+
+// A packed file seen as a read-only file of its own.
+class SlotFile final : public RandomRWFile {
+ public:
+  SlotFile(std::shared_ptr<RandomRWFile> trunk, uint64_t base, uint64_t size)
+      : trunk_(std::move(trunk)), base_(base), size_(size) {}
+  Result<size_t> Read(uint64_t offset, size_t n, char* scratch) const override {
+    return trunk_->Read(base_ + offset, Bound(offset, n), scratch);
+  }
+  Result<size_t> ReadIfCached(uint64_t offset, size_t n,
+                              char* scratch) const override {
+    return trunk_->ReadIfCached(base_ + offset, Bound(offset, n), scratch);
+  }
+  Status Write(uint64_t, std::string_view) override {
+    return Status::NotSupported("a packed file is read-only");
+  }
+  Status Truncate(uint64_t) override {
+    return Status::NotSupported("a packed file is read-only");
+  }
+  Status Sync() override { return trunk_->Sync(); }
+  Result<uint64_t> Size() const override { return size_; }
+
+ private:
+  size_t Bound(uint64_t offset, size_t n) const {
+    if (offset >= size_) return 0;
+    return static_cast<size_t>(std::min<uint64_t>(n, size_ - offset));
+  }
+
+  std::shared_ptr<RandomRWFile> trunk_;
+  const uint64_t base_;
+  const uint64_t size_;
+};
+
 }  // namespace
 
 TrunkStore::TrunkStore(Env* env, std::vector<std::string> store_paths,
                        uint64_t trunk_file_size)
     : env_(env),
       paths_(std::move(store_paths)),
-      trunk_file_size_(std::clamp<uint64_t>(trunk_file_size, kSlotAlign,
-                                            kMaxTrunkFileSize)) {}
+      trunk_file_size_(ClampTrunkFileSize(trunk_file_size)) {}
+
+void TrunkStore::SetTrunkFileSize(uint64_t bytes) {
+  trunk_file_size_.store(ClampTrunkFileSize(bytes));
+}
 
 Status TrunkStore::Init() {
   for (const std::string& p : paths_) {
@@ -166,7 +205,8 @@ Result<proto::TrunkSlot> TrunkStore::Append(uint32_t path, uint32_t key,
   if (path >= paths_.size()) {
     return Status::InvalidArgument("store path index out of range");
   }
-  if (data.empty() || AllocFor(data.size()) > trunk_file_size_) {
+  const uint64_t cap = trunk_file_size_.load();
+  if (data.empty() || AllocFor(data.size()) > cap) {
     return Status::InvalidArgument("file size outside the trunk slot range");
   }
   const auto alloc = static_cast<uint32_t>(AllocFor(data.size()));
@@ -183,7 +223,7 @@ Result<proto::TrunkSlot> TrunkStore::Append(uint32_t path, uint32_t key,
         return s;
       }
     }
-    if (cur.end + alloc > trunk_file_size_) {
+    if (cur.end + alloc > cap) {
       Status s = StartNext(path, key, &cur);
       if (!s.ok()) return s;
     }
@@ -247,6 +287,19 @@ Result<size_t> TrunkStore::ReadIfCached(uint32_t path, uint32_t key,
   NIMBUS_LET_OR_RETURN(bool live, f->HasDataAt(slot.offset));
   if (!live) return Status::NotFound("file deleted from its trunk slot");
   return f->ReadIfCached(slot.offset + offset, n, out);
+}
+
+Result<std::unique_ptr<RandomRWFile>> TrunkStore::OpenSlot(
+    uint32_t path, uint32_t key, const proto::TrunkSlot& slot, uint64_t size) {
+  if (size > slot.alloc) {
+    return Status::InvalidArgument("file larger than its trunk slot");
+  }
+  NIMBUS_LET_OR_RETURN(std::shared_ptr<RandomRWFile> f,
+                       Open(FileKey{path, key, slot.id}, false));
+  NIMBUS_LET_OR_RETURN(bool live, f->HasDataAt(slot.offset));
+  if (!live) return Status::NotFound("file deleted from its trunk slot");
+  return std::unique_ptr<RandomRWFile>(
+      std::make_unique<SlotFile>(std::move(f), slot.offset, size));
 }
 
 Status TrunkStore::Free(uint32_t path, uint32_t key,

@@ -28,6 +28,7 @@
 #ifndef NIMBUS_STORAGE_TRUNK_STORE_H_
 #define NIMBUS_STORAGE_TRUNK_STORE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <list>
 #include <map>
@@ -49,6 +50,9 @@ class TrunkStore {
   // Slot alignment: the file system block size, so that freeing a slot
   // frees whole blocks and a hole at a slot's start is exact.
   static constexpr uint32_t kSlotAlign = 4096;
+  // The largest file ever packed: slot_max_size is capped to it, and a
+  // peer's packed file may be received whole in memory.
+  static constexpr uint64_t kMaxFileSize = 64 << 20;
   // Trunk files held open at once (the current ones and recently read).
   static constexpr size_t kMaxOpenFiles = 256;
 
@@ -59,6 +63,8 @@ class TrunkStore {
 
   // Creates trunk/ in every store path.
   Status Init();
+  // Applies from the next trunk file started on (clamped as above).
+  void SetTrunkFileSize(uint64_t bytes);
 
   // The slot size for a file of `size` bytes: `size` rounded up to
   // kSlotAlign.
@@ -88,6 +94,12 @@ class TrunkStore {
   Result<size_t> ReadIfCached(uint32_t path, uint32_t key,
                               const proto::TrunkSlot& slot, uint64_t offset,
                               size_t n, char* out);
+  // The file of `size` bytes in `slot`, as a read-only file of its own
+  // (reads past `size` return nothing). NotFound when the slot holds no file
+  // here.
+  Result<std::unique_ptr<RandomRWFile>> OpenSlot(uint32_t path, uint32_t key,
+                                                 const proto::TrunkSlot& slot,
+                                                 uint64_t size);
   // Frees the slot's blocks. NotFound when the slot holds no file here.
   Status Free(uint32_t path, uint32_t key, const proto::TrunkSlot& slot);
   // Makes the trunk file holding `slot` durable (fdatasync), and the trunk
@@ -117,7 +129,7 @@ class TrunkStore {
 
   Env* const env_;
   const std::vector<std::string> paths_;
-  const uint64_t trunk_file_size_;
+  std::atomic<uint64_t> trunk_file_size_;
 
   std::mutex mu_;
   std::map<std::pair<uint32_t, uint32_t>, Current> current_;  // guarded

@@ -199,7 +199,9 @@ proto::Parameters Registry::StorageParameters() const {
   p["reserved_storage_space"] = opts_.reserved.ToString();
   p["store_path"] = std::to_string(static_cast<int>(opts_.store_path));
   p["use_storage_id"] = "false";
-  p["use_trunk_file"] = "false";
+  p["use_trunk_file"] = opts_.use_trunk_file ? "true" : "false";
+  p["slot_max_size"] = std::to_string(opts_.slot_max_size);
+  p["trunk_file_size"] = std::to_string(opts_.trunk_file_size);
   p["storage_sync_file_max_delay"] =
       std::to_string(opts_.storage_sync_file_max_delay_s);
   return p;

@@ -80,12 +80,25 @@ Result<TrackerOptions> TrackerOptions::FromConfig(ConfigFile& cf) {
                                 ": use_storage_id = true is not supported yet; "
                                 "storages are identified by IP address");
   }
-  bool use_trunk = false;
-  NIMBUS_ASSIGN_OR_RETURN(use_trunk, cf.GetBool("use_trunk_file", false));
-  if (use_trunk) {
-    return Status::NotSupported(cf.source() +
-                                ": use_trunk_file = true is not supported");
+  NIMBUS_ASSIGN_OR_RETURN(o.use_trunk_file,
+                          cf.GetBool("use_trunk_file", false));
+  auto slot_max = ParseByteSize(cf.GetString("slot_max_size", "1MB"));
+  if (!slot_max.ok() || *slot_max < 4096 || *slot_max > (64 << 20)) {
+    return Status::InvalidArgument(
+        cf.source() + ": slot_max_size must be between 4KB and 64MB");
   }
+  o.slot_max_size = *slot_max;
+  auto trunk_size = ParseByteSize(cf.GetString("trunk_file_size", "64MB"));
+  if (!trunk_size.ok() || *trunk_size < (4 << 20) ||
+      *trunk_size > (int64_t{4} << 30)) {
+    return Status::InvalidArgument(
+        cf.source() + ": trunk_file_size must be between 4MB and 4GB");
+  }
+  if (*trunk_size < 2 * o.slot_max_size) {
+    return Status::InvalidArgument(
+        cf.source() + ": trunk_file_size must be at least twice slot_max_size");
+  }
+  o.trunk_file_size = *trunk_size;
   o.log_level = cf.GetString("log_level", "info");
   NIMBUS_ASSIGN_OR_RETURN(o.metrics,
                           metrics::MetricsOptions::FromConfig(cf, o.bind_addr));

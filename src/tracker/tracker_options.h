@@ -41,6 +41,12 @@ struct TrackerOptions {
   int64_t check_active_interval_s = 120;
   int64_t storage_sync_file_max_delay_s = 86400;
   bool storage_ip_changed_auto_adjust = true;
+  // FastDFS's small-file packing, sent to the storages with their
+  // parameters: files of 1 .. slot_max_size bytes are packed into trunk
+  // files of trunk_file_size (each storage allocates in its own).
+  bool use_trunk_file = false;
+  int64_t slot_max_size = 1 << 20;
+  int64_t trunk_file_size = 64 << 20;
   // The other trackers of the cluster (Nimbus's key, same syntax as in
   // storage.conf; an entry equal to bind_addr:port is this tracker and is
   // skipped). Needed for leader election; requires bind_addr.

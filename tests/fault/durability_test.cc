@@ -23,6 +23,7 @@
 #include "common/config_file.h"
 #include "common/fault_injection_env.h"
 #include "nimbus/client.h"
+#include "proto/file_name.h"
 #include "storage/storage_options.h"
 #include "storage/storage_server.h"
 #include "tracker/tracker_options.h"
@@ -58,18 +59,26 @@ Options ParseOptions(const std::string& text) {
   return *o;
 }
 
-class DurabilityTest : public ::testing::TestWithParam<const char*> {
+// A durability mode, and whether small files are packed into trunk files.
+struct Mode {
+  const char* durability;
+  bool trunk;
+};
+
+class DurabilityTest : public ::testing::TestWithParam<Mode> {
  protected:
   void SetUp() override {
-    dir_ =
-        std::filesystem::temp_directory_path() /
-        ("nimbus_durability_" + std::to_string(::getpid()) + "_" + GetParam());
+    dir_ = std::filesystem::temp_directory_path() /
+           ("nimbus_durability_" + std::to_string(::getpid()) + "_" +
+            GetParam().durability + (GetParam().trunk ? "_trunk" : ""));
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     auto t = std::make_unique<tracker::TrackerServer>(
         ParseOptions<tracker::TrackerOptions>(
             "port = 0\nbind_addr = 127.0.0.1\nbase_path = " +
-            (dir_ / "tracker").string() + "\n"),
+            (dir_ / "tracker").string() + "\n" +
+            (GetParam().trunk ? "use_trunk_file = true\nslot_max_size = 64KB\n"
+                              : "")),
         Env::Default());
     ASSERT_TRUE(t->Start().ok());
     tracker_ = std::make_unique<Running<tracker::TrackerServer>>(std::move(t));
@@ -85,7 +94,8 @@ class DurabilityTest : public ::testing::TestWithParam<const char*> {
         "group_name = group1\nbind_addr = 127.0.0.1\nport = " +
         std::to_string(port) + "\nbase_path = " + (dir_ / "storage").string() +
         "\ntracker_server = 127.0.0.1:" + std::to_string((*tracker_)->port()) +
-        "\nheart_beat_interval = 1\ndurability = " + GetParam() + "\n";
+        "\nheart_beat_interval = 1\ndurability = " + GetParam().durability +
+        "\n";
     auto s = std::make_unique<storage::StorageServer>(
         ParseOptions<storage::StorageOptions>(conf), &env_);
     ASSERT_TRUE(s->Start().ok());
@@ -116,7 +126,8 @@ class DurabilityTest : public ::testing::TestWithParam<const char*> {
 };
 
 TEST_P(DurabilityTest, PowerCutAfterAcknowledgement) {
-  const std::string mode = GetParam();
+  const std::string mode = GetParam().durability;
+  const bool trunk = GetParam().trunk;
   ASSERT_NO_FATAL_FAILURE(StartStorage(0));
   const uint16_t port = (*storage_)->port();
 
@@ -157,9 +168,17 @@ TEST_P(DurabilityTest, PowerCutAfterAcknowledgement) {
     auto got = c.DownloadToString(id, 0, 0);
     if (!got.ok() || *got != data) ++lost;
   }
-  std::printf("durability %s: acked %zu, lost %d, upload errors %d\n",
-              mode.c_str(), acked.size(), lost, errors.load());
+  std::printf("durability %s%s: acked %zu, lost %d, upload errors %d\n",
+              mode.c_str(), trunk ? " (trunk files)" : "", acked.size(), lost,
+              errors.load());
   EXPECT_EQ(errors.load(), 0);
+  size_t packed = 0;
+  for (const auto& [id, data] : acked) {
+    auto fid = proto::ParseFileId(id);
+    auto f = proto::DecodeNameBase(fid->logic.name);
+    if (fid.ok() && f.ok() && fid->logic.IsTrunk(*f)) ++packed;
+  }
+  EXPECT_EQ(packed, trunk ? acked.size() : 0u);
   EXPECT_EQ(acked.size(), static_cast<size_t>(kThreads * kPerThread));
   if (mode == "none") {
     // Control: without fsync the cut must cost acknowledged files.
@@ -169,14 +188,16 @@ TEST_P(DurabilityTest, PowerCutAfterAcknowledgement) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Modes, DurabilityTest,
-                         ::testing::Values("none", "fsync", "group-commit"),
-                         [](const auto& info) {
-                           std::string n = info.param;
-                           return n == "group-commit"
-                                      ? std::string("group_commit")
-                                      : n;
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Modes, DurabilityTest,
+    ::testing::Values(Mode{"none", false}, Mode{"fsync", false},
+                      Mode{"group-commit", false}, Mode{"none", true},
+                      Mode{"fsync", true}, Mode{"group-commit", true}),
+    [](const auto& info) {
+      std::string n = info.param.durability;
+      if (n == "group-commit") n = "group_commit";
+      return info.param.trunk ? n + "_trunk" : n;
+    });
 
 }  // namespace
 }  // namespace nimbus

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/coding.h"
+#include "direct_request.h"
 #include "net/blocking_connection.h"
 #include "proto/command.h"
 #include "proto/constants.h"
@@ -27,48 +28,6 @@ namespace nimbus::test {
 namespace {
 
 using client::Source;
-
-// One request straight to one storage server, bypassing the tracker.
-struct Direct {
-  int status = -1;
-  std::string body;
-};
-Direct Ask(const std::string& ip, uint16_t port, uint8_t cmd,
-           const std::string& body) {
-  Direct d;
-  auto c = net::BlockingConnection::Connect(ip, port,
-                                            std::chrono::milliseconds(2000),
-                                            std::chrono::milliseconds(5000));
-  if (!c.ok()) return d;
-  std::string frame;
-  proto::AppendHeader(&frame, static_cast<int64_t>(body.size()), cmd);
-  if (!(*c)->Write2(frame, body).ok()) return d;
-  char h[proto::kHeaderSize];
-  if (!(*c)->ReadExact(h, sizeof(h)).ok()) return d;
-  proto::Header hdr = proto::DecodeHeader(h);
-  d.body.resize(static_cast<size_t>(hdr.pkg_len));
-  if (!d.body.empty() && !(*c)->ReadExact(d.body.data(), d.body.size()).ok()) {
-    return d;
-  }
-  d.status = hdr.status;
-  return d;
-}
-
-std::string GroupOf(const std::string& id) {
-  return id.substr(0, id.find('/'));
-}
-std::string NameOf(const std::string& id) {
-  return id.substr(id.find('/') + 1);
-}
-
-Direct Fetch(const std::string& ip, uint16_t port, const std::string& id) {
-  return Ask(ip, port, proto::kDownloadFile,
-             proto::EncodeDownloadRequest({0, 0, GroupOf(id), NameOf(id)}));
-}
-Direct Meta(const std::string& ip, uint16_t port, const std::string& id) {
-  return Ask(ip, port, proto::kGetMetadata,
-             proto::EncodeGroupAndName(GroupOf(id), NameOf(id)));
-}
 
 class Replication : public ::testing::Test {
  protected:

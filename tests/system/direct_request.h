@@ -1,0 +1,30 @@
+// Requests sent straight to one storage server, bypassing the tracker and
+// the client library: what a test uses to see what each replica holds.
+#ifndef NIMBUS_TESTS_SYSTEM_DIRECT_REQUEST_H_
+#define NIMBUS_TESTS_SYSTEM_DIRECT_REQUEST_H_
+
+#include <cstdint>
+#include <string>
+
+namespace nimbus::test {
+
+struct Direct {
+  int status = -1;  // -1: no answer (connection failed or cut)
+  std::string body;
+};
+
+// One request `cmd` with `body` to ip:port; the reply's status and body.
+Direct Ask(const std::string& ip, uint16_t port, uint8_t cmd,
+           const std::string& body);
+
+std::string GroupOf(const std::string& id);
+std::string NameOf(const std::string& id);  // without the group
+
+// The whole file `id` as that server has it.
+Direct Fetch(const std::string& ip, uint16_t port, const std::string& id);
+// Its packed metadata there.
+Direct Meta(const std::string& ip, uint16_t port, const std::string& id);
+
+}  // namespace nimbus::test
+
+#endif  // NIMBUS_TESTS_SYSTEM_DIRECT_REQUEST_H_

@@ -1,0 +1,258 @@
+// use_trunk_file = true: small files are packed into trunk files on both
+// storages of a group, and every operation on them behaves as on plain
+// files: download (whole and ranged, from either storage), info, metadata,
+// slaves, delete, replication, restart and scrub repair.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <thread>
+
+#include "direct_request.h"
+#include "proto/constants.h"
+#include "proto/file_name.h"
+#include "proto/metadata.h"
+#include "test_cluster.h"
+
+namespace nimbus::test {
+namespace {
+
+namespace fs = std::filesystem;
+using client::Source;
+
+constexpr int64_t kSlotMax = 64 * 1024;
+
+class Trunk : public ::testing::Test {
+ protected:
+  void Start(const std::string& storage_extra = "") {
+    cluster_.StartTracker(
+        "use_trunk_file = true\nslot_max_size = 64KB\n"
+        "trunk_file_size = 4MB\n");
+    port_ = cluster_.SharedPort();
+    cluster_.AddStorage(
+        "group1", storage_extra + "port = " + std::to_string(port_) + "\n");
+    cluster_.AddStorage("group1", storage_extra +
+                                      "bind_addr = 127.0.0.2\nport = " +
+                                      std::to_string(port_) + "\n");
+    cluster_.WaitActive(2);
+  }
+  // Polls until `pred` holds for both storages, for up to 15 s.
+  template <typename Pred>
+  bool Eventually(Pred pred) {
+    for (int i = 0; i < 300; ++i) {
+      if (pred("127.0.0.1") && pred("127.0.0.2")) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+  bool OnBoth(const std::string& id, const std::string& data) {
+    return Eventually([&](const std::string& ip) {
+      Direct d = Fetch(ip, port_, id);
+      return d.status == 0 && d.body == data;
+    });
+  }
+  bool GoneFromBoth(const std::string& id) {
+    return Eventually([&](const std::string& ip) {
+      return Fetch(ip, port_, id).status == ENOENT;
+    });
+  }
+  static bool IsPacked(const std::string& id) {
+    auto fid = proto::ParseFileId(id);
+    if (!fid.ok()) return false;
+    auto f = proto::DecodeNameBase(fid->logic.name);
+    return f.ok() && fid->logic.IsTrunk(*f);
+  }
+  static std::string Bytes(size_t n, uint32_t seed) {
+    std::string s(n, '\0');
+    for (size_t i = 0; i < n; ++i) {
+      s[i] = static_cast<char>((i * 131 + seed * 7919) >> 3);
+    }
+    return s;
+  }
+  // Regular files under storage `i`'s trunk/ and data/HH/LL/ directories.
+  std::vector<std::string> Files(size_t i, const std::string& under) {
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (fs::recursive_directory_iterator
+             it(cluster_.storage_base(i) + "/" + under, ec),
+         end;
+         it != end; it.increment(ec)) {
+      if (it->is_regular_file()) {
+        out.push_back(it->path().lexically_relative(cluster_.storage_base(i) +
+                                                    "/" + under));
+      }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  int64_t TrunkBlocks(size_t i) {
+    int64_t blocks = 0;
+    for (const std::string& f : Files(i, "trunk")) {
+      struct stat st;
+      std::string p = cluster_.storage_base(i) + "/trunk/" + f;
+      if (::stat(p.c_str(), &st) == 0) blocks += st.st_blocks;
+    }
+    return blocks;
+  }
+
+  TestCluster cluster_{"trunk"};
+  uint16_t port_ = 0;
+};
+
+TEST_F(Trunk, SmallFilesArePackedAndBehaveLikeAnyOtherOnBothStorages) {
+  Start();
+  client::Client c(cluster_.ClientOpts());
+  std::map<std::string, std::string> files;
+  const size_t sizes[] = {
+      1, 100, 4095, 4096, 4097, 30000, static_cast<size_t>(kSlotMax)};
+  for (size_t i = 0; i < std::size(sizes); ++i) {
+    std::string data = Bytes(sizes[i], static_cast<uint32_t>(i));
+    auto id = c.Upload(Source::FromString(data), i % 2 ? "jpg" : "");
+    ASSERT_TRUE(id.ok()) << id.status().ToString();
+    EXPECT_TRUE(IsPacked(*id)) << *id;
+    EXPECT_EQ(proto::ParseFileId(*id)->logic.name.size(), proto::kTrunkNameLen);
+    files[*id] = data;
+  }
+  // Above slot_max_size, and appender files: plain files as before.
+  std::string big = Bytes(kSlotMax + 1, 99);
+  auto big_id = c.Upload(Source::FromString(big), "bin");
+  ASSERT_TRUE(big_id.ok());
+  EXPECT_FALSE(IsPacked(*big_id));
+  auto app = c.UploadAppender(Source::FromString("log line\n"), "log");
+  ASSERT_TRUE(app.ok());
+  EXPECT_FALSE(IsPacked(*app));
+  files[*big_id] = big;
+
+  for (const auto& [id, data] : files) EXPECT_TRUE(OnBoth(id, data)) << id;
+  // Both storages hold the same trunk files; data/ holds only the plain
+  // files (and no trunk file bytes at all).
+  EXPECT_FALSE(Files(0, "trunk").empty());
+  EXPECT_EQ(Files(0, "trunk"), Files(1, "trunk"));
+  size_t plain = 0;
+  for (const std::string& f : Files(0, "data")) {
+    if (f.size() > 6 && f[2] == '/' && f[5] == '/') ++plain;  // HH/LL/NAME
+  }
+  EXPECT_EQ(plain, 2u) << ::testing::PrintToString(Files(0, "data"));
+
+  // Ranged reads, info decoded locally and asked of the server.
+  const auto& [pid, pdata] = *files.begin();
+  const std::string& packed_id = IsPacked(pid) ? pid : files.rbegin()->first;
+  const std::string& packed_data = files[packed_id];
+  ASSERT_TRUE(IsPacked(packed_id));
+  if (packed_data.size() > 20) {
+    auto part = c.DownloadToString(packed_id, 5, 10);
+    ASSERT_TRUE(part.ok()) << part.status().ToString();
+    EXPECT_EQ(*part, packed_data.substr(5, 10));
+  }
+  for (bool ask : {false, true}) {
+    auto info = c.Info(packed_id, ask);
+    ASSERT_TRUE(info.ok()) << info.status().ToString();
+    EXPECT_EQ(info->size, static_cast<int64_t>(packed_data.size()));
+    EXPECT_FALSE(info->slave);
+    EXPECT_FALSE(info->appender);
+  }
+
+  // Metadata, and a slave of a packed master, reach the peer.
+  ASSERT_TRUE(c.SetMetadata(packed_id, {{"w", "640"}}, 'O').ok());
+  const std::string want_meta = proto::PackMetadata({{"w", "640"}});
+  EXPECT_TRUE(Eventually([&](const std::string& ip) {
+    return Meta(ip, port_, packed_id).body == want_meta;
+  }));
+  auto slave = c.UploadSlave(packed_id, "_thumb", "jpg",
+                             Source::FromString("small version"));
+  ASSERT_TRUE(slave.ok()) << slave.status().ToString();
+  EXPECT_FALSE(IsPacked(*slave));
+  EXPECT_TRUE(OnBoth(*slave, "small version"));
+  auto sinfo = c.Info(*slave, false);
+  ASSERT_TRUE(sinfo.ok());
+  EXPECT_TRUE(sinfo->slave);
+
+  // Deleting frees the slot on both storages; a second delete is ENOENT;
+  // the other files are untouched.
+  auto victim = files.find(packed_id);
+  std::string victim_id = victim->first;
+  files.erase(victim);
+  ASSERT_TRUE(c.Delete(victim_id).ok());
+  EXPECT_TRUE(GoneFromBoth(victim_id));
+  EXPECT_EQ(c.Delete(victim_id).code(), Status::Code::kNotFound);
+  EXPECT_EQ(Meta("127.0.0.1", port_, victim_id).status, ENOENT);
+  for (const auto& [id, data] : files) EXPECT_TRUE(OnBoth(id, data)) << id;
+}
+
+TEST_F(Trunk, DeletedFilesGiveTheirDiskSpaceBack) {
+  Start();
+  client::Client c(cluster_.ClientOpts());
+  std::vector<std::string> ids;
+  for (int i = 0; i < 40; ++i) {
+    auto id = c.Upload(Source::FromString(Bytes(60000, i)), "bin");
+    ASSERT_TRUE(id.ok());
+    ids.push_back(*id);
+  }
+  ASSERT_TRUE(OnBoth(ids.back(), Bytes(60000, 39)));
+  ::sync();  // blocks are counted once written out
+  const int64_t before0 = TrunkBlocks(0), before1 = TrunkBlocks(1);
+  for (const std::string& id : ids) ASSERT_TRUE(c.Delete(id).ok());
+  ASSERT_TRUE(GoneFromBoth(ids.back()));
+  ::sync();
+  // 40 x 60 KB = 2.4 MB freed on each storage (blocks of 512 bytes).
+  EXPECT_LT(TrunkBlocks(0), before0 - 4000) << before0;
+  EXPECT_LT(TrunkBlocks(1), before1 - 4000) << before1;
+}
+
+TEST_F(Trunk, KilledStorageKeepsItsFilesAndNewOnesDoNotOverlap) {
+  Start();
+  client::Client c(cluster_.ClientOpts());
+  std::map<std::string, std::string> files;
+  for (int i = 0; i < 30; ++i) {
+    std::string data = Bytes(1000 + i * 97, i);
+    auto id = c.Upload(Source::FromString(data), "txt");
+    ASSERT_TRUE(id.ok());
+    files[*id] = data;
+  }
+  for (const auto& [id, data] : files) ASSERT_TRUE(OnBoth(id, data)) << id;
+  cluster_.StopStorage(0, SIGKILL);
+  cluster_.RestartStorage(0);
+  cluster_.WaitActive(2);
+  for (int i = 30; i < 60; ++i) {
+    std::string data = Bytes(1000 + i * 97, i);
+    auto id = c.Upload(Source::FromString(data), "txt");
+    ASSERT_TRUE(id.ok()) << id.status().ToString();
+    files[*id] = data;
+  }
+  for (const auto& [id, data] : files) EXPECT_TRUE(OnBoth(id, data)) << id;
+}
+
+TEST_F(Trunk, ScrubRepairsADamagedPackedFileFromThePeer) {
+  Start("scrub_interval = 1\nscrub_bytes_per_second = 0\n");
+  client::Client c(cluster_.ClientOpts());
+  std::string data = Bytes(9000, 7);
+  auto id = c.Upload(Source::FromString(data), "bin");
+  ASSERT_TRUE(id.ok());
+  ASSERT_TRUE(OnBoth(*id, data));
+  auto fid = proto::ParseFileId(*id);
+  auto fields = proto::DecodeNameBase(fid->logic.name);
+  auto slot = fid->logic.Slot(*fields);
+  ASSERT_TRUE(slot.ok());
+  // Flip a byte of the file inside storage 1's copy of the trunk file.
+  std::string trunk = cluster_.storage_base(1) + "/trunk/" +
+                      fmt::format("{:08X}-{:08X}", fields->source_ip, slot->id);
+  {
+    std::fstream f(trunk, std::ios::in | std::ios::out | std::ios::binary);
+    ASSERT_TRUE(f.good()) << trunk;
+    f.seekp(slot->offset + 1234);
+    f.put(static_cast<char>(data[1234] ^ 0x40));
+  }
+  EXPECT_TRUE(Eventually([&](const std::string& ip) {
+    Direct d = Fetch(ip, port_, *id);
+    return d.status == 0 && d.body == data;
+  })) << "the damaged copy was not repaired";
+}
+
+}  // namespace
+}  // namespace nimbus::test
