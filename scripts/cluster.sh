@@ -51,6 +51,8 @@ store_lookup = 2
 reserved_storage_space = 256M
 check_active_interval = 10
 metrics_port = $MP
+# Small files packed into trunk files (docs/operations.md).
+use_trunk_file = true
 CONF
   local i port group addr mport
   for i in 1 2 3; do
@@ -69,6 +71,9 @@ tracker_server = 127.0.0.1:$TP
 heart_beat_interval = 2
 stat_report_interval = 10
 metrics_port = $mport
+# Packed files over HTTP for nginx; the port is written to
+# base_path/data/nimbus-storage.http_port, where nimbus deploy nginx reads it.
+http_port = auto
 CONF
   done
   cat >"$RUN/conf/client.conf" <<CONF

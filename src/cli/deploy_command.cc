@@ -5,11 +5,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <map>
 
 #include "common/config_file.h"
+#include "common/env.h"
 #include "common/host_port.h"
 #include "http/nginx_config.h"
 #include "http/url_signer.h"
@@ -105,7 +107,28 @@ Status DeployNginxStorage(const DeployNginxArgs& args) {
     std::string listen = fmt::format("{}:{}", addr, args.port);
     http::StorageHost& h = hosts[listen];
     h.listen = listen;
-    h.groups.push_back({o->group_name, o->store_paths});
+    std::string packed_http;
+    if (o->http_port >= 0) {
+      // nginx runs on the storage's host: loopback reaches an endpoint
+      // bound to every address.
+      std::string host =
+          o->http_bind_addr.empty() ? "127.0.0.1" : o->http_bind_addr;
+      int port = o->http_port;
+      if (port == 0) {
+        // `auto`: the port the running server wrote down.
+        auto text = Env::Default()->ReadSmallFile(
+            o->base_path + "/data/nimbus-storage.http_port", 32);
+        if (text.ok()) port = std::atoi(text->c_str());
+        if (port <= 0) {
+          return Status::InvalidArgument(
+              path +
+              ": http_port = auto, and the storage server has not written "
+              "its port yet; start it first or set a fixed http_port");
+        }
+      }
+      packed_http = fmt::format("{}:{}", host, port);
+    }
+    h.groups.push_back({o->group_name, o->store_paths, packed_http});
   }
   std::vector<http::StorageHost> list;
   for (auto& [listen, h] : hosts) list.push_back(std::move(h));

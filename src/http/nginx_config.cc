@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
+#include <functional>
 #include <set>
 
 #include "common/host_port.h"
@@ -13,6 +15,9 @@ namespace {
 // A file NAME as a storage server creates it (base64url name, optional
 // slave suffix, extension); metadata files (NAME-m) are excluded separately.
 constexpr const char* kNameRe = "[0-9A-Za-z_.-]{1,128}";
+// A name as long as a packed file's: 43 base64 characters (name and slot),
+// then the 7-character formatted extension.
+constexpr const char* kTrunkNameRe = "[0-9A-Za-z_-]{43}[0-9A-Za-z_.]{7}";
 // How many store paths one storage server may have (M00..MFF).
 constexpr size_t kMaxStorePaths = 256;
 
@@ -72,6 +77,16 @@ std::string ServerHead(const std::string& listen, const Access& a) {
   // Metadata files sit beside the content; they are not content.
   out += "    location ~ \"-m$\" { return 404; }\n";
   return out;
+}
+
+// The named location of a group's packed files (group names may hold '.'
+// and '-', which nginx names may not).
+std::string PackedLocation(const std::string& group) {
+  std::string out;
+  for (char c : group)
+    out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  return out + "_" +
+         fmt::format("{:x}", std::hash<std::string>{}(group)&0xffff);
 }
 
 std::string ServerTail() {
@@ -145,6 +160,22 @@ Result<std::string> NginxConfig::StorageHosts(
         // regex of the filename map evaluated later in the request.
         std::string dir = p;
         while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+        // A name of a packed file's length (it may also be a slave's) is
+        // looked for on disk first, then asked of the storage server.
+        if (!g.packed_http.empty()) {
+          out += fmt::format(
+              "    location ~ \"^/{}/M{:02X}/(?<nimbus_file>[0-9A-F]{{2}}/"
+              "[0-9A-F]{{2}}/{})$\" {{\n"
+              "        alias \"{}/data/$nimbus_file\";\n",
+              g.group, i, kTrunkNameRe, dir);
+          out += AccessBlock(access);
+          out += fmt::format(
+              "        if ($nimbus_filename_ok = 0) {{ return 400; }}\n"
+              "        add_header Content-Disposition $nimbus_disposition;\n"
+              "        error_page 404 = @nimbus_packed_{};\n"
+              "    }}\n",
+              PackedLocation(g.group));
+        }
         out += fmt::format(
             "    location ~ \"^/{}/M{:02X}/(?<nimbus_file>[0-9A-F]{{2}}/"
             "[0-9A-F]{{2}}/{})$\" {{\n"
@@ -155,6 +186,21 @@ Result<std::string> NginxConfig::StorageHosts(
             "        if ($nimbus_filename_ok = 0) { return 400; }\n"
             "        add_header Content-Disposition $nimbus_disposition;\n"
             "    }\n";
+      }
+      if (!g.packed_http.empty()) {
+        s = CheckListen("packed-file HTTP address of " + g.group,
+                        g.packed_http);
+        if (!s.ok()) return s;
+        // Reached only through error_page above, after the signature was
+        // checked. The endpoint answers whole files; nginx cuts ranges.
+        out += fmt::format(
+            "    location @nimbus_packed_{} {{\n"
+            "        proxy_pass http://{};\n"
+            "        proxy_force_ranges on;\n"
+            "        proxy_intercept_errors off;\n"
+            "        add_header Content-Disposition $nimbus_disposition;\n"
+            "    }}\n",
+            PackedLocation(g.group), g.packed_http);
       }
     }
     out += ServerTail();

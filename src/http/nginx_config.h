@@ -23,9 +23,14 @@
 namespace nimbus::http {
 
 // The store paths of one storage server; store_paths[i] serves M{i:02X}.
+// Files packed into trunk files (use_trunk_file) are not on disk under their
+// names: a request that may name one and finds no file is passed to the
+// storage server's HTTP endpoint at `packed_http` ("host:port", its
+// http_port); empty: none (such requests get 404).
 struct GroupStore {
   std::string group;
   std::vector<std::string> store_paths;
+  std::string packed_http = {};
 };
 
 // One storage host: the address its nginx listens on ("ip:port") and the

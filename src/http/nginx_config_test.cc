@@ -1,5 +1,6 @@
 #include "http/nginx_config.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 namespace nimbus::http {
@@ -27,6 +28,47 @@ TEST(NginxConfig, StorageHostsMapEachStorePathToItsMIndex) {
   EXPECT_NE(c->find("include /etc/nimbus/nginx-secret.conf;"),
             std::string::npos);
   EXPECT_NE(c->find("location ~ \"-m$\" { return 404; }"), std::string::npos);
+}
+
+TEST(NginxConfig, NamesThatMayBePackedFallBackToTheStorageServer) {
+  std::vector<StorageHost> hosts = {
+      {"10.0.0.1:8888",
+       {{"group1", {"/data/a", "/data/b"}, "127.0.0.1:8081"},
+        {"g.2", {"/data/c"}}}}};
+  auto c = NginxConfig::StorageHosts(hosts, Access{});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  // Both store paths of group1 get the packed-name location, ahead of the
+  // general one, with the signature check and the fallback.
+  for (const char* m : {"M00", "M01"}) {
+    std::string loc = fmt::format(
+        "location ~ \"^/group1/{}/(?<nimbus_file>[0-9A-F]{{2}}/[0-9A-F]{{2}}/"
+        "[0-9A-Za-z_-]{{43}}[0-9A-Za-z_.]{{7}})$\"",
+        m);
+    size_t at = c->find(loc);
+    ASSERT_NE(at, std::string::npos) << m << "\n" << *c;
+    size_t general = c->find(
+        fmt::format("\"^/group1/{}/(?<nimbus_file>[0-9A-F]{{2}}/[0-9A-F]{{2}}/"
+                    "[0-9A-Za-z_.-]{{1,128}})$\"",
+                    m));
+    ASSERT_NE(general, std::string::npos);
+    ASSERT_GT(general, at);
+    std::string block = c->substr(at, general - at);
+    EXPECT_NE(block.find("secure_link"), std::string::npos) << block;
+    EXPECT_NE(block.find("error_page 404 = @nimbus_packed_group1_"),
+              std::string::npos)
+        << block;
+  }
+  EXPECT_NE(c->find("proxy_pass http://127.0.0.1:8081;"), std::string::npos);
+  EXPECT_NE(c->find("proxy_force_ranges on;"), std::string::npos);
+  // A group without an endpoint gets neither.
+  EXPECT_EQ(c->find("^/g.2/M00/(?<nimbus_file>[0-9A-F]{2}/[0-9A-F]{2}/"
+                    "[0-9A-Za-z_-]{43}"),
+            std::string::npos);
+  EXPECT_EQ(c->find("@nimbus_packed_g_2"), std::string::npos);
+  hosts[0].groups[0].packed_http = "127.0.0.1";  // no port
+  EXPECT_FALSE(NginxConfig::StorageHosts(hosts, Access{}).ok());
+  hosts[0].groups[0].packed_http = "127.0.0.1:80;evil";
+  EXPECT_FALSE(NginxConfig::StorageHosts(hosts, Access{}).ok());
 }
 
 TEST(NginxConfig, UnsignedLeavesOutSecureLink) {

@@ -15,6 +15,10 @@
 
 namespace nimbus::metrics {
 
+// A port setting of the form above (`off`, `auto` or 1..65535) under
+// `key`: -1 off, 0 ephemeral, else the port.
+Result<int> ParsePortSetting(ConfigFile& cf, std::string_view key);
+
 struct MetricsOptions {
   int port = -1;  // -1 off, 0 ephemeral
   std::string bind_addr;

@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <ctime>
 
 #include "net/timed_io.h"
 
@@ -16,6 +19,8 @@ const char* Reason(int status) {
   switch (status) {
     case 200:
       return "OK";
+    case 304:
+      return "Not Modified";
     case 400:
       return "Bad Request";
     case 404:
@@ -58,7 +63,52 @@ Result<HttpRequestLine> ParseHttpRequestLine(std::string_view head) {
     return Status::InvalidArgument("bad request target");
   }
   r.path = std::string(target.substr(0, target.find('?')));
+  r.head = std::string(head);
   return r;
+}
+
+std::string HttpHeader(std::string_view head, std::string_view name) {
+  size_t pos = head.find("\r\n");
+  while (pos != std::string_view::npos) {
+    size_t start = pos + 2;
+    size_t end = head.find("\r\n", start);
+    if (end == std::string_view::npos || end == start) break;
+    std::string_view line = head.substr(start, end - start);
+    size_t colon = line.find(':');
+    if (colon == name.size() &&
+        std::equal(name.begin(), name.end(), line.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
+        })) {
+      std::string_view v = line.substr(colon + 1);
+      while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) {
+        v.remove_prefix(1);
+      }
+      while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) {
+        v.remove_suffix(1);
+      }
+      return std::string(v);
+    }
+    pos = end;
+  }
+  return "";
+}
+
+std::string HttpDate(int64_t seconds) {
+  std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char buf[64];
+  size_t n = std::strftime(buf, sizeof(buf), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return std::string(buf, n);
+}
+
+std::optional<int64_t> ParseHttpDate(std::string_view text) {
+  std::tm tm{};
+  std::string s(text);
+  const char* end = ::strptime(s.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  if (end == nullptr || *end != '\0') return std::nullopt;
+  return static_cast<int64_t>(::timegm(&tm));
 }
 
 HttpResponse OperationalResponse(const HttpRequestLine& r,
@@ -76,6 +126,12 @@ HttpResponse OperationalResponse(const HttpRequestLine& r,
 }
 
 HttpEndpoint::HttpEndpoint(asio::io_context& io, Handler handler)
+    : HttpEndpoint(
+          io, AsyncHandler(
+                  [h = std::move(handler)](const HttpRequestLine& r)
+                      -> asio::awaitable<HttpResponse> { co_return h(r); })) {}
+
+HttpEndpoint::HttpEndpoint(asio::io_context& io, AsyncHandler handler)
     : handler_(std::move(handler)),
       server_(
           io, [this](asio::ip::tcp::socket s) { return Serve(std::move(s)); },
@@ -103,16 +159,26 @@ asio::awaitable<void> HttpEndpoint::Serve(asio::ip::tcp::socket sock) {
       resp = {405, "text/plain; charset=utf-8", "only GET and HEAD\n"};
     } else {
       head_only = line->method == "HEAD";
-      resp = handler_(*line);
+      resp = co_await handler_(*line);
     }
   }
+  std::string extra;
+  for (const auto& [name, value] : resp.headers) {
+    extra += fmt::format("{}: {}\r\n", name, value);
+  }
+  if (resp.status == 405) extra += "Allow: GET, HEAD\r\n";
+  // A 304 carries no body and no Content-Length of its own.
+  const bool no_body = head_only || resp.status == 304;
   std::string out = fmt::format(
-      "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n"
+      "HTTP/1.1 {} {}\r\nContent-Type: {}\r\n{}"
       "Connection: close\r\n{}\r\n",
-      resp.status, Reason(resp.status), resp.content_type, resp.body.size(),
-      resp.status == 405 ? "Allow: GET, HEAD\r\n" : "");
+      resp.status, Reason(resp.status), resp.content_type,
+      resp.status == 304
+          ? std::string()
+          : fmt::format("Content-Length: {}\r\n", resp.body.size()),
+      extra);
   co_await WriteAll2(sock, asio::buffer(out),
-                     asio::buffer(head_only ? std::string_view() : resp.body),
+                     asio::buffer(no_body ? std::string_view() : resp.body),
                      kTimeout);
   sock.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
 }

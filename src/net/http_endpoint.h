@@ -1,18 +1,22 @@
 // HttpEndpoint: a tiny HTTP/1.1 server for operational endpoints (/metrics,
-// /healthz) on their own port. GET and HEAD only, one request per
-// connection, a request head of at most 8 KiB read within 5 s; anything else
-// gets 400/405/431 and the connection closes. Not a general web server: the
-// product's HTTP goes through nginx.
+// /healthz) and, behind nginx, packed files, each on its own port. GET and
+// HEAD only, one request per connection, a request head of at most 8 KiB
+// read within 5 s; anything else gets 400/405/431 and the connection closes.
+// Not a general web server: the product's HTTP goes through nginx.
 //
 // Runs on the caller's io_context; the handler is called on a network thread
-// for each request and must not block.
+// for each request and must not block (an asynchronous handler may wait, on
+// its own coroutine).
 #ifndef NIMBUS_NET_HTTP_ENDPOINT_H_
 #define NIMBUS_NET_HTTP_ENDPOINT_H_
 
 #include <asio.hpp>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "common/result.h"
 #include "net/tcp_server.h"
@@ -20,15 +24,30 @@
 namespace nimbus::net {
 
 struct HttpResponse {
+  HttpResponse() = default;
+  HttpResponse(int s, std::string type, std::string b)
+      : status(s), content_type(std::move(type)), body(std::move(b)) {}
+
   int status = 200;
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
+  // More response headers (name, value); values must not hold CR or LF.
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 struct HttpRequestLine {
   std::string method;
   std::string path;  // without the query string
+  std::string head;  // the whole request head, for HttpHeader
 };
+
+// The value of header `name` (case-insensitive) in a request head, trimmed;
+// empty when absent.
+std::string HttpHeader(std::string_view head, std::string_view name);
+// An HTTP-date (RFC 9110 IMF-fixdate) of `seconds` since the epoch, and
+// back (nullopt for anything else).
+std::string HttpDate(int64_t seconds);
+std::optional<int64_t> ParseHttpDate(std::string_view text);
 
 // Parses the request line of a request head ("GET /metrics?x HTTP/1.1\r\n
 // ..."). InvalidArgument for anything that is not a well-formed HTTP/1.x
@@ -45,8 +64,11 @@ HttpResponse OperationalResponse(const HttpRequestLine& r,
 class HttpEndpoint {
  public:
   using Handler = std::function<HttpResponse(const HttpRequestLine&)>;
+  using AsyncHandler =
+      std::function<asio::awaitable<HttpResponse>(const HttpRequestLine&)>;
 
   HttpEndpoint(asio::io_context& io, Handler handler);
+  HttpEndpoint(asio::io_context& io, AsyncHandler handler);
   // Port 0 picks an ephemeral port (see port()).
   Status Listen(const std::string& bind_addr, uint16_t port);
   void Start() { server_.Start(); }
@@ -56,7 +78,7 @@ class HttpEndpoint {
  private:
   asio::awaitable<void> Serve(asio::ip::tcp::socket sock);
 
-  Handler handler_;
+  AsyncHandler handler_;
   TcpServer server_;
 };
 

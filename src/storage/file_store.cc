@@ -76,9 +76,9 @@ void FileStore::SetTrunkPolicy(bool use_trunk_file, int64_t slot_max_size,
   use_trunk_.store(use_trunk_file);
 }
 
-bool FileStore::PackNew(int64_t size, bool appender) const {
+bool FileStore::PackNew(uint32_t path, int64_t size, bool appender) const {
   return use_trunk_.load() && !appender && size > 0 &&
-         size <= slot_max_size_.load();
+         size <= slot_max_size_.load() && trunks_.CanPack(path);
 }
 
 void FileStore::SetReserved(const ReservedSpace& rs) {

@@ -94,8 +94,9 @@ class FileStore {
   // setting.
   void SetTrunkPolicy(bool use_trunk_file, int64_t slot_max_size,
                       int64_t trunk_file_size);
-  // Whether a new file of `size` bytes is packed into a trunk file.
-  bool PackNew(int64_t size, bool appender) const;
+  // Whether a new file of `size` bytes in store path `path` is packed into
+  // a trunk file.
+  bool PackNew(uint32_t path, int64_t size, bool appender) const;
   // Stores `data` as a new packed file (PackNew) and returns its name.
   Result<proto::LogicName> StorePacked(uint32_t path, std::string_view data,
                                        const NewFileSpec& spec);

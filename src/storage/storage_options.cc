@@ -143,6 +143,9 @@ Result<StorageOptions> StorageOptions::FromConfig(ConfigFile& cf) {
   o.log_level = cf.GetString("log_level", "info");
   NIMBUS_ASSIGN_OR_RETURN(o.metrics,
                           metrics::MetricsOptions::FromConfig(cf, o.bind_addr));
+  NIMBUS_ASSIGN_OR_RETURN(o.http_port,
+                          metrics::ParsePortSetting(cf, "http_port"));
+  o.http_bind_addr = cf.GetString("http_bind_addr", o.bind_addr);
   return o;
 }
 

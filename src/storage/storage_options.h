@@ -79,6 +79,13 @@ struct StorageOptions {
   int64_t binlog_max_bytes = int64_t{1} << 30;
   std::string log_level = "info";
   metrics::MetricsOptions metrics;
+  // Nimbus keys: where this server answers HTTP GET/HEAD for packed files
+  // (trunk files), which nginx cannot read from the store path itself; the
+  // generated nginx config passes those requests here. `off` (the
+  // default), `auto` (port written to base_path/data/nimbus-storage.
+  // http_port) or a port; http_bind_addr defaults to bind_addr.
+  int http_port = -1;
+  std::string http_bind_addr;
 
   static Result<StorageOptions> FromConfig(ConfigFile& cf);
 };

@@ -69,6 +69,22 @@ TEST(StorageOptions, DirectIoMinSize) {
             std::string::npos);
 }
 
+TEST(StorageOptions, HttpPortForPackedFiles) {
+  const std::string base =
+      "group_name=g\nbase_path=/b\ntracker_server=t:1\nbind_addr=10.0.0.5\n";
+  EXPECT_EQ(Parse(base)->http_port, -1);
+  EXPECT_EQ(Parse(base + "http_port = auto\n")->http_port, 0);
+  auto o = Parse(base + "http_port = 8081\n");
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->http_port, 8081);
+  EXPECT_EQ(o->http_bind_addr, "10.0.0.5");
+  EXPECT_EQ(Parse(base + "http_bind_addr = 127.0.0.1\n")->http_bind_addr,
+            "127.0.0.1");
+  auto bad = Parse(base + "http_port = 70000\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("http_port"), std::string::npos);
+}
+
 TEST(StorageOptions, SyncReplicas) {
   const std::string base = "group_name=g\nbase_path=/b\ntracker_server=t:1\n";
   EXPECT_EQ(Parse(base)->sync_replicas, 0);

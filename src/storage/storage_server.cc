@@ -135,6 +135,19 @@ Status StorageServer::Start() {
     if (!s.ok()) return s;
     http_->Start();
   }
+  if (opts_.http_port >= 0) {
+    files_http_ = std::make_unique<net::HttpEndpoint>(
+        io_,
+        [this](const net::HttpRequestLine& r) { return ServeHttpFile(r); });
+    s = files_http_->Listen(opts_.http_bind_addr,
+                            static_cast<uint16_t>(opts_.http_port));
+    if (!s.ok()) return s;
+    s = env_->WriteFileAtomic(
+        opts_.base_path + "/data/nimbus-storage.http_port",
+        std::to_string(files_http_->port()) + "\n");
+    if (!s.ok()) return s;
+    files_http_->Start();
+  }
   scrubber_ = std::make_unique<Scrubber>(this);
   scrubber_->Start();
   if (opts_.file_count_interval_s > 0) {
@@ -166,6 +179,7 @@ void StorageServer::Stop() {
   asio::post(io_, [this] {
     server_.Stop();
     if (http_) http_->Stop();
+    if (files_http_) files_http_->Stop();
   });
   io_.stop();
 }
@@ -527,7 +541,7 @@ asio::awaitable<Status> StorageServer::HandleUpload(Conn& c,
     replicated_at = PackPosition(binlog_->end());
     return r;
   };
-  const bool pack = store_.PackNew(up->file_size, appender);
+  const bool pack = store_.PackNew(*path, up->file_size, appender);
   uint32_t crc = kCrc32Init;
   Status done;
   // Counts the upload and builds the reply body once it is stored.

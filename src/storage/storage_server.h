@@ -58,6 +58,7 @@ class StorageServer {
   uint16_t port() const { return server_.port(); }
   // The /metrics port, 0 when metrics are off.
   uint16_t metrics_port() const { return http_ ? http_->port() : 0; }
+  uint16_t http_port() const { return files_http_ ? files_http_->port() : 0; }
   // Prometheus text for /metrics (storage_metrics.cc).
   std::string RenderMetrics();
   // OK while serving; the reason otherwise (/healthz).
@@ -181,6 +182,13 @@ class StorageServer {
   // Guards against two updates of one file at the same time.
   class BusyGuard;
 
+  // GET/HEAD /GROUP/Mxx/HH/LL/NAME of a packed file, for nginx
+  // (http_handlers.cc): 200 with the checked bytes, ETag and Last-Modified
+  // as nginx derives them for plain files, 304 for a matching conditional
+  // request, 404 when absent or not packed.
+  asio::awaitable<net::HttpResponse> ServeHttpFile(
+      const net::HttpRequestLine& r);
+
   asio::awaitable<Status> HandleActiveTest(Conn&, std::string_view, uint8_t);
   asio::awaitable<Status> HandleUpload(Conn&, std::string_view, uint8_t);
   asio::awaitable<Status> HandleUploadSlave(Conn&, std::string_view, uint8_t);
@@ -219,7 +227,8 @@ class StorageServer {
   std::unique_ptr<Scrubber> scrubber_;
   std::unique_ptr<FileCounter> file_counter_;
   metrics::RequestStats requests_;
-  std::unique_ptr<net::HttpEndpoint> http_;  // /metrics, /healthz
+  std::unique_ptr<net::HttpEndpoint> http_;        // /metrics, /healthz
+  std::unique_ptr<net::HttpEndpoint> files_http_;  // packed files (http_port)
   std::atomic<int64_t> download_crc_failures_{0};
   std::atomic<int64_t> sync_degraded_{0};
   std::string sync_dir_;

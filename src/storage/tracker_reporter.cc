@@ -184,6 +184,11 @@ asio::awaitable<Status> TrackerReporter::Session(asio::ip::tcp::socket& sock) {
     }
     server_->store().SetTrunkPolicy(use_trunk && valid, valid ? *slot_max : 0,
                                     valid ? *trunk_size : 0);
+    if (use_trunk && valid && server_->options().http_port < 0) {
+      spdlog::warn(
+          "trunk files are on but http_port is off: nginx cannot serve packed "
+          "files over HTTP (set http_port and regenerate the nginx config)");
+    }
   }
 
   int64_t last_report = 0;

@@ -1,6 +1,7 @@
 #include "storage/trunk_store.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <utility>
@@ -80,9 +81,33 @@ void TrunkStore::SetTrunkFileSize(uint64_t bytes) {
 }
 
 Status TrunkStore::Init() {
-  for (const std::string& p : paths_) {
-    Status s = env_->CreateDirIfMissing(p + "/trunk");
+  can_pack_.assign(paths_.size(), false);
+  for (size_t i = 0; i < paths_.size(); ++i) {
+    const std::string dir = paths_[i] + "/trunk";
+    Status s = env_->CreateDirIfMissing(dir);
     if (!s.ok()) return s;
+    // Probe: two blocks written, the first punched out, must read back as
+    // a hole followed by data.
+    const std::string probe = dir + "/probe";
+    {
+      auto f = env_->OpenOrCreateRandomRWFile(probe);
+      if (!f.ok()) return f.status();
+      const std::string block(2 * kSlotAlign, 'p');
+      s = (*f)->Write(0, block);
+      if (s.ok()) s = (*f)->PunchHole(0, kSlotAlign);
+      if (s.ok()) {
+        auto first = (*f)->HasDataAt(0);
+        auto second = (*f)->HasDataAt(kSlotAlign);
+        can_pack_[i] = first.ok() && !*first && second.ok() && *second;
+      }
+    }
+    env_->RemoveFile(probe);
+    if (!can_pack_[i]) {
+      spdlog::warn(
+          "{}: the file system cannot free parts of a file (punch hole): "
+          "small files here are never packed into trunk files",
+          paths_[i]);
+    }
   }
   return Status::OK();
 }

@@ -61,8 +61,14 @@ class TrunkStore {
   TrunkStore(Env* env, std::vector<std::string> store_paths,
              uint64_t trunk_file_size);
 
-  // Creates trunk/ in every store path.
+  // Creates trunk/ in every store path and finds out which can free a
+  // slot's blocks (CanPack).
   Status Init();
+  // Whether new files may be packed in store path `path`: only where the
+  // file system can punch holes, since a deleted file is a hole.
+  bool CanPack(uint32_t path) const {
+    return path < can_pack_.size() && can_pack_[path];
+  }
   // Applies from the next trunk file started on (clamped as above).
   void SetTrunkFileSize(uint64_t bytes);
 
@@ -130,6 +136,7 @@ class TrunkStore {
   Env* const env_;
   const std::vector<std::string> paths_;
   std::atomic<uint64_t> trunk_file_size_;
+  std::vector<bool> can_pack_;  // per store path; set by Init
 
   std::mutex mu_;
   std::map<std::pair<uint32_t, uint32_t>, Current> current_;  // guarded

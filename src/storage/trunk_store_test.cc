@@ -53,6 +53,9 @@ class TrunkStoreTest : public ::testing::Test {
 TEST_F(TrunkStoreTest, PacksFilesInAlignedSlotsAndReadsThemBack) {
   TrunkStore t(Env::Default(), {path("a")}, 64 << 20);
   ASSERT_TRUE(t.Init().ok());
+  EXPECT_TRUE(t.CanPack(0));  // ext4 and tmpfs punch holes
+  EXPECT_FALSE(t.CanPack(1));
+  EXPECT_FALSE(fs::exists(path("a") + "/trunk/probe"));
   const size_t sizes[] = {1, 4095, 4096, 4097, 100000};
   std::vector<std::pair<TrunkSlot, std::string>> files;
   uint32_t expect_offset = 0;

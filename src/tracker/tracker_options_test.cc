@@ -35,6 +35,27 @@ TEST(TrackerOptions, InvalidValuesAreStartupErrors) {
   EXPECT_FALSE(Parse("base_path=/t\nport = 99999\n").ok());
 }
 
+TEST(TrackerOptions, TrunkFileSettings) {
+  auto off = Parse("base_path=/t\n");
+  ASSERT_TRUE(off.ok());
+  EXPECT_FALSE(off->use_trunk_file);
+  EXPECT_EQ(off->slot_max_size, 1 << 20);
+  EXPECT_EQ(off->trunk_file_size, 64 << 20);
+  auto on = Parse(
+      "base_path=/t\nuse_trunk_file = true\nslot_max_size = 256KB\n"
+      "trunk_file_size = 16MB\n");
+  ASSERT_TRUE(on.ok()) << on.status().ToString();
+  EXPECT_TRUE(on->use_trunk_file);
+  EXPECT_EQ(on->slot_max_size, 256 << 10);
+  EXPECT_EQ(on->trunk_file_size, 16 << 20);
+  for (const char* bad : {"slot_max_size = 1KB\n", "slot_max_size = 65MB\n",
+                          "slot_max_size = big\n", "trunk_file_size = 1MB\n",
+                          "trunk_file_size = 5GB\n",
+                          "slot_max_size = 4MB\ntrunk_file_size = 4MB\n"}) {
+    EXPECT_FALSE(Parse(std::string("base_path=/t\n") + bad).ok()) << bad;
+  }
+}
+
 TEST(TrackerOptions, PeersSkipSelfAndNeedBindAddr) {
   auto o = Parse(
       "base_path=/b\nbind_addr=10.0.0.1\nport=22122\n"

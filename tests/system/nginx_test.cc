@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "http/url_signer.h"
+#include "proto/constants.h"
 #include "test_cluster.h"
 
 namespace nimbus::test {
@@ -54,12 +55,13 @@ class Nginx : public ::testing::Test {
               0)
         << "nginx and curl are required (scripts/install-deps.sh installs "
            "them)";
-    cluster_.StartTracker();
+    cluster_.StartTracker(tracker_extra_);
     port_ = TestCluster::SharedPort();
-    cluster_.AddStorage("group1", fmt::format("port = {}\n", port_));
-    cluster_.AddStorage("group1", fmt::format("bind_addr = 127.0.0.2\n"
+    cluster_.AddStorage("group1",
+                        fmt::format("{}port = {}\n", storage_extra_, port_));
+    cluster_.AddStorage("group1", fmt::format("{}bind_addr = 127.0.0.2\n"
                                               "port = {}\n",
-                                              port_));
+                                              storage_extra_, port_));
     cluster_.WaitActive(2);
     http_port_ = TestCluster::SharedPort();
     front_port_ = TestCluster::SharedPort();
@@ -201,6 +203,8 @@ class Nginx : public ::testing::Test {
     return s;
   }
 
+  // Set by a derived fixture before SetUp.
+  std::string tracker_extra_, storage_extra_;
   TestCluster cluster_{"nginx"};
   uint16_t port_ = 0, http_port_ = 0, front_port_ = 0;
   std::string dir_, secret_file_;
@@ -393,6 +397,86 @@ TEST_F(Nginx, TraversalAndNonContentPathsNeverLeaveTheStore) {
     }
   }
   EXPECT_EQ(Get(Signed(Front(), id)).body, data);
+}
+
+// use_trunk_file: small files live inside trunk files, which nginx cannot
+// cut out; the storage hosts pass requests for them to each storage
+// server's http_port, and users see no difference.
+class NginxTrunk : public Nginx {
+ protected:
+  NginxTrunk() {
+    tracker_extra_ = "use_trunk_file = true\nslot_max_size = 64KB\n";
+    storage_extra_ = "http_port = auto\n";
+  }
+};
+
+TEST_F(NginxTrunk, PackedFilesAreServedLikePlainOnes) {
+  std::string data = Random(20000, 3);
+  std::string id = Upload(data, "jpg");
+  ASSERT_FALSE(id.empty());
+  ASSERT_EQ(id.size() - id.find('/') - 1, proto::kTrunkLogicNameLen) << id;
+  EXPECT_FALSE(fs::exists(OnDisk(0, id)));  // packed: not a file of its own
+
+  HttpReply r;
+  for (int i = 0; i < 300; ++i) {  // until both hosts have it
+    r = Get(Signed(Host(2), id));
+    if (r.status == 200) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  r = Get(Signed(Front(), id) + "&filename=a.jpg");
+  ASSERT_EQ(r.status, 200) << r.headers << r.body;
+  EXPECT_TRUE(r.body == data) << r.body.size() << " bytes";
+  EXPECT_EQ(r.Header("content-type"), "image/jpeg");
+  EXPECT_EQ(r.Header("content-length"), std::to_string(data.size()));
+  EXPECT_EQ(r.Header("content-disposition"),
+            "attachment; filename*=utf-8''a.jpg");
+  EXPECT_FALSE(r.Header("etag").empty());
+  EXPECT_FALSE(r.Header("last-modified").empty());
+  for (int h : {1, 2}) {
+    HttpReply d = Get(Signed(Host(h), id));
+    EXPECT_EQ(d.status, 200) << "host " << h;
+    EXPECT_TRUE(d.body == data) << "host " << h;
+    EXPECT_EQ(d.Header("etag"), r.Header("etag")) << "host " << h;
+    EXPECT_EQ(d.Header("last-modified"), r.Header("last-modified"));
+    EXPECT_EQ(Get(Signed(Host(h), id),
+                  "-H " + Shell("If-None-Match: " + r.Header("etag")))
+                  .status,
+              304)
+        << "host " << h;
+  }
+  HttpReply range = Get(Signed(Front(), id), "-r 100-199");
+  EXPECT_EQ(range.status, 206);
+  EXPECT_TRUE(range.body == data.substr(100, 100));
+  EXPECT_EQ(range.Header("content-range"),
+            fmt::format("bytes 100-199/{}", data.size()));
+  HttpReply head = Get(Signed(Front(), id), "-I");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.Header("content-length"), std::to_string(data.size()));
+  // The signature is still checked, before the storage is asked.
+  EXPECT_EQ(Get(Host(1) + "/" + id).status, 403);
+
+  // A plain file whose name has a packed file's length (a slave of a file
+  // too large to pack, with a 16-character prefix) is served from disk.
+  client::Client c(cluster_.ClientOpts());
+  std::string master_data = Random(100000, 4);
+  auto master = c.Upload(Source::FromString(master_data), "");
+  ASSERT_TRUE(master.ok());
+  auto slave = c.UploadSlave(*master, "_abcdefghijklmno", "",
+                             Source::FromString("slave bytes"));
+  ASSERT_TRUE(slave.ok()) << slave.status().ToString();
+  ASSERT_EQ(slave->size() - slave->find('/') - 1, proto::kTrunkLogicNameLen);
+  WaitReplicated(*slave);
+  EXPECT_EQ(Get(Signed(Front(), *slave)).body, "slave bytes");
+
+  // Deleted: 404 from every host.
+  ASSERT_TRUE(c.Delete(id).ok());
+  for (int i = 0; i < 300; ++i) {
+    if (Get(Signed(Host(2), id)).status == 404) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(Get(Signed(Host(1), id)).status, 404);
+  EXPECT_EQ(Get(Signed(Host(2), id)).status, 404);
+  EXPECT_EQ(Get(Signed(Front(), id)).status, 404);
 }
 
 }  // namespace
