@@ -23,13 +23,16 @@ SP=${NIMBUS_BENCH_STORAGE_PORT:-13000}
 BIN=$ROOT/build/release/src
 BENCH=$ROOT/build/release/bench/nimbus-bench
 
-# name:size:concurrency[:durability[:tracker]]; "tracker": every download
-# and upload asks the tracker first (nimbus-bench --via-tracker), as FastDFS
-# clients do.
+# name:size:concurrency[:durability[:flags]], flags a comma list of
+# "tracker" (every download and upload asks the tracker first,
+# nimbus-bench --via-tracker, as FastDFS clients do) and "trunk" (a cluster
+# with use_trunk_file = true: small files packed into trunk files).
 SUITE=${NIMBUS_BENCH_ONLY:-"upload:4k:1 upload:4k:8 upload:4k:32
 upload:4k:32:none:tracker download:4k:1 download:4k:8 download:4k:32 download:4k:32:none:tracker
 upload:1m:4 download:1m:4 upload:256m:1 download:256m:1
-upload:4k:32:group-commit"}
+upload:4k:1:none:trunk upload:4k:8:none:trunk upload:4k:32:none:trunk
+upload:4k:32:none:tracker,trunk download:4k:32:none:trunk
+upload:4k:32:group-commit upload:4k:32:group-commit:trunk"}
 
 "$ROOT/scripts/install-deps.sh" >/dev/null
 (cd "$ROOT" && cmake --preset release >/dev/null &&
@@ -55,9 +58,10 @@ finish() {
 trap finish EXIT
 rm -rf "$OUT"/cluster "$OUT"/cluster-*  # left by an interrupted run
 
-start_cluster() {  # durability
+start_cluster() {  # durability trunk(0|1)
   stop_cluster
-  local run="$OUT/cluster-$1"
+  local run="$OUT/cluster-$1-$2" trunk=false
+  [ "$2" = 1 ] && trunk=true
   mkdir -p "$run/tracker" "$run/s1" "$run/s2"
   cat >"$run/tracker.conf" <<CONF
 bind_addr = 127.0.0.1
@@ -66,6 +70,7 @@ base_path = $run/tracker
 reserved_storage_space = 1G
 metrics_port = off
 log_level = warn
+use_trunk_file = $trunk
 CONF
   "$BIN/tracker/nimbus-tracker" "$run/tracker.conf" >"$run/tracker.out" 2>&1 &
   pids+=($!)
@@ -101,17 +106,16 @@ CONF
 
 current=""
 for item in $SUITE; do
-  IFS=: read -r workload size conc durability route <<<"$item"
+  IFS=: read -r workload size conc durability flags <<<"$item"
   durability=${durability:-none}
   extra=()
   label=$workload
-  if [ "${route:-}" = tracker ]; then
-    extra=(--via-tracker)
-    label="$workload-via-tracker"
-  fi
-  if [ "$durability" != "$current" ]; then
-    start_cluster "$durability"
-    current=$durability
+  trunk=0
+  case ",${flags:-}," in *,tracker,*) extra=(--via-tracker); label="$label-via-tracker" ;; esac
+  case ",${flags:-}," in *,trunk,*) trunk=1; label="$label-trunk" ;; esac
+  if [ "$durability-$trunk" != "$current" ]; then
+    start_cluster "$durability" "$trunk"
+    current=$durability-$trunk
   fi
   for run in $(seq "$RUNS"); do
     f="$OUT/${label}_${size}_${conc}_${durability}_$run.json"
@@ -157,6 +161,8 @@ for (w, size, conc, dur), rs in rows.items():
     print(f"| {w} | {size} | {conc} | {dur} | {spread(ops, lambda x: f'{x:,.0f}')}{note} | "
           f"{spread(mb, lambda x: f'{x:,.0f}')} | {spread(p99, lambda x: f'{x:.2f} ms')} | "
           f"{statistics.median(rr):,.0f}/s | {statistics.median(ratio):.3f} | {lag_txt} | "
-          f"{ref.get((w.replace('-via-tracker', ''), size, conc), '')} |")
-print(f"\nMedians of {runs} runs (min–max in brackets); MB/s = 10^6 bytes/s of payload.")
+          f"{ref.get((w.replace('-via-tracker', '').replace('-trunk', ''), size, conc), '')} |")
+print(f"\nMedians of {runs} runs (min–max in brackets); MB/s = 10^6 bytes/s of payload. "
+      "`-trunk`: use_trunk_file = true (small files packed into trunk files); "
+      "`-via-tracker`: every request asks the tracker first.")
 PY
