@@ -89,6 +89,23 @@ std::string PackedLocation(const std::string& group) {
          fmt::format("{:x}", std::hash<std::string>{}(group)&0xffff);
 }
 
+// A location serving the names matching `name_re` of store path `index`
+// of `group` from directory `dir`, then `extra` lines.
+std::string FileLocation(const std::string& group, size_t index,
+                         std::string_view name_re, const std::string& dir,
+                         const Access& access, const std::string& extra) {
+  std::string out = fmt::format(
+      "    location ~ \"^/{}/M{:02X}/(?<nimbus_file>[0-9A-F]{{2}}/"
+      "[0-9A-F]{{2}}/{})$\" {{\n"
+      "        alias \"{}/data/$nimbus_file\";\n",
+      group, index, name_re, dir);
+  out += AccessBlock(access);
+  out +=
+      "        if ($nimbus_filename_ok = 0) { return 400; }\n"
+      "        add_header Content-Disposition $nimbus_disposition;\n";
+  return out + extra + "    }\n";
+}
+
 std::string ServerTail() {
   return "    location / { return 404; }\n"
          "}\n";
@@ -163,29 +180,12 @@ Result<std::string> NginxConfig::StorageHosts(
         // A name of a packed file's length (it may also be a slave's) is
         // looked for on disk first, then asked of the storage server.
         if (!g.packed_http.empty()) {
-          out += fmt::format(
-              "    location ~ \"^/{}/M{:02X}/(?<nimbus_file>[0-9A-F]{{2}}/"
-              "[0-9A-F]{{2}}/{})$\" {{\n"
-              "        alias \"{}/data/$nimbus_file\";\n",
-              g.group, i, kTrunkNameRe, dir);
-          out += AccessBlock(access);
-          out += fmt::format(
-              "        if ($nimbus_filename_ok = 0) {{ return 400; }}\n"
-              "        add_header Content-Disposition $nimbus_disposition;\n"
-              "        error_page 404 = @nimbus_packed_{};\n"
-              "    }}\n",
-              PackedLocation(g.group));
+          out += FileLocation(
+              g.group, i, kTrunkNameRe, dir, access,
+              fmt::format("        error_page 404 = @nimbus_packed_{};\n",
+                          PackedLocation(g.group)));
         }
-        out += fmt::format(
-            "    location ~ \"^/{}/M{:02X}/(?<nimbus_file>[0-9A-F]{{2}}/"
-            "[0-9A-F]{{2}}/{})$\" {{\n"
-            "        alias \"{}/data/$nimbus_file\";\n",
-            g.group, i, kNameRe, dir);
-        out += AccessBlock(access);
-        out +=
-            "        if ($nimbus_filename_ok = 0) { return 400; }\n"
-            "        add_header Content-Disposition $nimbus_disposition;\n"
-            "    }\n";
+        out += FileLocation(g.group, i, kNameRe, dir, access, "");
       }
       if (!g.packed_http.empty()) {
         s = CheckListen("packed-file HTTP address of " + g.group,

@@ -1,6 +1,7 @@
 #include "direct_request.h"
 
 #include <chrono>
+#include <thread>
 
 #include "net/blocking_connection.h"
 #include "proto/command.h"
@@ -47,6 +48,14 @@ Direct Fetch(const std::string& ip, uint16_t port, const std::string& id) {
 Direct Meta(const std::string& ip, uint16_t port, const std::string& id) {
   return Ask(ip, port, proto::kGetMetadata,
              proto::EncodeGroupAndName(GroupOf(id), NameOf(id)));
+}
+
+bool OnBothStorages(const std::function<bool(const std::string& ip)>& pred) {
+  for (int i = 0; i < 300; ++i) {
+    if (pred("127.0.0.1") && pred("127.0.0.2")) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
 }
 
 }  // namespace nimbus::test

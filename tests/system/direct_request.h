@@ -4,6 +4,7 @@
 #define NIMBUS_TESTS_SYSTEM_DIRECT_REQUEST_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace nimbus::test {
@@ -24,6 +25,10 @@ std::string NameOf(const std::string& id);  // without the group
 Direct Fetch(const std::string& ip, uint16_t port, const std::string& id);
 // Its packed metadata there.
 Direct Meta(const std::string& ip, uint16_t port, const std::string& id);
+
+// Polls `pred` for the two storages of a test group (127.0.0.1 and
+// 127.0.0.2) until it holds for both or 15 s pass.
+bool OnBothStorages(const std::function<bool(const std::string& ip)>& pred);
 
 }  // namespace nimbus::test
 

@@ -42,11 +42,7 @@ class Replication : public ::testing::Test {
   // Polls until `pred` holds on both servers or 15 s pass.
   template <typename Pred>
   bool Eventually(Pred pred) {
-    for (int i = 0; i < 300; ++i) {
-      if (pred("127.0.0.1") && pred("127.0.0.2")) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return false;
+    return OnBothStorages(pred);
   }
   bool HasContent(const std::string& id, const std::string& data) {
     return Eventually([&](const std::string& ip) {

@@ -45,11 +45,7 @@ class Trunk : public ::testing::Test {
   // Polls until `pred` holds for both storages, for up to 15 s.
   template <typename Pred>
   bool Eventually(Pred pred) {
-    for (int i = 0; i < 300; ++i) {
-      if (pred("127.0.0.1") && pred("127.0.0.2")) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return false;
+    return OnBothStorages(pred);
   }
   bool OnBoth(const std::string& id, const std::string& data) {
     return Eventually([&](const std::string& ip) {
