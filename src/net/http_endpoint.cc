@@ -131,11 +131,12 @@ HttpEndpoint::HttpEndpoint(asio::io_context& io, Handler handler)
                   [h = std::move(handler)](const HttpRequestLine& r)
                       -> asio::awaitable<HttpResponse> { co_return h(r); })) {}
 
-HttpEndpoint::HttpEndpoint(asio::io_context& io, AsyncHandler handler)
+HttpEndpoint::HttpEndpoint(asio::io_context& io, AsyncHandler handler,
+                           int max_connections, IoLoopPool* loops)
     : handler_(std::move(handler)),
       server_(
           io, [this](asio::ip::tcp::socket s) { return Serve(std::move(s)); },
-          64) {}
+          max_connections, loops) {}
 
 Status HttpEndpoint::Listen(const std::string& bind_addr, uint16_t port) {
   return server_.Listen(bind_addr, port);

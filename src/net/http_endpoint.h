@@ -68,7 +68,10 @@ class HttpEndpoint {
       std::function<asio::awaitable<HttpResponse>(const HttpRequestLine&)>;
 
   HttpEndpoint(asio::io_context& io, Handler handler);
-  HttpEndpoint(asio::io_context& io, AsyncHandler handler);
+  // At most `max_connections` at once; with `loops`, connections are spread
+  // over its event loops (TcpServer) instead of running on `io`.
+  HttpEndpoint(asio::io_context& io, AsyncHandler handler,
+               int max_connections = 64, IoLoopPool* loops = nullptr);
   // Port 0 picks an ephemeral port (see port()).
   Status Listen(const std::string& bind_addr, uint16_t port);
   void Start() { server_.Start(); }

@@ -136,9 +136,12 @@ Status StorageServer::Start() {
     http_->Start();
   }
   if (opts_.http_port >= 0) {
+    // nginx's requests share the network threads with the protocol's.
     files_http_ = std::make_unique<net::HttpEndpoint>(
         io_,
-        [this](const net::HttpRequestLine& r) { return ServeHttpFile(r); });
+        net::HttpEndpoint::AsyncHandler(
+            [this](const net::HttpRequestLine& r) { return ServeHttpFile(r); }),
+        opts_.max_connections, loops_.get());
     s = files_http_->Listen(opts_.http_bind_addr,
                             static_cast<uint16_t>(opts_.http_port));
     if (!s.ok()) return s;
