@@ -32,6 +32,7 @@ upload:4k:32:none:tracker download:4k:1 download:4k:8 download:4k:32 download:4k
 upload:1m:4 download:1m:4 upload:256m:1 download:256m:1
 upload:4k:1:none:trunk upload:4k:8:none:trunk upload:4k:32:none:trunk
 upload:4k:32:none:tracker,trunk download:4k:32:none:trunk
+upload:1m:4:none:trunk download:1m:4:none:trunk
 upload:4k:32:group-commit upload:4k:32:group-commit:trunk"}
 
 "$ROOT/scripts/install-deps.sh" >/dev/null
