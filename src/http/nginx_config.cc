@@ -79,13 +79,19 @@ std::string ServerHead(const std::string& listen, const Access& a) {
   return out;
 }
 
+// `text` with every character but letters and digits as '_'.
+std::string Sanitized(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  }
+  return out;
+}
+
 // The named location of a group's packed files (group names may hold '.'
 // and '-', which nginx names may not).
 std::string PackedLocation(const std::string& group) {
-  std::string out;
-  for (char c : group)
-    out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-  return out + "_" +
+  return Sanitized(group) + "_" +
          fmt::format("{:x}", std::hash<std::string>{}(group)&0xffff);
 }
 
@@ -136,6 +142,7 @@ Result<std::string> NginxConfig::StorageHosts(
       "    default \"attachment; filename*=UTF-8''$arg_filename\";\n"
       "}\n";
   std::set<std::string> listens;
+  std::string upstreams;  // http-level blocks, after the servers
   for (const StorageHost& h : hosts) {
     Status s = CheckListen("storage host listen address", h.listen);
     if (!s.ok()) return s;
@@ -193,19 +200,29 @@ Result<std::string> NginxConfig::StorageHosts(
         if (!s.ok()) return s;
         // Reached only through error_page above, after the signature was
         // checked. The endpoint answers whole files; nginx cuts ranges.
+        // Connections to it are kept open between requests.
+        std::string upstream = "nimbus_packed_" + Sanitized(h.listen) + "_" +
+                               PackedLocation(g.group);
+        upstreams += fmt::format(
+            "upstream {} {{\n"
+            "    server {};\n"
+            "    keepalive 16;\n"
+            "}}\n",
+            upstream, g.packed_http);
         out += fmt::format(
             "    location @nimbus_packed_{} {{\n"
             "        proxy_pass http://{};\n"
+            "        proxy_http_version 1.1;\n"
+            "        proxy_set_header Connection \"\";\n"
             "        proxy_force_ranges on;\n"
-            "        proxy_intercept_errors off;\n"
             "        add_header Content-Disposition $nimbus_disposition;\n"
             "    }}\n",
-            PackedLocation(g.group), g.packed_http);
+            PackedLocation(g.group), upstream);
       }
     }
     out += ServerTail();
   }
-  return out;
+  return out + upstreams;
 }
 
 Result<std::string> NginxConfig::WebServer(const WebSite& site) {

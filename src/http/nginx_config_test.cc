@@ -58,7 +58,17 @@ TEST(NginxConfig, NamesThatMayBePackedFallBackToTheStorageServer) {
               std::string::npos)
         << block;
   }
-  EXPECT_NE(c->find("proxy_pass http://127.0.0.1:8081;"), std::string::npos);
+  // Through an http-level upstream whose connections are kept open.
+  const std::string upstream = "nimbus_packed_10_0_0_1_8888_group1_";
+  size_t up = c->find("upstream " + upstream);
+  ASSERT_NE(up, std::string::npos) << *c;
+  // After the last server block: at http level.
+  EXPECT_GT(up, c->rfind("location / { return 404; }"));
+  EXPECT_NE(c->find("    server 127.0.0.1:8081;\n    keepalive 16;", up),
+            std::string::npos);
+  EXPECT_NE(c->find("proxy_pass http://" + upstream), std::string::npos);
+  EXPECT_NE(c->find("proxy_http_version 1.1;"), std::string::npos);
+  EXPECT_NE(c->find("proxy_set_header Connection \"\";"), std::string::npos);
   EXPECT_NE(c->find("proxy_force_ranges on;"), std::string::npos);
   // A group without an endpoint gets neither.
   EXPECT_EQ(c->find("^/g.2/M00/(?<nimbus_file>[0-9A-F]{2}/[0-9A-F]{2}/"

@@ -14,6 +14,8 @@ namespace {
 
 constexpr size_t kMaxHead = 8192;
 constexpr auto kTimeout = std::chrono::seconds(5);
+// How long a kept-alive connection may wait for its next request.
+constexpr auto kKeepAliveIdle = std::chrono::seconds(30);
 
 const char* Reason(int status) {
   switch (status) {
@@ -132,8 +134,10 @@ HttpEndpoint::HttpEndpoint(asio::io_context& io, Handler handler)
                       -> asio::awaitable<HttpResponse> { co_return h(r); })) {}
 
 HttpEndpoint::HttpEndpoint(asio::io_context& io, AsyncHandler handler,
-                           int max_connections, IoLoopPool* loops)
+                           int max_connections, IoLoopPool* loops,
+                           bool keep_alive)
     : handler_(std::move(handler)),
+      keep_alive_(keep_alive),
       server_(
           io, [this](asio::ip::tcp::socket s) { return Serve(std::move(s)); },
           max_connections, loops) {}
@@ -143,45 +147,65 @@ Status HttpEndpoint::Listen(const std::string& bind_addr, uint16_t port) {
 }
 
 asio::awaitable<void> HttpEndpoint::Serve(asio::ip::tcp::socket sock) {
-  std::string head;
-  std::error_code ec =
-      co_await ReadUntil(sock, head, "\r\n\r\n", kMaxHead, kTimeout);
-  HttpResponse resp;
-  bool head_only = false;
-  if (ec == asio::error::not_found) {
-    resp = {431, "text/plain; charset=utf-8", "request head too large\n"};
-  } else if (ec) {
-    co_return;  // timed out or gone: nobody to answer
-  } else {
-    auto line = ParseHttpRequestLine(head);
-    if (!line.ok()) {
-      resp = {400, "text/plain; charset=utf-8", line.status().message() + "\n"};
-    } else if (line->method != "GET" && line->method != "HEAD") {
-      resp = {405, "text/plain; charset=utf-8", "only GET and HEAD\n"};
+  std::string buf;  // what was read and not yet used
+  for (bool first = true;; first = false) {
+    std::error_code ec = co_await ReadUntil(sock, buf, "\r\n\r\n", kMaxHead,
+                                            first ? kTimeout : kKeepAliveIdle);
+    HttpResponse resp;
+    bool head_only = false;
+    bool keep = false;
+    if (ec == asio::error::not_found) {
+      resp = {431, "text/plain; charset=utf-8", "request head too large\n"};
+    } else if (ec) {
+      co_return;  // timed out, idle or gone: nobody to answer
     } else {
-      head_only = line->method == "HEAD";
-      resp = co_await handler_(*line);
+      const size_t end = buf.find("\r\n\r\n") + 4;
+      const std::string head = buf.substr(0, end);
+      buf.erase(0, end);
+      auto line = ParseHttpRequestLine(head);
+      if (!line.ok()) {
+        resp = {400, "text/plain; charset=utf-8",
+                line.status().message() + "\n"};
+      } else if (line->method != "GET" && line->method != "HEAD") {
+        resp = {405, "text/plain; charset=utf-8", "only GET and HEAD\n"};
+      } else {
+        head_only = line->method == "HEAD";
+        resp = co_await handler_(*line);
+        // HTTP/1.1 without "Connection: close" and without a body (which
+        // would have to be skipped) may send another request.
+        std::string connection = HttpHeader(head, "Connection");
+        for (char& c : connection) {
+          c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+        keep = keep_alive_ &&
+               head.substr(0, head.find("\r\n")).ends_with(" HTTP/1.1") &&
+               connection != "close" &&
+               HttpHeader(head, "Content-Length").empty() &&
+               HttpHeader(head, "Transfer-Encoding").empty();
+      }
     }
+    std::string extra;
+    for (const auto& [name, value] : resp.headers) {
+      extra += fmt::format("{}: {}\r\n", name, value);
+    }
+    if (resp.status == 405) extra += "Allow: GET, HEAD\r\n";
+    // A 304 carries no body and no Content-Length of its own.
+    const bool no_body = head_only || resp.status == 304;
+    std::string out = fmt::format(
+        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\n{}"
+        "Connection: {}\r\n{}\r\n",
+        resp.status, Reason(resp.status), resp.content_type,
+        resp.status == 304
+            ? std::string()
+            : fmt::format("Content-Length: {}\r\n", resp.body.size()),
+        keep ? "keep-alive" : "close", extra);
+    ec = co_await WriteAll2(
+        sock, asio::buffer(out),
+        asio::buffer(no_body ? std::string_view() : resp.body), kTimeout);
+    if (ec || !keep) break;
   }
-  std::string extra;
-  for (const auto& [name, value] : resp.headers) {
-    extra += fmt::format("{}: {}\r\n", name, value);
-  }
-  if (resp.status == 405) extra += "Allow: GET, HEAD\r\n";
-  // A 304 carries no body and no Content-Length of its own.
-  const bool no_body = head_only || resp.status == 304;
-  std::string out = fmt::format(
-      "HTTP/1.1 {} {}\r\nContent-Type: {}\r\n{}"
-      "Connection: close\r\n{}\r\n",
-      resp.status, Reason(resp.status), resp.content_type,
-      resp.status == 304
-          ? std::string()
-          : fmt::format("Content-Length: {}\r\n", resp.body.size()),
-      extra);
-  co_await WriteAll2(sock, asio::buffer(out),
-                     asio::buffer(no_body ? std::string_view() : resp.body),
-                     kTimeout);
-  sock.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  std::error_code ignored;
+  sock.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
 }
 
 }  // namespace nimbus::net

@@ -1,7 +1,8 @@
 // HttpEndpoint: a tiny HTTP/1.1 server for operational endpoints (/metrics,
 // /healthz) and, behind nginx, packed files, each on its own port. GET and
-// HEAD only, one request per connection, a request head of at most 8 KiB
-// read within 5 s; anything else gets 400/405/431 and the connection closes.
+// HEAD only, one request per connection unless keep-alive is enabled, a
+// request head of at most 8 KiB read within 5 s; anything else gets
+// 400/405/431 and the connection closes.
 // Not a general web server: the product's HTTP goes through nginx.
 //
 // Runs on the caller's io_context; the handler is called on a network thread
@@ -69,9 +70,12 @@ class HttpEndpoint {
 
   HttpEndpoint(asio::io_context& io, Handler handler);
   // At most `max_connections` at once; with `loops`, connections are spread
-  // over its event loops (TcpServer) instead of running on `io`.
+  // over its event loops (TcpServer) instead of running on `io`. With
+  // `keep_alive`, an HTTP/1.1 client (nginx with upstream keepalive) may
+  // send further requests on the connection, each within 30 s of the last.
   HttpEndpoint(asio::io_context& io, AsyncHandler handler,
-               int max_connections = 64, IoLoopPool* loops = nullptr);
+               int max_connections = 64, IoLoopPool* loops = nullptr,
+               bool keep_alive = false);
   // Port 0 picks an ephemeral port (see port()).
   Status Listen(const std::string& bind_addr, uint16_t port);
   void Start() { server_.Start(); }
@@ -82,6 +86,7 @@ class HttpEndpoint {
   asio::awaitable<void> Serve(asio::ip::tcp::socket sock);
 
   AsyncHandler handler_;
+  const bool keep_alive_;
   TcpServer server_;
 };
 

@@ -141,7 +141,7 @@ Status StorageServer::Start() {
         io_,
         net::HttpEndpoint::AsyncHandler(
             [this](const net::HttpRequestLine& r) { return ServeHttpFile(r); }),
-        opts_.max_connections, loops_.get());
+        opts_.max_connections, loops_.get(), /*keep_alive=*/true);
     s = files_http_->Listen(opts_.http_bind_addr,
                             static_cast<uint16_t>(opts_.http_port));
     if (!s.ok()) return s;
