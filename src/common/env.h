@@ -116,6 +116,10 @@ class Env {
   }
 
   virtual Result<FileStat> Stat(const std::string& path) = 0;
+  // The modification time (seconds since the epoch) of directory `dir`:
+  // when a name in it was last created, renamed or removed. NotFound when
+  // `dir` is missing or not a directory.
+  virtual Result<int64_t> DirModTime(const std::string& dir) = 0;
   // Reads up to `n` bytes at `offset` of a regular file only if they are all
   // in the page cache, without waiting for the disk: Busy when some are not
   // (or the platform cannot tell). Sets `*size` to the file's size. Opening

@@ -80,6 +80,9 @@ class FaultInjectionEnv final : public Env {
   Result<FileStat> Stat(const std::string& path) override {
     return base_->Stat(path);
   }
+  Result<int64_t> DirModTime(const std::string& dir) override {
+    return base_->DirModTime(dir);
+  }
   bool FileExists(const std::string& path) override {
     return base_->FileExists(path);
   }

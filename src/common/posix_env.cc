@@ -467,6 +467,15 @@ class PosixEnv final : public Env {
                     static_cast<uint64_t>(st.st_nlink)};
   }
 
+  Result<int64_t> DirModTime(const std::string& dir) override {
+    struct stat st;
+    if (::stat(dir.c_str(), &st) != 0) return PosixError("stat " + dir, errno);
+    if (!S_ISDIR(st.st_mode)) {
+      return Status::NotFound(dir + " is not a directory");
+    }
+    return static_cast<int64_t>(st.st_mtime);
+  }
+
   Status SetModTime(const std::string& path, int64_t seconds) override {
     struct timespec ts[2];
     ts[0].tv_sec = 0;

@@ -85,7 +85,8 @@ TEST_F(PosixEnvTest, PunchedBlocksReadAsHolesAndKeepTheSize) {
   EXPECT_TRUE(*(*f)->HasDataAt(4096 + 100));
   EXPECT_FALSE(*(*f)->HasDataAt(4 * 4096));  // past the end
   Status punched = (*f)->PunchHole(4096, 2 * 4096);
-  if (punched.code() == Status::Code::kNotSupported) GTEST_SKIP() << punched.ToString();
+  if (punched.code() == Status::Code::kNotSupported)
+    GTEST_SKIP() << punched.ToString();
   ASSERT_TRUE(punched.ok()) << punched.ToString();
   EXPECT_TRUE(*(*f)->HasDataAt(0));
   EXPECT_FALSE(*(*f)->HasDataAt(4096));
@@ -107,6 +108,16 @@ TEST_F(PosixEnvTest, PunchedBlocksReadAsHolesAndKeepTheSize) {
   ASSERT_TRUE(fresh.ok());
   EXPECT_EQ(*(*fresh)->Size(), 0u);
   EXPECT_FALSE(env_->OpenOrCreateRandomRWFile(dir_.string()).ok());
+}
+
+TEST_F(PosixEnvTest, DirModTimeIsForDirectoriesOnly) {
+  std::string file = Write("plain", "x");
+  auto t = env_->DirModTime(dir_.string());
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_GT(*t, 1700000000);
+  EXPECT_TRUE(env_->DirModTime(file).status().IsNotFound());
+  EXPECT_TRUE(
+      env_->DirModTime((dir_ / "missing").string()).status().IsNotFound());
 }
 
 TEST_F(PosixEnvTest, SetModTimeChangesOnlyTheModificationTime) {

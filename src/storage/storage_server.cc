@@ -108,6 +108,7 @@ Status StorageServer::Start() {
       std::make_unique<BinlogWriter>(env_, sync_dir_, opts_.binlog_max_bytes);
   s = binlog_->Open();
   if (!s.ok()) return s;
+  AdoptOrphans();
   if (opts_.durability == Durability::kGroupCommit) {
     committer_ = std::make_unique<GroupCommitter>(env_, opts_.store_paths,
                                                   binlog_.get(), sync_dir_);
@@ -745,74 +746,6 @@ asio::awaitable<Status> StorageServer::HandleDelete(Conn& c,
   }
   Count(proto::kTotalDeleteCount, proto::kSuccessDeleteCount, s);
   co_return s;
-}
-
-asio::awaitable<Status> StorageServer::HandleSetMeta(Conn& c,
-                                                     std::string_view body,
-                                                     uint8_t) {
-  auto req = proto::DecodeSetMetaRequest(body);
-  if (!req.ok()) co_return req.status();
-  auto t = ResolveTarget(req->group, req->name);
-  if (!t.ok()) co_return t.status();
-  BusyGuard guard(this, t->full + "-m");
-  if (!guard.held()) co_return Status::Busy("metadata is being updated");
-  Status s = co_await disks_[t->logic.store_path_index]->Run([&] {
-    Status r = store_.WriteMetadata(*t, req->op, req->meta);
-    return r.ok() ? AppendBinlog('U', t->logic.ToString()) : r;
-  });
-  if (s.ok()) Changed(c, t->logic.store_path_index, t->full, false, true);
-  Count(proto::kTotalSetMetaCount, proto::kSuccessSetMetaCount, s);
-  co_return s;
-}
-
-asio::awaitable<Status> StorageServer::HandleGetMeta(Conn& c,
-                                                     std::string_view body,
-                                                     uint8_t) {
-  auto req = proto::DecodeGroupAndName(body);
-  if (!req.ok()) co_return req.status();
-  auto t = ResolveTarget(req->group, req->name);
-  if (!t.ok()) co_return t.status();
-  Status s = co_await disks_[t->logic.store_path_index]->Run([&]() -> Status {
-    auto meta = store_.ReadMetadata(*t);
-    if (!meta.ok()) return meta.status();
-    c.reply = std::move(*meta);
-    return Status::OK();
-  });
-  Count(proto::kTotalGetMetaCount, proto::kSuccessGetMetaCount, s);
-  co_return s;
-}
-
-asio::awaitable<Status> StorageServer::HandleQueryInfo(Conn& c,
-                                                       std::string_view body,
-                                                       uint8_t flags) {
-  auto req = proto::DecodeGroupAndName(body);
-  if (!req.ok()) co_return req.status();
-  auto t = ResolveTarget(req->group, req->name);
-  if (!t.ok()) co_return t.status();
-  proto::FileInfoReply info;
-  info.create_time = t->fields.create_time;
-  info.source_ip = proto::FormatIpv4(t->fields.source_ip);
-  bool derived = t->fields.IsAppender() || t->logic.IsSlave(t->fields);
-  Status s = co_await disks_[t->logic.store_path_index]->Run([&]() -> Status {
-    auto st = store_.StatFile(*t);
-    if (!st.ok()) return Status::NotFound("file does not exist");
-    if (!derived) {
-      info.file_size = t->fields.EncodedSize();
-      info.crc32 = t->fields.crc32;
-      return Status::OK();
-    }
-    // Appender and slave files: the name does not describe the content.
-    info.file_size = static_cast<int64_t>(st->size);
-    if ((flags & proto::kQueryInfoNoCrc) == 0) {
-      auto crc = store_.Crc32Of(t->full, st->size);
-      if (!crc.ok()) return crc.status();
-      info.crc32 = *crc;
-    }
-    return Status::OK();
-  });
-  if (!s.ok()) co_return s;
-  c.reply = proto::EncodeFileInfoReply(info);
-  co_return Status::OK();
 }
 
 }  // namespace nimbus::storage

@@ -176,6 +176,9 @@ class StorageServer {
   // A new file that could not be replicated in time under policy fail:
   // removed again (and the removal logged, so peers drop their copy).
   asio::awaitable<void> RollBack(const FileRef& ref);
+  // Logs the files a crash left placed but unlogged (OrphanScan), at
+  // start-up, before anything else is logged.
+  void AdoptOrphans();
   // Makes `change` and the binlog durable per opts_.durability.
   asio::awaitable<Status> Persist(const Change& change);
 

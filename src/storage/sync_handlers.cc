@@ -11,11 +11,37 @@
 #include "net/timed_io.h"
 #include "proto/constants.h"
 #include "proto/sync_messages.h"
+#include "storage/orphan_scan.h"
 #include "storage/storage_server.h"
 #include "storage/storage_server_internal.h"
 #include "storage/sync_worker.h"
 
 namespace nimbus::storage {
+
+void StorageServer::AdoptOrphans() {
+  auto tail = OrphanScan::ReadTail(env_, sync_dir_, binlog_->end());
+  Result<std::vector<std::string>> orphans = tail.status();
+  if (tail.ok()) {
+    orphans =
+        OrphanScan::Find(env_, store_, opts_.subdir_count_per_path, *tail);
+  }
+  if (!orphans.ok()) {
+    spdlog::warn("cannot look for files a crash left unlogged: {}",
+                 orphans.status().ToString());
+    return;
+  }
+  for (const std::string& name : *orphans) {
+    Status s = AppendBinlog('C', name);
+    if (s.ok()) {
+      spdlog::warn(
+          "{} was placed before a crash without its binlog record; "
+          "logged now so that the group's other storages get it",
+          name);
+    } else {
+      spdlog::error("cannot log {}: {}", name, s.ToString());
+    }
+  }
+}
 
 Status StorageServer::AppendBinlog(char op, const std::string& name, int64_t a,
                                    int64_t b, const std::string& old_name) {

@@ -147,18 +147,31 @@ double Converge(NetCluster& c, const std::vector<size_t>& procs,
   for (size_t i = 1; i < procs.size(); ++i) {
     auto b = c.Files(procs[i]);
     int only_a = 0, only_b = 0, differ = 0;
+    std::string examples;  // a few names, to find them in logs and binlogs
+    auto note = [&](const std::string& name, const char* where) {
+      if (only_a + only_b + differ <= 3) {
+        examples += fmt::format(" {} ({})", name, where);
+      }
+    };
     for (const auto& [k, v] : a) {
       auto it = b.find(k);
       if (it == b.end()) {
         ++only_a;
+        note(k, "only first");
       } else if (it->second != v) {
         ++differ;
+        note(k, "differs");
       }
     }
-    for (const auto& [k, v] : b) only_b += a.count(k) == 0;
+    for (const auto& [k, v] : b) {
+      if (a.count(k) == 0) {
+        ++only_b;
+        note(k, "only other");
+      }
+    }
     ADD_FAILURE() << "replicas differ: " << only_a << " only on the first, "
                   << only_b << " only on replica " << i << ", " << differ
-                  << " with different bytes";
+                  << " with different bytes:" << examples;
   }
   return -1;
 }

@@ -1,0 +1,52 @@
+// OrphanScan: files a crash left in data/ without their binlog record.
+//
+// A new file is placed under its name and then logged; a kill between the
+// two leaves a file that no peer will ever hear of, so the replicas of a
+// group no longer hold the same files. It was never acknowledged (the
+// reply follows the record), but it may be the only copy of bytes a client
+// will ask for again (an appender renamed to a normal name), so it is kept
+// and logged at start-up rather than deleted: its peers then get it too.
+//
+// Only what a crash can leave is examined: directories changed since
+// shortly before the binlog's last record, and in them names created since
+// then that the binlog's tail does not hold.
+#ifndef NIMBUS_STORAGE_ORPHAN_SCAN_H_
+#define NIMBUS_STORAGE_ORPHAN_SCAN_H_
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/env.h"
+#include "common/result.h"
+#include "storage/binlog.h"
+#include "storage/file_store.h"
+
+namespace nimbus::storage {
+
+class OrphanScan {
+ public:
+  // How far before the last record a crash's file may have been named.
+  static constexpr int64_t kSlackSeconds = 5;
+  // How much of the binlog's end is read for the names it holds.
+  static constexpr uint64_t kTailBytes = 8 << 20;
+
+  struct Tail {
+    int64_t last_timestamp = -1;  // -1: the binlog is empty
+    std::set<std::string> names;  // every name the tail's records mention
+  };
+  // The end of the binlog at `end` in `sync_dir`.
+  static Result<Tail> ReadTail(Env* env, const std::string& sync_dir,
+                               const BinlogPosition& end);
+
+  // Logical names (Mxx/HH/LL/NAME) of files under `store`'s data/ named at
+  // or after `tail.last_timestamp - kSlackSeconds` that `tail` does not
+  // mention. Empty when the binlog is empty.
+  static Result<std::vector<std::string>> Find(Env* env, FileStore& store,
+                                               int subdirs, const Tail& tail);
+};
+
+}  // namespace nimbus::storage
+
+#endif  // NIMBUS_STORAGE_ORPHAN_SCAN_H_

@@ -1,0 +1,110 @@
+#include "storage/orphan_scan.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+
+namespace nimbus::storage {
+namespace {
+
+namespace fs = std::filesystem;
+
+class OrphanScanTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() /
+            ("nimbus_orphan_" + std::to_string(::getpid()) + "_" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(root_);
+    fs::create_directories(root_ / "sync");
+    opts_.group_name = "group1";
+    opts_.base_path = root_.string();
+    opts_.store_paths = {(root_ / "p0").string()};
+    opts_.subdir_count_per_path = 4;
+    opts_.file_distribute_rotate_count = 1;
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  // Places a new file named as created at `when`; returns its logical name.
+  std::string Place(FileStore& store, uint32_t when) {
+    std::string temp;
+    auto f = store.NewTempFile(0, 3, &temp);
+    EXPECT_TRUE(f.ok());
+    EXPECT_TRUE((*f)->Append("abc").ok());
+    EXPECT_TRUE((*f)->Close().ok());
+    auto ln = store.CommitNew(0, temp, NewFileSpec{1, when, 3, 0, false, ""});
+    EXPECT_TRUE(ln.ok());
+    return ln->ToString();
+  }
+  void Log(BinlogWriter& w, const std::string& name, int64_t when) {
+    BinlogRecord r;
+    r.timestamp = when;
+    r.op = 'C';
+    r.name = name;
+    ASSERT_TRUE(w.Append(r).ok());
+  }
+
+  fs::path root_;
+  StorageOptions opts_;
+};
+
+TEST_F(OrphanScanTest, FindsRecentFilesTheBinlogDoesNotName) {
+  FileStore store(opts_, Env::Default());
+  ASSERT_TRUE(store.Init().ok());
+  BinlogWriter binlog(Env::Default(), (root_ / "sync").string(), 1 << 30);
+  ASSERT_TRUE(binlog.Open().ok());
+  const auto now = static_cast<uint32_t>(std::time(nullptr));
+  // Nothing logged yet: nothing to look for.
+  auto empty = OrphanScan::ReadTail(Env::Default(), (root_ / "sync").string(),
+                                    binlog.end());
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(empty->last_timestamp, -1);
+  EXPECT_TRUE(OrphanScan::Find(Env::Default(), store, 4, *empty)->empty());
+
+  std::string old_unlogged = Place(store, now - 100);  // before the window
+  std::string a = Place(store, now);
+  std::string b = Place(store, now);
+  std::string orphan = Place(store, now);
+  Log(binlog, a, now);
+  Log(binlog, b, now);
+  // Metadata and temp names are not files of their own.
+  std::ofstream(store.path(0) + "/data/" + a.substr(4) + "-m") << "k\x02v";
+
+  auto tail = OrphanScan::ReadTail(Env::Default(), (root_ / "sync").string(),
+                                   binlog.end());
+  ASSERT_TRUE(tail.ok()) << tail.status().ToString();
+  EXPECT_EQ(tail->last_timestamp, now);
+  EXPECT_EQ(tail->names.count(a), 1u);
+  auto found = OrphanScan::Find(Env::Default(), store, 4, *tail);
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_EQ(*found, std::vector<std::string>{orphan});
+  (void)old_unlogged;
+}
+
+TEST_F(OrphanScanTest, TheTailStartsAtAWholeRecordAndIgnoresATornLine) {
+  const std::string sync = (root_ / "sync").string();
+  {
+    // Enough records that the tail starts inside one.
+    std::ofstream out(BinlogFileName(sync, 0), std::ios::binary);
+    for (int i = 0; i < 300000; ++i) {
+      out << "1700000000 C M00/00/00/AAAAAAAAAAAAAAAAAAAAAAAAAAA" << i
+          << ".bin\n";
+    }
+    out << "1700000099 C M00/00/00/torn";  // no newline: not written
+  }
+  BinlogPosition end{0, fs::file_size(BinlogFileName(sync, 0))};
+  auto tail = OrphanScan::ReadTail(Env::Default(), sync, end);
+  ASSERT_TRUE(tail.ok()) << tail.status().ToString();
+  EXPECT_EQ(tail->last_timestamp, 1700000000);
+  EXPECT_EQ(
+      tail->names.count("M00/00/00/AAAAAAAAAAAAAAAAAAAAAAAAAAA299999.bin"), 1u);
+  EXPECT_EQ(tail->names.count("M00/00/00/AAAAAAAAAAAAAAAAAAAAAAAAAAA0.bin"),
+            0u);  // before the tail
+  EXPECT_LT(tail->names.size(), 300000u);
+}
+
+}  // namespace
+}  // namespace nimbus::storage
