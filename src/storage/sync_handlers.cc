@@ -20,11 +20,12 @@ namespace nimbus::storage {
 
 void StorageServer::AdoptOrphans() {
   auto tail = OrphanScan::ReadTail(env_, sync_dir_, binlog_->end());
-  Result<std::vector<std::string>> orphans = tail.status();
-  if (tail.ok()) {
-    orphans =
-        OrphanScan::Find(env_, store_, opts_.subdir_count_per_path, *tail);
+  if (!tail.ok()) {
+    spdlog::warn("cannot read the binlog's end: {}", tail.status().ToString());
+    return;
   }
+  auto orphans =
+      OrphanScan::Find(env_, store_, opts_.subdir_count_per_path, *tail);
   if (!orphans.ok()) {
     spdlog::warn("cannot look for files a crash left unlogged: {}",
                  orphans.status().ToString());
