@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 #include "proto/file_name.h"
@@ -22,6 +24,12 @@ class ClientCommands : public ::testing::Test {
     cluster_->AddStorage("group2", "store_path_count = 2\nstore_path1 = " +
                                        cluster_->dir() + "/g2p1\n");
     cluster_->WaitActive(2);
+    // GoogleTest would report every test of the suite as skipped, and ctest
+    // count skips as passes: a cluster that does not start must fail.
+    if (::testing::Test::HasFailure()) {
+      std::fprintf(stderr, "the shared cluster did not start\n");
+      std::exit(1);
+    }
   }
   static void TearDownTestSuite() { delete cluster_; }
   static TestCluster* cluster_;
