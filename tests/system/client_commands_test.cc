@@ -28,6 +28,7 @@ class ClientCommands : public ::testing::Test {
     // count skips as passes: a cluster that does not start must fail.
     if (::testing::Test::HasFailure()) {
       std::fprintf(stderr, "the shared cluster did not start\n");
+      delete cluster_;  // stops what did start
       std::exit(1);
     }
   }
