@@ -161,7 +161,6 @@ class FileStore {
                                           uint32_t source_ip, uint32_t now);
 
   std::vector<proto::PathUsage> Usage();
-  TrunkStore& trunks() { return trunks_; }
   // Spare inodes held by store path `path`.
   size_t SpareCount(uint32_t path) const { return spares_[path]->size(); }
 

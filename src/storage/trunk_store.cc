@@ -286,18 +286,6 @@ Result<bool> TrunkStore::Holds(uint32_t path, uint32_t key,
   return (*f)->HasDataAt(slot.offset);
 }
 
-Result<size_t> TrunkStore::Read(uint32_t path, uint32_t key,
-                                const proto::TrunkSlot& slot, uint64_t offset,
-                                size_t n, char* out) {
-  if (offset > slot.alloc) return size_t{0};
-  n = static_cast<size_t>(std::min<uint64_t>(n, slot.alloc - offset));
-  NIMBUS_LET_OR_RETURN(std::shared_ptr<RandomRWFile> f,
-                       Open(FileKey{path, key, slot.id}, false));
-  NIMBUS_LET_OR_RETURN(bool live, f->HasDataAt(slot.offset));
-  if (!live) return Status::NotFound("file deleted from its trunk slot");
-  return f->Read(slot.offset + offset, n, out);
-}
-
 Result<size_t> TrunkStore::ReadIfCached(uint32_t path, uint32_t key,
                                         const proto::TrunkSlot& slot,
                                         uint64_t offset, size_t n, char* out) {
@@ -334,13 +322,6 @@ Status TrunkStore::Free(uint32_t path, uint32_t key,
   NIMBUS_LET_OR_RETURN(bool live, (*f)->HasDataAt(slot.offset));
   if (!live) return Status::NotFound("file already deleted from its trunk");
   return (*f)->PunchHole(slot.offset, slot.alloc);
-}
-
-Status TrunkStore::Sync(uint32_t path, uint32_t key,
-                        const proto::TrunkSlot& slot) {
-  auto f = Open(FileKey{path, key, slot.id}, false);
-  if (!f.ok()) return f.status();
-  return (*f)->Sync();
 }
 
 }  // namespace nimbus::storage

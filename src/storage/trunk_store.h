@@ -90,13 +90,10 @@ class TrunkStore {
   // Whether `slot` holds a file here (its first block is not a hole).
   Result<bool> Holds(uint32_t path, uint32_t key, const proto::TrunkSlot& slot);
   // Reads up to `n` bytes at `offset` within the file in `slot` (the caller
-  // bounds `offset + n` by the file's size). NotFound when the slot holds
-  // no file here.
-  Result<size_t> Read(uint32_t path, uint32_t key, const proto::TrunkSlot& slot,
-                      uint64_t offset, size_t n, char* out);
-  // Like Read, but only what is in the page cache without waiting for the
-  // disk (may return fewer bytes, 0 when nothing is cached); for loop
-  // threads. Busy where opening the trunk file would be needed.
+  // bounds `offset + n` by the file's size), only what is in the page cache:
+  // never waits for the disk (may return fewer bytes, 0 when nothing is
+  // cached), for loop threads. NotFound when the slot holds no file here;
+  // Busy where opening the trunk file would be needed.
   Result<size_t> ReadIfCached(uint32_t path, uint32_t key,
                               const proto::TrunkSlot& slot, uint64_t offset,
                               size_t n, char* out);
@@ -108,9 +105,6 @@ class TrunkStore {
                                                  uint64_t size);
   // Frees the slot's blocks. NotFound when the slot holds no file here.
   Status Free(uint32_t path, uint32_t key, const proto::TrunkSlot& slot);
-  // Makes the trunk file holding `slot` durable (fdatasync), and the trunk
-  // directory's entry for it.
-  Status Sync(uint32_t path, uint32_t key, const proto::TrunkSlot& slot);
 
  private:
   using FileKey = std::tuple<uint32_t, uint32_t, uint32_t>;  // path, key, id

@@ -37,7 +37,9 @@ class TrunkStoreTest : public ::testing::Test {
   }
   static std::string ReadAll(TrunkStore& t, const TrunkSlot& slot, size_t n) {
     std::string out(n, '\0');
-    auto r = t.Read(0, kKey, slot, 0, n, out.data());
+    auto f = t.OpenSlot(0, kKey, slot, n);
+    if (!f.ok()) return "error: " + f.status().ToString();
+    auto r = (*f)->Read(0, n, out.data());
     if (!r.ok()) return "error: " + r.status().ToString();
     out.resize(*r);
     return out;
@@ -77,10 +79,14 @@ TEST_F(TrunkStoreTest, PacksFilesInAlignedSlotsAndReadsThemBack) {
   }
   // A read within a file, and one past its slot, stop at the slot.
   char buf[8];
-  auto part = t.Read(0, kKey, files[4].first, 10, sizeof(buf), buf);
+  auto big = t.OpenSlot(0, kKey, files[4].first, files[4].second.size());
+  ASSERT_TRUE(big.ok());
+  auto part = (*big)->Read(10, sizeof(buf), buf);
   ASSERT_TRUE(part.ok());
   EXPECT_EQ(std::string(buf, *part), files[4].second.substr(10, 8));
-  auto past = t.Read(0, kKey, files[0].first, 5000, sizeof(buf), buf);
+  auto small = t.OpenSlot(0, kKey, files[0].first, files[0].second.size());
+  ASSERT_TRUE(small.ok());
+  auto past = (*small)->Read(5000, sizeof(buf), buf);
   ASSERT_TRUE(past.ok());
   EXPECT_EQ(*past, 0u);
   EXPECT_TRUE(fs::exists(t.FilePath(0, kKey, 1)));
@@ -140,14 +146,14 @@ TEST_F(TrunkStoreTest, FreeingASlotReleasesItsBlocksAndOnlyThem) {
   auto c = t.Append(0, kKey, Bytes(40000, 'c'));
   ASSERT_TRUE(a.ok() && b.ok() && c.ok());
   std::string file = t.FilePath(0, kKey, 1);
-  ASSERT_TRUE(t.Sync(0, kKey, *b).ok());  // allocate the blocks on disk
+  // Allocate the blocks on disk.
+  ASSERT_TRUE(Env::Default()->SyncPath(file).ok());
   int64_t before = Blocks(file);
   Status freed = t.Free(0, kKey, *b);
   ASSERT_TRUE(freed.ok()) << freed.ToString();
   EXPECT_LE(Blocks(file), before - 40000 / 512);
   EXPECT_FALSE(*t.Holds(0, kKey, *b));
-  char buf[16];
-  EXPECT_TRUE(t.Read(0, kKey, *b, 0, sizeof(buf), buf).status().IsNotFound());
+  EXPECT_TRUE(t.OpenSlot(0, kKey, *b, 16).status().IsNotFound());
   EXPECT_TRUE(t.Free(0, kKey, *b).IsNotFound());  // deleted twice
   EXPECT_EQ(ReadAll(t, *a, 40000), Bytes(40000, 'a'));
   EXPECT_EQ(ReadAll(t, *c, 40000), Bytes(40000, 'c'));
@@ -167,9 +173,8 @@ TEST_F(TrunkStoreTest, AReplicaWritesTheSameSlotOfItsOwnCopy) {
   ASSERT_TRUE(slot.ok());
   // Not there yet: a name that will arrive later is not found.
   EXPECT_FALSE(*replica.Holds(0, kKey, *slot));
-  char buf[8];
   EXPECT_TRUE(
-      replica.Read(0, kKey, *slot, 0, sizeof(buf), buf).status().IsNotFound());
+      replica.OpenSlot(0, kKey, *slot, data.size()).status().IsNotFound());
   ASSERT_TRUE(replica.WriteAt(0, kKey, *slot, data).ok());
   ASSERT_TRUE(replica.WriteAt(0, kKey, *slot, data).ok());  // sent again
   EXPECT_EQ(ReadAll(replica, *slot, data.size()), data);
