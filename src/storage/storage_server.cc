@@ -363,6 +363,18 @@ void StorageServer::Changed(Conn& c, uint32_t path, const std::string& full,
   }
 }
 
+void StorageServer::ChangedFile(Conn& c, const FileRef& ref, bool content,
+                                bool entry) const {
+  if (ref.packed()) {
+    // Written or punched: either way the trunk file's content, whose own
+    // entry was made durable when it was created.
+    Changed(c, ref.logic.store_path_index, store_.ContentPath(ref), true,
+            false);
+  } else {
+    Changed(c, ref.logic.store_path_index, ref.full, content, entry);
+  }
+}
+
 asio::awaitable<Status> StorageServer::Persist(const Change& change) {
   if (opts_.durability == Durability::kGroupCommit) {
     co_return co_await committer_->Commit(change.path);
@@ -618,12 +630,8 @@ asio::awaitable<Status> StorageServer::HandleUpload(Conn& c,
       co_return replicated;
     }
   }
-  if (auto ref = store_.Locate(name); ref.ok() && ref->packed()) {
-    // The trunk file's own entry was made durable when it was created.
-    Changed(c, *path, store_.ContentPath(*ref), true, false);
-  } else {
-    Changed(c, *path, *store_.Resolve(name), true, true);
-  }
+  if (auto ref = store_.Locate(name); ref.ok())
+    ChangedFile(c, *ref, true, true);
   acknowledge();
   co_return Status::OK();
 }
@@ -739,11 +747,7 @@ asio::awaitable<Status> StorageServer::HandleDelete(Conn& c,
     Status r = store_.Delete(*t);
     return r.ok() ? AppendBinlog('D', t->logic.ToString()) : r;
   });
-  if (s.ok() && t->packed()) {
-    Changed(c, t->logic.store_path_index, store_.ContentPath(*t), true, false);
-  } else if (s.ok()) {
-    Changed(c, t->logic.store_path_index, t->full, false, true);
-  }
+  if (s.ok()) ChangedFile(c, *t, false, true);
   Count(proto::kTotalDeleteCount, proto::kSuccessDeleteCount, s);
   co_return s;
 }

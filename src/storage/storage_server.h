@@ -165,6 +165,9 @@ class StorageServer {
   // content when `content`, its directory's entries when `entry`.
   static void Changed(Conn& c, uint32_t path, const std::string& full,
                       bool content, bool entry);
+  // Changed() for a resolved file; any change of a packed file is one of
+  // its trunk file's content.
+  void ChangedFile(Conn& c, const FileRef& ref, bool content, bool entry) const;
   // sync_replicas: how many group peers are ACTIVE now.
   int ActivePeerCount() const;
   // Refuses a new file up front when policy is fail and too few peers are

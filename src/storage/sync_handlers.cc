@@ -305,9 +305,7 @@ asio::awaitable<Status> StorageServer::HandleSyncCreate(Conn& c,
       if (!r.ok()) return r;
       return AppendBinlog('c', t->logic.ToString());
     });
-    if (done.ok()) {
-      Changed(c, path, store_.ContentPath(*t), true, false);
-    }
+    if (done.ok()) ChangedFile(c, *t, true, false);
   } else if (p->file_size <= static_cast<int64_t>(c.chunk.size())) {
     // A small file, as in HandleUpload: received whole, then one trip to the
     // disk thread instead of three.
@@ -405,11 +403,7 @@ asio::awaitable<Status> StorageServer::HandleSyncDelete(Conn& c,
   if (!t.ok()) co_return t.status();
   BusyGuard guard(this, t->full);
   if (!guard.held()) co_return Status::Busy("file is being updated");
-  if (t->packed()) {
-    Changed(c, t->logic.store_path_index, store_.ContentPath(*t), true, false);
-  } else {
-    Changed(c, t->logic.store_path_index, t->full, false, true);
-  }
+  ChangedFile(c, *t, false, true);
   co_return co_await disks_[t->logic.store_path_index]->Run([&]() -> Status {
     Status r = store_.Delete(*t);
     // Already gone is harmless, and still logged: a repair of the file in
