@@ -24,8 +24,10 @@ class FaultyWritableFile final : public WritableFile {
   Status Sync() override {
     Status s = env_->SyncStatus();
     if (!s.ok()) return s;
+    // Only what was written before the sync began is durable after it.
+    uint64_t size = env_->SizeNow(path_);
     s = base_->Sync();
-    if (s.ok()) env_->MarkSynced(path_);
+    if (s.ok()) env_->MarkSynced(path_, size);
     return s;
   }
   Status Close() override { return base_->Close(); }
@@ -63,8 +65,10 @@ class FaultyRandomRWFile final : public RandomRWFile {
   Status Sync() override {
     Status s = env_->SyncStatus();
     if (!s.ok()) return s;
+    // Only what was written before the sync began is durable after it.
+    uint64_t size = env_->SizeNow(path_);
     s = base_->Sync();
-    if (s.ok()) env_->MarkSynced(path_);
+    if (s.ok()) env_->MarkSynced(path_, size);
     return s;
   }
   Result<uint64_t> Size() const override { return base_->Size(); }
@@ -123,12 +127,15 @@ void FaultInjectionEnv::MoveEntry(const std::string& from,
   entries_[to] = std::move(e);
 }
 
-void FaultInjectionEnv::MarkSynced(const std::string& path) {
-  if (!powered_.load()) return;
+uint64_t FaultInjectionEnv::SizeNow(const std::string& path) const {
   auto st = base_->Stat(path);
-  if (!st.ok()) return;
+  return st.ok() ? st->size : 0;
+}
+
+void FaultInjectionEnv::MarkSynced(const std::string& path, uint64_t size) {
+  if (!powered_.load()) return;
   std::lock_guard<std::mutex> lock(mu_);
-  EntryFor(path).node->durable_size = st->size;
+  EntryFor(path).node->durable_size = size;
 }
 
 Result<int> FaultInjectionEnv::DropUnsyncedData() {
@@ -257,9 +264,9 @@ Status FaultInjectionEnv::TruncateFile(const std::string& path, uint64_t size) {
 Status FaultInjectionEnv::SyncPath(const std::string& path) {
   Status s = SyncStatus();
   if (!s.ok()) return s;
+  auto st = base_->Stat(path);  // before: later writes are not covered
   s = base_->SyncPath(path);
   if (!s.ok() || !powered_.load()) return s;
-  auto st = base_->Stat(path);
   std::lock_guard<std::mutex> lock(mu_);
   auto it = entries_.find(path);
   if (it != entries_.end() && st.ok()) it->second.node->durable_size = st->size;
@@ -272,16 +279,26 @@ Status FaultInjectionEnv::SyncPath(const std::string& path) {
 Status FaultInjectionEnv::SyncFilesystem(const std::string& path) {
   Status s = SyncStatus();
   if (!s.ok()) return s;
+  // Tests keep each server's files under one directory; treat that subtree
+  // as the file system. Sizes and names as they were when the sync began:
+  // later writes are not covered.
+  std::vector<std::pair<std::string, uint64_t>> before;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [name, e] : entries_) {
+      if (name.compare(0, path.size(), path) != 0) continue;
+      auto st = base_->Stat(name);
+      before.emplace_back(name, st.ok() ? st->size : e.node->durable_size);
+    }
+  }
   s = base_->SyncFilesystem(path);
   if (!s.ok() || !powered_.load()) return s;
-  // Tests keep each server's files under one directory; treat that subtree
-  // as the file system.
   std::lock_guard<std::mutex> lock(mu_);
-  for (auto& [name, e] : entries_) {
-    if (name.compare(0, path.size(), path) != 0) continue;
-    auto st = base_->Stat(name);
-    if (st.ok()) e.node->durable_size = st->size;
-    e.durable = true;
+  for (const auto& [name, size] : before) {
+    auto it = entries_.find(name);
+    if (it == entries_.end()) continue;
+    it->second.node->durable_size = size;
+    it->second.durable = true;
   }
   return s;
 }

@@ -62,8 +62,10 @@ class FaultInjectionEnv final : public Env {
   // Charges `n` written bytes; returns the error to report, if any.
   Status ChargeWrite(size_t n);
   Status SyncStatus() const;
-  // Records that the file at `path` is durable up to its current size.
-  void MarkSynced(const std::string& path);
+  // A sync makes durable what was written before it began: callers take
+  // SizeNow() first and pass it to MarkSynced() once the sync succeeded.
+  uint64_t SizeNow(const std::string& path) const;
+  void MarkSynced(const std::string& path, uint64_t size);
 
   Result<std::unique_ptr<WritableFile>> NewWritableFile(
       const std::string& path) override;

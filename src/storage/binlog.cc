@@ -182,8 +182,9 @@ Status BinlogWriter::Append(const BinlogRecord& r) {
   if (end_.offset > 0 && end_.offset + line.size() > max_file_bytes_) {
     // Sync() covers the current file only: finish the old one durably.
     Status s = file_->Sync();
-    if (s.ok()) s = file_->Close();
     if (!s.ok()) return s;
+    // Closed when the last holder lets go: a Sync() may be using it.
+    file_.reset();
     s = OpenFile(end_.file + 1);
     if (!s.ok()) return s;
   }
@@ -193,8 +194,12 @@ Status BinlogWriter::Append(const BinlogRecord& r) {
 }
 
 Status BinlogWriter::Sync() {
-  std::lock_guard<std::mutex> lock(mu_);
-  return file_ ? file_->Sync() : Status::IOError("binlog not open");
+  std::shared_ptr<WritableFile> f;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    f = file_;
+  }
+  return f ? f->Sync() : Status::IOError("binlog not open");
 }
 
 BinlogPosition BinlogWriter::end() const {

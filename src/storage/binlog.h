@@ -67,7 +67,8 @@ class BinlogWriter {
   // the middle of a write) is cut off.
   Status Open();
   Status Append(const BinlogRecord& r);
-  // Makes appended records durable (fdatasync).
+  // Makes the records appended before the call durable (fdatasync). Appends
+  // go on meanwhile: the sync runs outside the writer's mutex.
   Status Sync();
   BinlogPosition end() const;
 
@@ -78,7 +79,9 @@ class BinlogWriter {
   const std::string dir_;
   const uint64_t max_file_bytes_;
   mutable std::mutex mu_;
-  std::unique_ptr<WritableFile> file_;  // guarded by mu_
+  // Shared with a Sync() under way, which may outlive a switch to the next
+  // file (the old one is synced at the switch anyway).
+  std::shared_ptr<WritableFile> file_;  // guarded by mu_
   BinlogPosition end_;                  // guarded by mu_
 };
 

@@ -40,6 +40,13 @@ class GroupCommitter {
   // of the flush that should have made it so.
   asio::awaitable<Status> Commit(uint32_t path);
 
+  // Commit() for a caller on any thread: `done` runs on the committer's
+  // thread (or on the caller's, with Unavailable, once stopping) and must
+  // not block.
+  void CommitThen(uint32_t path, std::function<void(Status)> done) {
+    Enqueue(path, std::move(done));
+  }
+
   // Stops the thread; pending commits complete with Unavailable.
   void Stop();
 

@@ -578,29 +578,42 @@ asio::awaitable<Status> StorageServer::HandleUpload(Conn& c,
     // to wait for once the file is stored (no durability flush, no
     // sync_replicas), the disk thread answers the client itself: the reply
     // leaves a thread wake-up sooner than through the connection's loop.
+    // With group commit, the disk thread hands the change straight to the
+    // committer, whose thread answers once a flush made it durable (rather
+    // than disk -> connection -> committer -> connection).
     const bool answer_here =
         opts_.durability == Durability::kNone && opts_.sync_replicas == 0;
+    const bool commit_here = opts_.durability == Durability::kGroupCommit &&
+                             opts_.sync_replicas == 0;
     size_t n = static_cast<size_t>(up->file_size);
     done = co_await ReceiveWhole(c, n);
     if (done.ok()) {
-      done = co_await disk.Run([&]() -> Status {
+      auto store = [&]() -> Status {
         const std::string_view data(c.chunk.data(), n);
         crc = Crc32(crc, data.data(), n);
         spec.crc32 = crc;
-        Status r;
-        if (pack) {
-          r = store_packed(data);
-        } else {
-          Status o = open();
-          if (!o.ok()) return o;
-          r = commit(file->Append(data));
-        }
+        if (pack) return store_packed(data);
+        Status o = open();
+        if (!o.ok()) return o;
+        return commit(file->Append(data));
+      };
+      done = co_await disk.RunThen([&](std::function<void(Status)> finish) {
+        Status r = store();
         if (r.ok() && answer_here) {
           acknowledge();
           SendReplyNow(c);
           answered = true;
         }
-        return r;
+        if (!r.ok() || !commit_here) return finish(r);
+        // The coroutine, and with it every local, waits for finish.
+        committer_->CommitThen(*path, [&, finish](Status s) {
+          if (s.ok()) {
+            acknowledge();
+            SendReplyNow(c);
+            answered = true;
+          }
+          finish(s);
+        });
       });
     }
   } else {

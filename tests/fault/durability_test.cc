@@ -188,6 +188,33 @@ TEST_P(DurabilityTest, PowerCutAfterAcknowledgement) {
   }
 }
 
+// A flush that fails is never acknowledged as a stored file; the storage
+// keeps serving once the disk recovers.
+TEST_P(DurabilityTest, FailedFlushIsReportedToTheUploader) {
+  const bool flushes = std::string(GetParam().durability) != "none";
+  ASSERT_NO_FATAL_FAILURE(StartStorage(0));
+  client::Client c(ClientOpts());
+  // Before the fault: also creates the trunk file, whose directory entry is
+  // synced once whatever the mode.
+  auto before = c.Upload(client::Source::FromString("before"), "txt");
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  env_.SetSyncFails(true);
+  auto during = c.Upload(client::Source::FromString("during"), "txt");
+  env_.SetSyncFails(false);
+  if (flushes) {
+    ASSERT_FALSE(during.ok()) << "acknowledged " << *during;
+    EXPECT_EQ(during.status().code(), Status::Code::kIOError)
+        << during.status().ToString();
+  } else {
+    EXPECT_TRUE(during.ok()) << during.status().ToString();
+  }
+  auto after = c.Upload(client::Source::FromString("after"), "txt");
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  auto got = c.DownloadToString(*after, 0, 0);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(*got, "after");
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Modes, DurabilityTest,
     ::testing::Values(Mode{"none", false}, Mode{"fsync", false},
