@@ -606,14 +606,7 @@ asio::awaitable<Status> StorageServer::HandleUpload(Conn& c,
         }
         if (!r.ok() || !commit_here) return finish(r);
         // The coroutine, and with it every local, waits for finish.
-        committer_->CommitThen(*path, [&, finish](Status s) {
-          if (s.ok()) {
-            acknowledge();
-            SendReplyNow(c);
-            answered = true;
-          }
-          finish(s);
-        });
+        AnswerWhenDurable(c, *path, acknowledge, &answered, std::move(finish));
       });
     }
   } else {
@@ -663,6 +656,22 @@ void StorageServer::SendReplyNow(Conn& c) {
   // meets the error itself.
   c.reply = std::move(rest);
   c.reply_raw = true;
+}
+
+void StorageServer::AnswerWhenDurable(Conn& c, uint32_t path,
+                                      std::function<void()> acknowledge,
+                                      bool* answered,
+                                      std::function<void(Status)> finish) {
+  committer_->CommitThen(
+      path, [this, &c, acknowledge = std::move(acknowledge), answered,
+             finish = std::move(finish)](Status s) {
+        if (s.ok()) {
+          acknowledge();
+          SendReplyNow(c);
+          *answered = true;
+        }
+        finish(s);
+      });
 }
 
 asio::awaitable<Status> StorageServer::HandleUploadSlave(

@@ -150,6 +150,14 @@ class StorageServer {
   // thread without blocking, while the connection's coroutine waits for
   // that thread; whatever cannot go at once is left to the loop (reply_raw).
   void SendReplyNow(Conn& c);
+  // For a disk thread that applied a change to store path `path` under
+  // group commit, inside DiskExecutor::RunThen: once a flush made it durable
+  // the committer's thread calls `acknowledge` (which completes c.reply),
+  // sends the reply and sets *answered; then, or with the flush's error,
+  // calls `finish`.
+  void AnswerWhenDurable(Conn& c, uint32_t path,
+                         std::function<void()> acknowledge, bool* answered,
+                         std::function<void(Status)> finish);
   void Count(proto::Counter total, proto::Counter success, const Status& s,
              int64_t n = 1);
   void AddCounter(proto::Counter c, int64_t n);

@@ -280,6 +280,26 @@ asio::awaitable<Status> StorageServer::HandleSyncCreate(Conn& c,
     return AppendBinlog('c', t->logic.ToString());
   };
   Status done;
+  // Under group commit a small replica is answered from the committer's
+  // thread, as a small upload is (HandleUpload).
+  const bool commit_here = opts_.durability == Durability::kGroupCommit;
+  bool answered = false;
+  auto count_in = [this, size = p->file_size](bool ok) {
+    AddCounter(proto::kTotalSyncInBytes, size);
+    if (ok) AddCounter(proto::kSuccessSyncInBytes, size);
+    counters_[proto::kLastSyncUpdate].store(
+        static_cast<int64_t>(std::time(nullptr)));
+  };
+  // Runs `apply` on the disk thread; answers there once durable if it can.
+  auto apply_small = [&](auto apply) {
+    return disk.RunThen([&, apply](std::function<void(Status)> finish) {
+      Status r = apply();
+      if (!r.ok() || !commit_here) return finish(r);
+      AnswerWhenDurable(
+          c, t->logic.store_path_index, [&] { count_in(true); }, &answered,
+          std::move(finish));
+    });
+  };
   GrowChunk(c, static_cast<uint64_t>(p->file_size));
   if (t->packed()) {
     // A packed file goes to the same slot of this server's copy of its
@@ -295,7 +315,7 @@ asio::awaitable<Status> StorageServer::HandleSyncCreate(Conn& c,
     if (n > c.chunk.size()) c.chunk.resize(n);
     Status received = co_await ReceiveWhole(c, n);
     if (!received.ok()) co_return received;
-    done = co_await disk.Run([&]() -> Status {
+    done = co_await apply_small([&]() -> Status {
       const std::string_view data(c.chunk.data(), n);
       if (Crc32(kCrc32Init, data.data(), n) != t->fields.crc32) {
         return Status::Corruption(
@@ -305,6 +325,7 @@ asio::awaitable<Status> StorageServer::HandleSyncCreate(Conn& c,
       if (!r.ok()) return r;
       return AppendBinlog('c', t->logic.ToString());
     });
+    if (answered) co_return Status::OK();
     if (done.ok()) ChangedFile(c, *t, true, false);
   } else if (p->file_size <= static_cast<int64_t>(c.chunk.size())) {
     // A small file, as in HandleUpload: received whole, then one trip to the
@@ -312,12 +333,13 @@ asio::awaitable<Status> StorageServer::HandleSyncCreate(Conn& c,
     size_t n = static_cast<size_t>(p->file_size);
     Status received = co_await ReceiveWhole(c, n);
     if (!received.ok()) co_return received;
-    done = co_await disk.Run([&]() -> Status {
+    done = co_await apply_small([&]() -> Status {
       Status o = open();
       if (!o.ok()) return o;
       crc = Crc32(crc, c.chunk.data(), n);
       return place(file->Append(std::string_view(c.chunk.data(), n)));
     });
+    if (answered) co_return Status::OK();
   } else {
     Status s = co_await disk.Run(open);
     if (!s.ok()) co_return s;
@@ -327,10 +349,7 @@ asio::awaitable<Status> StorageServer::HandleSyncCreate(Conn& c,
   if (done.ok() && !t->packed()) {
     Changed(c, t->logic.store_path_index, t->full, true, true);
   }
-  AddCounter(proto::kTotalSyncInBytes, p->file_size);
-  if (done.ok()) AddCounter(proto::kSuccessSyncInBytes, p->file_size);
-  counters_[proto::kLastSyncUpdate].store(
-      static_cast<int64_t>(std::time(nullptr)));
+  count_in(done.ok());
   co_return done;
 }
 

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <thread>
 
 #include "direct_request.h"
@@ -199,6 +200,39 @@ TEST_F(Trunk, DeletedFilesGiveTheirDiskSpaceBack) {
   // 40 x 60 KB = 2.4 MB freed on each storage (blocks of 512 bytes).
   EXPECT_LT(TrunkBlocks(0), before0 - 4000) << before0;
   EXPECT_LT(TrunkBlocks(1), before1 - 4000) << before1;
+}
+
+// Under group commit the disk thread hands a small upload or replica to the
+// committer, whose thread answers: concurrent uploads, packed and plain, must
+// all be acknowledged once and reach both storages intact.
+TEST_F(Trunk, GroupCommitAnswersEveryUploadAndReplica) {
+  Start("durability = group-commit\n");
+  constexpr int kThreads = 4, kPerThread = 20;
+  std::mutex mu;
+  std::map<std::string, std::string> files;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      client::Client c(cluster_.ClientOpts());
+      for (int i = 0; i < kPerThread; ++i) {
+        const int seed = t * kPerThread + i;
+        // Every fourth file is above slot_max_size: plain, not packed.
+        std::string data = Bytes(i % 4 == 3 ? 100000 : 500 + seed * 37, seed);
+        auto id = c.Upload(Source::FromString(data), "bin");
+        ASSERT_TRUE(id.ok()) << id.status().ToString();
+        std::lock_guard<std::mutex> lock(mu);
+        files[*id] = std::move(data);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  ASSERT_EQ(files.size(), size_t{kThreads * kPerThread});
+  int packed = 0;
+  for (const auto& [id, data] : files) {
+    packed += IsPacked(id);
+    EXPECT_TRUE(OnBoth(id, data)) << id;
+  }
+  EXPECT_EQ(packed, kThreads * kPerThread * 3 / 4);
 }
 
 TEST_F(Trunk, KilledStorageKeepsItsFilesAndNewOnesDoNotOverlap) {
