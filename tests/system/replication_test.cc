@@ -453,9 +453,17 @@ namespace {
 // SYNCING, no reads or writes) while one ACTIVE member copies everything to
 // it, including files that member itself received from a peer that is now
 // dead; then it is ACTIVE.
-TEST(GroupJoin, NewMemberGetsAFullCopyFromOneSourceThenServes) {
-  TestCluster cluster("join");
-  cluster.StartTracker();
+// With and without trunk files: a joining member gets its full copy of
+// packed files through the same records, into its own copies of each
+// source's trunk files.
+class GroupJoin : public ::testing::TestWithParam<bool> {};
+
+TEST_P(GroupJoin, NewMemberGetsAFullCopyFromOneSourceThenServes) {
+  const bool trunk = GetParam();
+  TestCluster cluster(trunk ? "join_trunk" : "join");
+  cluster.StartTracker(trunk ? "use_trunk_file = true\nslot_max_size = 64KB\n"
+                               "trunk_file_size = 4MB\n"
+                             : "");
   uint16_t port = cluster.SharedPort();
   std::string same_port = "port = " + std::to_string(port) + "\n";
   cluster.AddStorage("group1", same_port);  // A 127.0.0.1
@@ -520,7 +528,20 @@ TEST(GroupJoin, NewMemberGetsAFullCopyFromOneSourceThenServes) {
   }
   EXPECT_EQ(Meta("127.0.0.3", port, files.begin()->first).body, "k\x02v");
   EXPECT_EQ(Fetch("127.0.0.3", port, *gone).status, ENOENT);
+  size_t packed = 0;
+  for (const auto& [id, data] : files) {
+    auto fid = proto::ParseFileId(id);
+    ASSERT_TRUE(fid.ok()) << id;
+    auto f = proto::DecodeNameBase(fid->logic.name);
+    if (f.ok() && fid->logic.IsTrunk(*f)) ++packed;
+  }
+  EXPECT_EQ(packed, trunk ? files.size() : 0u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Files, GroupJoin, ::testing::Bool(),
+                         [](const auto& info) {
+                           return info.param ? "TrunkFiles" : "PlainFiles";
+                         });
 
 // The scrubber and the download check find damaged and missing files on one
 // replica and repair them from the other.
