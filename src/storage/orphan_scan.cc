@@ -82,4 +82,20 @@ Result<std::vector<std::string>> OrphanScan::Find(Env* env, FileStore& store,
   return out;
 }
 
+Status OrphanScan::MarkCleanStop(Env* env, const std::string& sync_dir,
+                                 const BinlogPosition& end) {
+  return env->WriteFileAtomic(sync_dir + "/" + kCleanStopFile, end.ToString());
+}
+
+Result<bool> OrphanScan::TakeCleanStop(Env* env, const std::string& sync_dir,
+                                       const BinlogPosition& end) {
+  const std::string marker = sync_dir + "/" + kCleanStopFile;
+  if (!env->FileExists(marker)) return false;
+  auto text = env->ReadSmallFile(marker, 256);
+  Status s = env->RemoveFile(marker);
+  if (s.ok()) s = env->SyncPath(sync_dir);
+  if (!s.ok()) return s;
+  return text.ok() && *text == end.ToString();
+}
+
 }  // namespace nimbus::storage

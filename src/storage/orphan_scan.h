@@ -45,6 +45,21 @@ class OrphanScan {
   // mention. Empty when the binlog is empty.
   static Result<std::vector<std::string>> Find(Env* env, FileStore& store,
                                                int subdirs, const Tail& tail);
+
+  // A clean stop leaves no orphans: once nothing can be placed any more, the
+  // server writes the binlog's end to `sync_dir`/kCleanStopFile. The next
+  // start takes the marker (removes it durably, before anything is placed,
+  // so that a later crash is never taken for a clean stop) and skips the
+  // scan when it names the binlog's end as it is: about 0.5 s of directory
+  // reads on this machine's cold cache with the default 256 x 256 layout,
+  // one disk seek per directory on a spinning disk.
+  static constexpr const char* kCleanStopFile = "clean_stop";
+  static Status MarkCleanStop(Env* env, const std::string& sync_dir,
+                              const BinlogPosition& end);
+  // True when the marker was there and names `end`. Either way it is gone
+  // (an error if it could not be removed).
+  static Result<bool> TakeCleanStop(Env* env, const std::string& sync_dir,
+                                    const BinlogPosition& end);
 };
 
 }  // namespace nimbus::storage

@@ -106,5 +106,29 @@ TEST_F(OrphanScanTest, TheTailStartsAtAWholeRecordAndIgnoresATornLine) {
   EXPECT_LT(tail->names.size(), 300000u);
 }
 
+TEST_F(OrphanScanTest, CleanStopMarkerIsTakenOnceAndOnlyForTheSameEnd) {
+  const std::string sync = (root_ / "sync").string();
+  Env* env = Env::Default();
+  const BinlogPosition end{0, 4096};
+  // None written: a crash.
+  auto none = OrphanScan::TakeCleanStop(env, sync, end);
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_FALSE(*none);
+  ASSERT_TRUE(OrphanScan::MarkCleanStop(env, sync, end).ok());
+  auto clean = OrphanScan::TakeCleanStop(env, sync, end);
+  ASSERT_TRUE(clean.ok());
+  EXPECT_TRUE(*clean);
+  // Taken: the next start after a crash scans again.
+  EXPECT_FALSE(
+      std::filesystem::exists(root_ / "sync" / OrphanScan::kCleanStopFile));
+  EXPECT_FALSE(*OrphanScan::TakeCleanStop(env, sync, end));
+  // Written at another end (the binlog grew after it, or was replaced).
+  ASSERT_TRUE(
+      OrphanScan::MarkCleanStop(env, sync, BinlogPosition{0, 100}).ok());
+  EXPECT_FALSE(*OrphanScan::TakeCleanStop(env, sync, end));
+  EXPECT_FALSE(
+      std::filesystem::exists(root_ / "sync" / OrphanScan::kCleanStopFile));
+}
+
 }  // namespace
 }  // namespace nimbus::storage

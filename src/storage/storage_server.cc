@@ -60,6 +60,8 @@ StorageServer::~StorageServer() {
   if (file_counter_) file_counter_->Stop();
   for (auto& d : disks_) d->Stop();
   if (committer_) committer_->Stop();
+  // Nothing places files any more.
+  MarkCleanStop();
   // Work the disk threads never ran holds guards on the loops, and
   // connections suspended on the loops refer to this server's members:
   // both are destroyed here, while everything they refer to still exists.
@@ -108,7 +110,8 @@ Status StorageServer::Start() {
       std::make_unique<BinlogWriter>(env_, sync_dir_, opts_.binlog_max_bytes);
   s = binlog_->Open();
   if (!s.ok()) return s;
-  AdoptOrphans();
+  s = AdoptOrphans();
+  if (!s.ok()) return s;
   if (opts_.durability == Durability::kGroupCommit) {
     committer_ = std::make_unique<GroupCommitter>(env_, opts_.store_paths,
                                                   binlog_.get(), sync_dir_);

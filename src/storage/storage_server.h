@@ -188,8 +188,12 @@ class StorageServer {
   // removed again (and the removal logged, so peers drop their copy).
   asio::awaitable<void> RollBack(const FileRef& ref);
   // Logs the files a crash left placed but unlogged (OrphanScan), at
-  // start-up, before anything else is logged.
-  void AdoptOrphans();
+  // start-up, before anything else is logged; skipped after a clean stop.
+  // An error only when the clean-stop marker cannot be removed.
+  Status AdoptOrphans();
+  // Records a clean stop (OrphanScan::MarkCleanStop), once no thread can
+  // place a file any more.
+  void MarkCleanStop();
   // Makes `change` and the binlog durable per opts_.durability.
   asio::awaitable<Status> Persist(const Change& change);
 

@@ -18,18 +18,25 @@
 
 namespace nimbus::storage {
 
-void StorageServer::AdoptOrphans() {
+Status StorageServer::AdoptOrphans() {
+  auto clean = OrphanScan::TakeCleanStop(env_, sync_dir_, binlog_->end());
+  if (!clean.ok()) return clean.status();
+  if (*clean) {
+    spdlog::info("stopped cleanly at {}: no unlogged files to look for",
+                 binlog_->end().ToString());
+    return Status::OK();
+  }
   auto tail = OrphanScan::ReadTail(env_, sync_dir_, binlog_->end());
   if (!tail.ok()) {
     spdlog::warn("cannot read the binlog's end: {}", tail.status().ToString());
-    return;
+    return Status::OK();
   }
   auto orphans =
       OrphanScan::Find(env_, store_, opts_.subdir_count_per_path, *tail);
   if (!orphans.ok()) {
     spdlog::warn("cannot look for files a crash left unlogged: {}",
                  orphans.status().ToString());
-    return;
+    return Status::OK();
   }
   for (const std::string& name : *orphans) {
     Status s = AppendBinlog('C', name);
@@ -41,6 +48,19 @@ void StorageServer::AdoptOrphans() {
     } else {
       spdlog::error("cannot log {}: {}", name, s.ToString());
     }
+  }
+  return Status::OK();
+}
+
+void StorageServer::MarkCleanStop() {
+  if (!binlog_) return;  // never started
+  Status s = binlog_->Sync();
+  if (s.ok()) s = OrphanScan::MarkCleanStop(env_, sync_dir_, binlog_->end());
+  if (!s.ok()) {
+    spdlog::warn(
+        "cannot record the clean stop ({}): the next start looks "
+        "for unlogged files",
+        s.ToString());
   }
 }
 

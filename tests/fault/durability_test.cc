@@ -215,6 +215,26 @@ TEST_P(DurabilityTest, FailedFlushIsReportedToTheUploader) {
   EXPECT_EQ(*got, "after");
 }
 
+// A clean stop is recorded, so the next start skips looking for files a
+// crash left unlogged; that start removes the record at once.
+TEST_P(DurabilityTest, CleanStopIsRecordedAndTakenAtTheNextStart) {
+  ASSERT_NO_FATAL_FAILURE(StartStorage(0));
+  const uint16_t port = (*storage_)->port();
+  const auto marker = dir_ / "storage" / "data" / "sync" / "clean_stop";
+  {
+    client::Client c(ClientOpts());
+    ASSERT_TRUE(c.Upload(client::Source::FromString("x"), "txt").ok());
+  }
+  EXPECT_FALSE(std::filesystem::exists(marker));
+  storage_.reset();
+  EXPECT_TRUE(std::filesystem::exists(marker));
+  ASSERT_NO_FATAL_FAILURE(StartStorage(port));
+  EXPECT_FALSE(std::filesystem::exists(marker));
+  client::Client c(ClientOpts());
+  auto id = c.Upload(client::Source::FromString("after"), "txt");
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Modes, DurabilityTest,
     ::testing::Values(Mode{"none", false}, Mode{"fsync", false},
