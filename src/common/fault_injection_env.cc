@@ -155,6 +155,13 @@ Result<int> FaultInjectionEnv::DropUnsyncedData() {
     ++changed;
   }
   entries_.clear();
+  for (const auto& [path, before] : replaced_after_cut_) {
+    Status s = before ? base_->WriteFileAtomic(path, *before)
+                      : base_->RemoveFile(path);
+    if (!s.ok() && !s.IsNotFound()) return s;
+    ++changed;
+  }
+  replaced_after_cut_.clear();
   powered_.store(true);
   return changed;
 }
@@ -308,6 +315,18 @@ Status FaultInjectionEnv::WriteFileAtomic(const std::string& path,
   Status s = ChargeWrite(data.size());
   if (!s.ok()) return s;
   if (rename_fails_.load()) return Status::IOError("injected rename error");
+  if (!powered_.load()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (replaced_after_cut_.count(path) == 0) {
+      std::optional<std::string> before;
+      if (base_->FileExists(path)) {
+        auto old = base_->ReadSmallFile(path, size_t{64} << 20);
+        if (!old.ok()) return old.status();
+        before = std::move(*old);
+      }
+      replaced_after_cut_[path] = std::move(before);
+    }
+  }
   s = base_->WriteFileAtomic(path, data);
   if (s.ok() && powered_.load()) {
     auto node = std::make_shared<Node>();

@@ -11,9 +11,10 @@
 // that record: later syncs no longer count. DropUnsyncedData() then does to
 // the base file system what the cut would have done: names whose entry was
 // never made durable disappear and files are cut back to their durable
-// length. Files that existed before the env first saw them count as durable.
-// Not modelled: the undoing of in-place overwrites of already durable bytes
-// and of removals.
+// length; a WriteFileAtomic made after the cut is undone (the old content
+// back, or no file). Files that existed before the env first saw them count
+// as durable. Not modelled: the undoing of in-place overwrites of already
+// durable bytes and of removals.
 #ifndef NIMBUS_COMMON_FAULT_INJECTION_ENV_H_
 #define NIMBUS_COMMON_FAULT_INJECTION_ENV_H_
 
@@ -22,6 +23,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "common/env.h"
@@ -151,6 +153,10 @@ class FaultInjectionEnv final : public Env {
   std::mutex mu_;
   std::map<std::string, Entry> entries_;       // guarded by mu_
   std::map<std::string, int64_t> free_mb_of_;  // guarded by mu_
+  // Files WriteFileAtomic replaced after the power cut, with what they held
+  // before (nullopt: they did not exist); put back by DropUnsyncedData.
+  std::map<std::string, std::optional<std::string>>
+      replaced_after_cut_;  // guarded by mu_
   std::atomic<int64_t> write_budget_{-1};
   std::atomic<int64_t> free_mb_{-1};
   std::atomic<int64_t> disk_space_queries_{0};

@@ -102,5 +102,16 @@ TEST_F(FaultInjectionEnvTest, SyncFilesystemMakesTheSubtreeDurable) {
   EXPECT_FALSE(env_.FileExists(Path("b")));
 }
 
+TEST_F(FaultInjectionEnvTest, AtomicWritesAfterThePowerCutAreUndone) {
+  ASSERT_TRUE(env_.WriteFileAtomic(Path("kept"), "before").ok());
+  env_.SimulatePowerCut();
+  ASSERT_TRUE(env_.WriteFileAtomic(Path("kept"), "after").ok());
+  ASSERT_TRUE(env_.WriteFileAtomic(Path("new"), "after").ok());
+  EXPECT_EQ(*env_.ReadSmallFile(Path("kept"), 100), "after");
+  ASSERT_TRUE(env_.DropUnsyncedData().ok());
+  EXPECT_EQ(*env_.ReadSmallFile(Path("kept"), 100), "before");
+  EXPECT_FALSE(env_.FileExists(Path("new")));
+}
+
 }  // namespace
 }  // namespace nimbus

@@ -22,8 +22,10 @@ Status StorageServer::AdoptOrphans() {
   auto clean = OrphanScan::TakeCleanStop(env_, sync_dir_, binlog_->end());
   if (!clean.ok()) return clean.status();
   if (*clean) {
-    spdlog::info("stopped cleanly at {}: no unlogged files to look for",
-                 binlog_->end().ToString());
+    spdlog::info(
+        "stopped cleanly at binlog {} offset {}: no unlogged files "
+        "to look for",
+        binlog_->end().file, binlog_->end().offset);
     return Status::OK();
   }
   auto tail = OrphanScan::ReadTail(env_, sync_dir_, binlog_->end());

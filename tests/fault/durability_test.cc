@@ -104,12 +104,29 @@ class DurabilityTest : public ::testing::TestWithParam<Mode> {
     for (int i = 0; i < 200; ++i) {
       auto groups = c.ListGroups();
       if (groups.ok() && !groups->empty() &&
-          (*groups)[0].writable_server_count > 0) {
+          (*groups)[0].writable_server_count > 0 && Packing(c)) {
         return;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    FAIL() << "storage never became active";
+    FAIL() << "storage never became active (or never packed files)";
+  }
+
+  // Without trunk files, true; with them, whether the storage packs by now:
+  // it learns use_trunk_file from the tracker just after it joins.
+  bool Packing(client::Client& c) {
+    if (!GetParam().trunk) return true;
+    auto id = c.Upload(client::Source::FromString("probe"), "txt");
+    if (!id.ok()) return false;
+    bool packed = IsPacked(*id);
+    c.Delete(*id);
+    return packed;
+  }
+  static bool IsPacked(const std::string& id) {
+    auto fid = proto::ParseFileId(id);
+    if (!fid.ok()) return false;
+    auto f = proto::DecodeNameBase(fid->logic.name);
+    return f.ok() && fid->logic.IsTrunk(*f);
   }
 
   client::ClientOptions ClientOpts() {
@@ -173,11 +190,7 @@ TEST_P(DurabilityTest, PowerCutAfterAcknowledgement) {
               errors.load());
   EXPECT_EQ(errors.load(), 0);
   size_t packed = 0;
-  for (const auto& [id, data] : acked) {
-    auto fid = proto::ParseFileId(id);
-    auto f = proto::DecodeNameBase(fid->logic.name);
-    if (fid.ok() && f.ok() && fid->logic.IsTrunk(*f)) ++packed;
-  }
+  for (const auto& [id, data] : acked) packed += IsPacked(id);
   EXPECT_EQ(packed, trunk ? acked.size() : 0u);
   EXPECT_EQ(acked.size(), static_cast<size_t>(kThreads * kPerThread));
   if (mode == "none") {
