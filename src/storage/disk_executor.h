@@ -12,10 +12,10 @@
 
 #include <asio.hpp>
 #include <functional>
-#include <memory>
 #include <utility>
 
 #include "common/status.h"
+#include "storage/resume_later.h"
 
 namespace nimbus::storage {
 
@@ -61,20 +61,8 @@ class DiskExecutor {
   asio::awaitable<Status> RunThen(F fn) {
     return asio::async_initiate<const asio::use_awaitable_t<>&, void(Status)>(
         [this](auto handler, F f) {
-          auto work =
-              asio::make_work_guard(asio::get_associated_executor(handler));
-          // std::function needs a copyable callable; the handler is not.
-          auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-          asio::post(pool_, [shared, f = std::move(f),
-                             work = std::move(work)]() mutable {
-            f(std::function<void(Status)>([shared, work](Status s) mutable {
-              asio::post(work.get_executor(),
-                         [shared, s = std::move(s)]() mutable {
-                           std::move (*shared)(std::move(s));
-                         });
-              work.reset();
-            }));
-          });
+          asio::post(pool_, [finish = ResumeLater(std::move(handler)),
+                             f = std::move(f)]() mutable { f(finish); });
         },
         asio::use_awaitable, std::move(fn));
   }

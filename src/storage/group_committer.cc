@@ -3,6 +3,8 @@
 #include <set>
 #include <utility>
 
+#include "storage/resume_later.h"
+
 namespace nimbus::storage {
 
 GroupCommitter::GroupCommitter(Env* env, std::vector<std::string> store_paths,
@@ -42,16 +44,7 @@ void GroupCommitter::Enqueue(uint32_t path, std::function<void(Status)> done) {
 asio::awaitable<Status> GroupCommitter::Commit(uint32_t path) {
   return asio::async_initiate<const asio::use_awaitable_t<>&, void(Status)>(
       [this, path](auto handler) {
-        auto work =
-            asio::make_work_guard(asio::get_associated_executor(handler));
-        // The handler is move-only; std::function needs a copyable callable.
-        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        Enqueue(path, [shared, work](Status s) mutable {
-          asio::post(work.get_executor(), [shared, s = std::move(s)]() mutable {
-            std::move (*shared)(std::move(s));
-          });
-          work.reset();
-        });
+        Enqueue(path, ResumeLater(std::move(handler)));
       },
       asio::use_awaitable);
 }
