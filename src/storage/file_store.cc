@@ -253,6 +253,16 @@ std::string FileStore::NewTempPath(uint32_t path) {
                      temp_seq_.fetch_add(1), Random());
 }
 
+Result<std::unique_ptr<WritableFile>> FileStore::NewReplicaTempFile(
+    uint32_t path, uint64_t size, std::string* temp) {
+  if (opts_.replica_direct_io_min_bytes > 0 &&
+      size >= opts_.replica_direct_io_min_bytes) {
+    *temp = NewTempPath(path);
+    return env_->NewDirectWritableFile(*temp);
+  }
+  return NewTempFile(path, size, temp);
+}
+
 Result<std::unique_ptr<WritableFile>> FileStore::NewTempFile(
     uint32_t path, uint64_t size, std::string* temp) {
   *temp = NewTempPath(path);

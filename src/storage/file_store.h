@@ -122,6 +122,11 @@ class FileStore {
   Result<std::unique_ptr<WritableFile>> NewTempFile(uint32_t path,
                                                     uint64_t size,
                                                     std::string* temp);
+  // NewTempFile for a replica received from a peer: written around the
+  // page cache from replica_direct_io_min_bytes on as well.
+  Result<std::unique_ptr<WritableFile>> NewReplicaTempFile(uint32_t path,
+                                                           uint64_t size,
+                                                           std::string* temp);
   // Normal (non-appender) files get their name's create time as their
   // modification time, here and on every replica, so that the ETag and
   // Last-Modified that nginx derives from it are the same on every host of

@@ -1,13 +1,18 @@
 #include "storage/file_store.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "common/fault_injection_env.h"
 
@@ -333,6 +338,88 @@ TEST_F(FileStoreTest, ADeletedInodeIsNotReusedDuringQuarantine) {
   FileStore again(opts_, Env::Default());
   ASSERT_TRUE(again.Init().ok());
   EXPECT_EQ(again.SpareCount(0), 1u);
+}
+
+// The fraction of `path`'s pages in the page cache (-1 when it cannot tell).
+double CachedFraction(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) return -1;
+  struct stat st {};
+  double fraction = -1;
+  if (::fstat(fd, &st) == 0 && st.st_size > 0) {
+    void* map = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ,
+                       MAP_SHARED, fd, 0);
+    if (map != MAP_FAILED) {
+      const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+      std::vector<unsigned char> in((st.st_size + page - 1) / page);
+      if (::mincore(map, static_cast<size_t>(st.st_size), in.data()) == 0) {
+        size_t cached = 0;
+        for (unsigned char v : in) cached += v & 1;
+        fraction = static_cast<double>(cached) / in.size();
+      }
+      ::munmap(map, static_cast<size_t>(st.st_size));
+    }
+  }
+  ::close(fd);
+  return fraction;
+}
+
+// Whether an O_DIRECT write under `dir` bypasses the page cache (not so on
+// tmpfs, or where O_DIRECT is refused and the store falls back).
+bool DirectWritesBypassTheCache(const fs::path& dir) {
+  const std::string probe = (dir / "direct_probe").string();
+  int fd = ::open(probe.c_str(), O_CREAT | O_WRONLY | O_DIRECT, 0644);
+  if (fd < 0) return false;
+  void* block = nullptr;
+  bool wrote = ::posix_memalign(&block, 4096, 4096) == 0;
+  if (wrote) {
+    std::memset(block, 'x', 4096);
+    wrote = ::write(fd, block, 4096) == 4096;
+    std::free(block);
+  }
+  ::close(fd);
+  bool bypassed = wrote && CachedFraction(probe) == 0;
+  fs::remove(probe);
+  return bypassed;
+}
+
+// Replicas of at least replica_direct_io_min_bytes are written around the
+// page cache, uploads of the same size through it, and smaller replicas
+// through it too; every file holds exactly its bytes.
+TEST_F(FileStoreTest, LargeReplicasAreWrittenAroundThePageCache) {
+  opts_.replica_direct_io_min_bytes = 1 << 20;
+  FileStore store(opts_, Env::Default());
+  ASSERT_TRUE(store.Init().ok());
+  if (!DirectWritesBypassTheCache(root_)) {
+    GTEST_SKIP() << "O_DIRECT does not bypass the page cache under " << root_;
+  }
+  std::string big;
+  for (int i = 0; i < (2 << 20) + 4097; ++i) {
+    big.push_back(static_cast<char>(i % 251));
+  }
+  auto write = [&](bool replica, const std::string& data) {
+    std::string temp;
+    auto f = replica ? store.NewReplicaTempFile(0, data.size(), &temp)
+                     : store.NewTempFile(0, data.size(), &temp);
+    EXPECT_TRUE(f.ok()) << f.status().ToString();
+    if (!f.ok()) return temp;
+    EXPECT_TRUE((*f)->Append(data).ok());
+    EXPECT_TRUE((*f)->Close().ok());
+    return temp;
+  };
+  auto read = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  std::string upload = write(false, big);
+  std::string replica = write(true, big);
+  std::string small = write(true, big.substr(0, 512 * 1024));
+  EXPECT_GT(CachedFraction(upload), 0.9);
+  EXPECT_EQ(CachedFraction(replica), 0.0);
+  EXPECT_GT(CachedFraction(small), 0.9);
+  EXPECT_TRUE(read(upload) == big);
+  EXPECT_TRUE(read(replica) == big);
+  EXPECT_TRUE(read(small) == big.substr(0, 512 * 1024));
 }
 
 // With direct_io_min_size set, a file that large is written around the page

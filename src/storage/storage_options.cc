@@ -133,6 +133,12 @@ Result<StorageOptions> StorageOptions::FromConfig(ConfigFile& cf) {
         src + ": direct_io_min_size must be a size such as 8MB, or 0");
   }
   o.direct_io_min_bytes = static_cast<uint64_t>(*dm);
+  auto rdm = ParseByteSize(cf.GetString("replica_direct_io_min_size", "8MB"));
+  if (!rdm.ok() || *rdm < 0) {
+    return Status::InvalidArgument(
+        src + ": replica_direct_io_min_size must be a size such as 8MB, or 0");
+  }
+  o.replica_direct_io_min_bytes = static_cast<uint64_t>(*rdm);
   NIMBUS_ASSIGN_OR_RETURN(o.spare_inodes_max,
                           cf.GetInt("spare_inodes_max", 1000000, 0, 100000000));
   NIMBUS_ASSIGN_OR_RETURN(

@@ -69,6 +69,21 @@ TEST(StorageOptions, DirectIoMinSize) {
             std::string::npos);
 }
 
+TEST(StorageOptions, ReplicaDirectIoMinSize) {
+  const std::string base = "group_name=g\nbase_path=/b\ntracker_server=t:1\n";
+  EXPECT_EQ(Parse(base)->replica_direct_io_min_bytes, uint64_t{8} << 20);
+  EXPECT_EQ(Parse(base + "replica_direct_io_min_size = 0\n")
+                ->replica_direct_io_min_bytes,
+            0u);
+  EXPECT_EQ(Parse(base + "replica_direct_io_min_size = 64MB\n")
+                ->replica_direct_io_min_bytes,
+            uint64_t{64} << 20);
+  auto bad = Parse(base + "replica_direct_io_min_size = -1\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("replica_direct_io_min_size"),
+            std::string::npos);
+}
+
 TEST(StorageOptions, HttpPortForPackedFiles) {
   const std::string base =
       "group_name=g\nbase_path=/b\ntracker_server=t:1\nbind_addr=10.0.0.5\n";

@@ -272,8 +272,8 @@ asio::awaitable<Status> StorageServer::HandleSyncCreate(Conn& c,
   std::unique_ptr<WritableFile> file;
   std::string temp;
   auto open = [&]() -> Status {
-    auto f =
-        store_.NewTempFile(path, static_cast<uint64_t>(p->file_size), &temp);
+    auto f = store_.NewReplicaTempFile(
+        path, static_cast<uint64_t>(p->file_size), &temp);
     if (!f.ok()) return f.status();
     file = std::move(*f);
     return Status::OK();

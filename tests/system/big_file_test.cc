@@ -63,16 +63,20 @@ TEST(BigFile, StreamedUploadAndDownloadMatch) {
   EXPECT_TRUE(c.Delete(*id).ok());
 }
 
-// direct_io_min_size on both members: the upload and its replica are
-// written with O_DIRECT (a size that is no multiple of the block, so the
-// padded tail is truncated away), the sync worker reads the file with
-// O_DIRECT to push it (its unaligned tail through the bounce buffer), and
-// both copies hold exactly the bytes sent.
-TEST(BigFile, DirectWritesReplicateByteForByte) {
+// Large files written around the page cache replicate byte for byte, at a
+// size that is no multiple of the block (the padded tail is truncated away):
+// with direct_io_min_size on both members the upload and its replica are
+// written with O_DIRECT and the sync worker reads the file with O_DIRECT to
+// push it (its unaligned tail through the bounce buffer); with the defaults
+// only the replica is (replica_direct_io_min_size, 8MB) and the sync worker
+// reads the cached upload.
+class DirectWrites : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(DirectWrites, ReplicateByteForByte) {
   TestCluster cluster("direct");
   cluster.StartTracker();
   uint16_t port = TestCluster::SharedPort();
-  const std::string extra = "direct_io_min_size = 1MB\n";
+  const std::string extra = GetParam();
   cluster.AddStorage("group1", extra + fmt::format("port = {}\n", port));
   cluster.AddStorage("group1", extra + fmt::format("bind_addr = 127.0.0.2\n"
                                                    "port = {}\n",
@@ -104,6 +108,14 @@ TEST(BigFile, DirectWritesReplicateByteForByte) {
                }).ok());
   EXPECT_TRUE(got == data);
 }
+
+INSTANTIATE_TEST_SUITE_P(BigFile, DirectWrites,
+                         ::testing::Values("direct_io_min_size = 1MB\n", ""),
+                         [](const auto& info) {
+                           return std::string(info.index == 0
+                                                  ? "UploadsAndReplicas"
+                                                  : "ReplicasByDefault");
+                         });
 
 }  // namespace
 }  // namespace nimbus::test
