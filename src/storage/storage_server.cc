@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <asio/experimental/as_tuple.hpp>
 #include <asio/experimental/awaitable_operators.hpp>
 #include <ctime>
 #include <thread>
@@ -30,6 +31,8 @@ constexpr auto kIdleTimeout = std::chrono::seconds(900);
 // can read the error) when the rest is at most this large; else the
 // connection is closed after the error response.
 constexpr int64_t kMaxDrainBytes = 64 << 20;
+// How long an upload waits for a tracker's parameters (AwaitTrackerParameters).
+constexpr auto kTrackerParametersWait = std::chrono::seconds(5);
 
 uint32_t NowSeconds() { return static_cast<uint32_t>(std::time(nullptr)); }
 
@@ -476,6 +479,29 @@ asio::awaitable<Status> StorageServer::ReceiveInto(Conn& c, DiskExecutor& disk,
   }
 }
 
+asio::awaitable<void> StorageServer::AwaitTrackerParameters() {
+  if (tracker_params_known_.load(std::memory_order_acquire)) co_return;
+  const auto give_up =
+      std::chrono::steady_clock::now() + kTrackerParametersWait;
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  while (!tracker_params_known_.load(std::memory_order_acquire)) {
+    if (std::chrono::steady_clock::now() >= give_up) {
+      spdlog::warn(
+          "an upload waited {} ms for a tracker's parameters; storing it "
+          "under this server's own settings",
+          std::chrono::duration_cast<std::chrono::milliseconds>(
+              kTrackerParametersWait)
+              .count());
+      co_return;
+    }
+    // Only in a storage's first moments: a poll is simpler than a
+    // notification, and costs nothing once the parameters are known.
+    timer.expires_after(std::chrono::milliseconds(5));
+    co_await timer.async_wait(
+        asio::experimental::as_tuple(asio::use_awaitable));
+  }
+}
+
 asio::awaitable<Status> StorageServer::HandleActiveTest(Conn&, std::string_view,
                                                         uint8_t) {
   co_return Status::OK();
@@ -495,6 +521,7 @@ asio::awaitable<Status> StorageServer::HandleUpload(Conn& c,
   if (!s.ok()) co_return s;
   s = CheckReplicasAvailable();
   if (!s.ok()) co_return s;
+  co_await AwaitTrackerParameters();
   auto path = store_.ChoosePath(up->store_path_index);
   if (!path.ok()) co_return path.status();
   DiskExecutor& disk = *disks_[*path];

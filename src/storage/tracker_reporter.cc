@@ -190,6 +190,7 @@ asio::awaitable<Status> TrackerReporter::Session(asio::ip::tcp::socket& sock) {
           "files over HTTP (set http_port and regenerate the nginx config)");
     }
   }
+  server_->MarkTrackerParametersKnown();
 
   int64_t last_report = 0;
   for (;;) {

@@ -16,9 +16,11 @@
 #include <thread>
 
 #include "direct_request.h"
+#include "proto/command.h"
 #include "proto/constants.h"
 #include "proto/file_name.h"
 #include "proto/metadata.h"
+#include "proto/storage_messages.h"
 #include "test_cluster.h"
 
 namespace nimbus::test {
@@ -180,6 +182,41 @@ TEST_F(Trunk, SmallFilesArePackedAndBehaveLikeAnyOtherOnBothStorages) {
   EXPECT_EQ(c.Delete(victim_id).code(), Status::Code::kNotFound);
   EXPECT_EQ(Meta("127.0.0.1", port_, victim_id).status, ENOENT);
   for (const auto& [id, data] : files) EXPECT_TRUE(OnBoth(id, data)) << id;
+}
+
+// A storage is ACTIVE on a tracker, so clients are sent to it, a moment
+// before it has the tracker's parameters; an upload that comes in between
+// must wait for them rather than be stored under the storage's defaults
+// (here: plain instead of packed). The storage restarts while no tracker
+// runs, an upload goes straight to it, and the tracker comes back after.
+TEST_F(Trunk, AnUploadWaitsForTheTrackersParameters) {
+  Start();
+  cluster_.StopTracker();
+  cluster_.StopStorage(0);
+  cluster_.RestartStorage(0);
+  const std::string data = Bytes(1000, 3);
+  const std::string body =
+      proto::EncodeUploadPrefix({0, static_cast<int64_t>(data.size()), "txt"}) +
+      data;
+  Direct up;
+  std::thread uploader([&] {
+    // Until the restarted storage listens.
+    for (int i = 0;
+         i < 100 &&
+         (up = Ask("127.0.0.1", port_, proto::kUploadFile, body)).status == -1;
+         ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  cluster_.RestartTracker();
+  uploader.join();
+  ASSERT_EQ(up.status, 0) << up.body;
+  ASSERT_GT(up.body.size(), proto::kGroupNameLen);
+  const std::string id = up.body.substr(0, up.body.find('\0')) + "/" +
+                         up.body.substr(proto::kGroupNameLen);
+  EXPECT_TRUE(IsPacked(id)) << id;
+  EXPECT_TRUE(OnBoth(id, data)) << id;
 }
 
 TEST_F(Trunk, DeletedFilesGiveTheirDiskSpaceBack) {
