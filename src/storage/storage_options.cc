@@ -133,7 +133,7 @@ Result<StorageOptions> StorageOptions::FromConfig(ConfigFile& cf) {
         src + ": direct_io_min_size must be a size such as 8MB, or 0");
   }
   o.direct_io_min_bytes = static_cast<uint64_t>(*dm);
-  auto rdm = ParseByteSize(cf.GetString("replica_direct_io_min_size", "8MB"));
+  auto rdm = ParseByteSize(cf.GetString("replica_direct_io_min_size", "1MB"));
   if (!rdm.ok() || *rdm < 0) {
     return Status::InvalidArgument(
         src + ": replica_direct_io_min_size must be a size such as 8MB, or 0");

@@ -78,10 +78,10 @@ struct StorageOptions {
   // Replicas received whole from a peer of at least this size are written
   // with O_DIRECT (uploads still through the page cache); 0 = never. On by
   // default: a fresh file is read from its source (the source's copy stays
-  // cached, and feeds the sync worker), and a large replica filling new
-  // page-cache pages took half the CPU of a large upload
-  // (docs/performance.md section 14).
-  uint64_t replica_direct_io_min_bytes = 8 << 20;
+  // cached, and feeds the sync worker), and a replica filling new page-cache
+  // pages took about a third of the CPU of a 1 MiB upload; below 1 MiB the
+  // QD1 writes make replication lag (docs/performance.md section 14).
+  uint64_t replica_direct_io_min_bytes = 1 << 20;
   int64_t sync_wait_msec = 50;  // sync worker poll interval when idle
   int64_t binlog_max_bytes = int64_t{1} << 30;
   std::string log_level = "info";

@@ -71,7 +71,7 @@ TEST(StorageOptions, DirectIoMinSize) {
 
 TEST(StorageOptions, ReplicaDirectIoMinSize) {
   const std::string base = "group_name=g\nbase_path=/b\ntracker_server=t:1\n";
-  EXPECT_EQ(Parse(base)->replica_direct_io_min_bytes, uint64_t{8} << 20);
+  EXPECT_EQ(Parse(base)->replica_direct_io_min_bytes, uint64_t{1} << 20);
   EXPECT_EQ(Parse(base + "replica_direct_io_min_size = 0\n")
                 ->replica_direct_io_min_bytes,
             0u);

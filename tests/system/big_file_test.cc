@@ -68,7 +68,7 @@ TEST(BigFile, StreamedUploadAndDownloadMatch) {
 // with direct_io_min_size on both members the upload and its replica are
 // written with O_DIRECT and the sync worker reads the file with O_DIRECT to
 // push it (its unaligned tail through the bounce buffer); with the defaults
-// only the replica is (replica_direct_io_min_size, 8MB) and the sync worker
+// only the replica is (replica_direct_io_min_size, 1MB) and the sync worker
 // reads the cached upload.
 class DirectWrites : public ::testing::TestWithParam<const char*> {};
 
