@@ -480,18 +480,26 @@ asio::awaitable<Status> StorageServer::ReceiveInto(Conn& c, DiskExecutor& disk,
 }
 
 asio::awaitable<void> StorageServer::AwaitTrackerParameters() {
-  if (tracker_params_known_.load(std::memory_order_acquire)) co_return;
+  auto waiting = [this] {
+    return tracker_params_.load(std::memory_order_acquire) ==
+           TrackerParams::kAwaited;
+  };
+  if (!waiting()) co_return;
   const auto give_up =
       std::chrono::steady_clock::now() + kTrackerParametersWait;
   asio::steady_timer timer(co_await asio::this_coro::executor);
-  while (!tracker_params_known_.load(std::memory_order_acquire)) {
+  while (waiting()) {
     if (std::chrono::steady_clock::now() >= give_up) {
-      spdlog::warn(
-          "an upload waited {} ms for a tracker's parameters; storing it "
-          "under this server's own settings",
-          std::chrono::duration_cast<std::chrono::milliseconds>(
-              kTrackerParametersWait)
-              .count());
+      auto expected = TrackerParams::kAwaited;
+      if (tracker_params_.compare_exchange_strong(expected,
+                                                  TrackerParams::kWaitedOut)) {
+        spdlog::warn(
+            "no tracker's parameters after {} ms: uploads go on under this "
+            "server's own settings until one answers",
+            std::chrono::duration_cast<std::chrono::milliseconds>(
+                kTrackerParametersWait)
+                .count());
+      }
       co_return;
     }
     // Only in a storage's first moments: a poll is simpler than a

@@ -75,7 +75,7 @@ class StorageServer {
   // A tracker's parameters (store path balancing, reserved space, trunk
   // files) are in force: uploads held by AwaitTrackerParameters go on.
   void MarkTrackerParametersKnown() {
-    tracker_params_known_.store(true, std::memory_order_release);
+    tracker_params_.store(TrackerParams::kKnown, std::memory_order_release);
   }
   int64_t start_time() const { return start_time_; }
   Env* env() const { return env_; }
@@ -189,10 +189,10 @@ class StorageServer {
   // A new upload waits until a tracker's parameters are known: they decide
   // where and how it is placed (packed in a trunk file or not, which store
   // path), and a storage becomes ACTIVE on a tracker, so clients are sent
-  // to it, a moment before it has them. After 5 s without any
-  // (no tracker reachable, yet a client came straight here) the
-  // upload goes on under the storage's own settings (a plain file, valid
-  // everywhere) rather than fail.
+  // to it, a moment before it has them. After 5 s without any (no tracker
+  // reachable, yet a client came straight here) the upload, and every one
+  // after it until a tracker answers, goes on at once under the storage's
+  // own settings (a plain file, valid everywhere) rather than fail.
   asio::awaitable<void> AwaitTrackerParameters();
   // Waits until sync_replicas ACTIVE peers have everything before binlog
   // position `pos` (PackPosition); TimedOut or Unavailable per policy.
@@ -278,7 +278,8 @@ class StorageServer {
   std::atomic<int32_t> conn_alloc_{0};
   std::atomic<int32_t> conn_max_{0};
   std::atomic<bool> stopped_{false};
-  std::atomic<bool> tracker_params_known_{false};
+  enum class TrackerParams { kAwaited, kKnown, kWaitedOut };
+  std::atomic<TrackerParams> tracker_params_{TrackerParams::kAwaited};
 };
 
 }  // namespace nimbus::storage

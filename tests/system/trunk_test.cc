@@ -219,6 +219,38 @@ TEST_F(Trunk, AnUploadWaitsForTheTrackersParameters) {
   EXPECT_TRUE(OnBoth(id, data)) << id;
 }
 
+// With no tracker at all the wait ends: after 5 s the upload is stored
+// under the storage's own settings (plain), and later ones do not wait
+// again. The bounds are the designed wait's, not a speed.
+TEST_F(Trunk, WithNoTrackerUploadsGoOnAfterOneWait) {
+  Start();
+  cluster_.StopTracker();
+  cluster_.StopStorage(0);
+  cluster_.RestartStorage(0);
+  auto upload = [&](const std::string& data) {
+    const std::string body =
+        proto::EncodeUploadPrefix(
+            {0, static_cast<int64_t>(data.size()), "txt"}) +
+        data;
+    return Ask("127.0.0.1", port_, proto::kUploadFile, body);
+  };
+  using Clock = std::chrono::steady_clock;
+  auto t0 = Clock::now();
+  Direct first = upload(Bytes(1000, 4));
+  auto t1 = Clock::now();
+  Direct second = upload(Bytes(1000, 5));
+  auto t2 = Clock::now();
+  ASSERT_EQ(first.status, 0) << first.body;
+  ASSERT_EQ(second.status, 0) << second.body;
+  EXPECT_GE(t1 - t0, std::chrono::milliseconds(4500));
+  EXPECT_LT(t2 - t1, std::chrono::milliseconds(4500));
+  const std::string id = "group1/" + first.body.substr(proto::kGroupNameLen);
+  EXPECT_FALSE(IsPacked(id)) << id;
+  Direct back = Fetch("127.0.0.1", port_, id);
+  EXPECT_EQ(back.status, 0);
+  EXPECT_TRUE(back.body == Bytes(1000, 4));
+}
+
 TEST_F(Trunk, DeletedFilesGiveTheirDiskSpaceBack) {
   Start();
   client::Client c(cluster_.ClientOpts());
