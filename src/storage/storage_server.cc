@@ -19,6 +19,7 @@
 #include "proto/header.h"
 #include "proto/metadata.h"
 #include "proto/storage_messages.h"
+#include "proto/sync_messages.h"
 #include "storage/storage_server_internal.h"
 #include "storage/sync_worker.h"
 #include "storage/tracker_reporter.h"
@@ -31,6 +32,26 @@ constexpr auto kIdleTimeout = std::chrono::seconds(900);
 // can read the error) when the rest is at most this large; else the
 // connection is closed after the error response.
 constexpr int64_t kMaxDrainBytes = 64 << 20;
+// The most replies a connection holds back for one flush (Conn::held); the
+// peer's sync worker keeps at most 32 requests in flight.
+constexpr size_t kMaxHeldReplies = 64;
+
+// A peer's sync request that changes a file: what Conn::held may hold.
+bool IsSyncChange(uint8_t cmd) {
+  switch (cmd) {
+    case proto::kSyncCreateFile:
+    case proto::kSyncDeleteFile:
+    case proto::kSyncUpdateFile:
+    case proto::kSyncAppendFile:
+    case proto::kSyncModifyFile:
+    case proto::kSyncTruncateFile:
+    case proto::kSyncRenameFile:
+      return true;
+    default:
+      return false;
+  }
+}
+
 // How long an upload waits for a tracker's parameters (AwaitTrackerParameters).
 constexpr auto kTrackerParametersWait = std::chrono::seconds(5);
 
@@ -275,6 +296,11 @@ asio::awaitable<void> StorageServer::Serve(asio::ip::tcp::socket sock) {
     ec = co_await c.in.ReadExact(c.sock, asio::buffer(hdr), kIdleTimeout);
     if (ec) break;
     proto::Header h = proto::DecodeHeader(hdr);
+    if (!c.held.empty() && !IsSyncChange(h.cmd)) {
+      // Replies go out in request order: the held ones before this one's.
+      co_await ReleaseHeld(c, nullptr);
+      if (c.close) break;
+    }
     if (h.cmd == proto::kQuit) break;
     const auto started = std::chrono::steady_clock::now();
     auto spec = proto::FindCommand(h.cmd);
@@ -311,7 +337,30 @@ asio::awaitable<void> StorageServer::Serve(asio::ip::tcp::socket sock) {
         if (ec) break;
       }
       st = co_await (this->*handler)(c, body, h.status);
-      if (c.change && opts_.durability != Durability::kNone) {
+      if (MayHold(c, h.cmd, st)) {
+        char out[proto::kHeaderSize];
+        proto::EncodeHeader(
+            {static_cast<int64_t>(c.reply.size()), proto::kResp, 0}, out);
+        c.held.append(out, sizeof out);
+        c.held.append(c.reply);
+        ++c.held_count;
+        if (std::find(c.held_paths.begin(), c.held_paths.end(),
+                      c.change->path) == c.held_paths.end()) {
+          c.held_paths.push_back(c.change->path);
+        }
+        record();
+        continue;
+      }
+      if (!c.held.empty()) {
+        // This change is made durable with the held ones, by the same flush.
+        Status durable =
+            co_await ReleaseHeld(c, c.change ? &*c.change : nullptr);
+        if (c.change && st.ok()) st = durable;
+        if (c.close) {
+          record();
+          break;
+        }
+      } else if (c.change && opts_.durability != Durability::kNone) {
         // Applied but not yet durable: an error here means the change may
         // or may not survive a crash, which is what a failed reply means.
         Status durable = co_await Persist(*c.change);
@@ -356,6 +405,55 @@ asio::awaitable<void> StorageServer::Serve(asio::ip::tcp::socket sock) {
     if (!c.reply_sent && ec) break;
     if (c.close) break;
   }
+}
+
+bool StorageServer::MoreWaiting(Conn& c) {
+  if (c.in.buffered() > 0) return true;
+  std::error_code ec;
+  return c.sock.available(ec) > 0 && !ec;
+}
+
+bool StorageServer::MayHold(Conn& c, uint8_t cmd, const Status& st) const {
+  return opts_.durability == Durability::kGroupCommit && IsSyncChange(cmd) &&
+         st.ok() && c.change && !c.close && c.remaining == 0 && !c.reply_sent &&
+         !c.reply_raw && c.held_count < kMaxHeldReplies && MoreWaiting(c);
+}
+
+asio::awaitable<Status> StorageServer::ReleaseHeld(Conn& c,
+                                                   const Change* also) {
+  std::vector<uint32_t> paths = c.held_paths;
+  if (also != nullptr &&
+      std::find(paths.begin(), paths.end(), also->path) == paths.end()) {
+    paths.push_back(also->path);
+  }
+  Status durable;
+  for (uint32_t path : paths) {
+    Status s = co_await committer_->Commit(path);
+    if (durable.ok()) durable = s;
+  }
+  if (!durable.ok()) {
+    // Each held reply becomes the flush's error, without its body.
+    std::string failed;
+    const auto err = static_cast<uint8_t>(durable.ToErrno());
+    for (size_t pos = 0; pos + proto::kHeaderSize <= c.held.size();) {
+      proto::Header h = proto::DecodeHeader(c.held.data() + pos);
+      char out[proto::kHeaderSize];
+      proto::EncodeHeader({0, proto::kResp, err}, out);
+      failed.append(out, sizeof out);
+      pos += proto::kHeaderSize + static_cast<size_t>(h.pkg_len);
+    }
+    c.held = std::move(failed);
+  }
+  std::error_code ec =
+      co_await net::WriteAll(c.sock, asio::buffer(c.held), c.net_timeout);
+  c.held.clear();
+  c.held_count = 0;
+  c.held_paths.clear();
+  if (ec) {
+    c.close = true;
+    co_return Status::Unavailable("connection lost: " + ec.message());
+  }
+  co_return durable;
 }
 
 void StorageServer::Changed(Conn& c, uint32_t path, const std::string& full,

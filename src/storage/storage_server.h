@@ -155,6 +155,12 @@ class StorageServer {
   // thread without blocking, while the connection's coroutine waits for
   // that thread; whatever cannot go at once is left to the loop (reply_raw).
   void SendReplyNow(Conn& c);
+  // Whether another request of `c` has already arrived.
+  static bool MoreWaiting(Conn& c);
+  // Whether the reply to the request just handled (command `cmd`, result
+  // `st`) may be held back (Conn::held) rather than made durable and sent
+  // now.
+  bool MayHold(Conn& c, uint8_t cmd, const Status& st) const;
   // For a disk thread that applied a change to store path `path` under
   // group commit, inside DiskExecutor::RunThen: once a flush made it durable
   // the committer's thread calls `acknowledge` (which completes c.reply),
@@ -181,6 +187,11 @@ class StorageServer {
   // Changed() for a resolved file; any change of a packed file is one of
   // its trunk file's content.
   void ChangedFile(Conn& c, const FileRef& ref, bool content, bool entry) const;
+  // Makes the held changes, and `also` when set, durable with one flush per
+  // store path; sends the held replies, each carrying the flush's error if
+  // it failed; returns the flush's status, or the send's error as
+  // Unavailable (the connection is then marked for closing).
+  asio::awaitable<Status> ReleaseHeld(Conn& c, const Change* also);
   // sync_replicas: how many group peers are ACTIVE now.
   int ActivePeerCount() const;
   // Refuses a new file up front when policy is fail and too few peers are

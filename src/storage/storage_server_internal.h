@@ -34,6 +34,15 @@ struct StorageServer::Conn {
   std::string back;   // the chunk being written while `chunk` fills
   // Set by a handler that changed something; persisted before the reply.
   std::optional<Change> change;
+  // Under group commit, replies to a peer's sync requests held back because
+  // its next request had already arrived (the peer's sync worker keeps
+  // several in flight): encoded responses, all successes so far, sent
+  // together once one flush of every store path in `held_paths` made their
+  // changes durable (StorageServer::ReleaseHeld). One flush then answers a
+  // window of replicas instead of one each.
+  std::string held;
+  size_t held_count = 0;
+  std::vector<uint32_t> held_paths;
 };
 
 class StorageServer::BusyGuard {

@@ -303,8 +303,14 @@ asio::awaitable<Status> StorageServer::HandleSyncCreate(Conn& c,
   };
   Status done;
   // Under group commit a small replica is answered from the committer's
-  // thread, as a small upload is (HandleUpload).
-  const bool commit_here = opts_.durability == Durability::kGroupCommit;
+  // thread, as a small upload is (HandleUpload), unless the peer's next
+  // request is already here: then the loop holds the reply and one flush
+  // answers several (Conn::held). Decided once the content is in.
+  bool commit_here = false;
+  auto answer_from_committer = [&] {
+    return opts_.durability == Durability::kGroupCommit && c.held.empty() &&
+           !MoreWaiting(c);
+  };
   bool answered = false;
   auto count_in = [this, size = p->file_size](bool ok) {
     AddCounter(proto::kTotalSyncInBytes, size);
@@ -337,6 +343,7 @@ asio::awaitable<Status> StorageServer::HandleSyncCreate(Conn& c,
     if (n > c.chunk.size()) c.chunk.resize(n);
     Status received = co_await ReceiveWhole(c, n);
     if (!received.ok()) co_return received;
+    commit_here = answer_from_committer();
     done = co_await apply_small([&]() -> Status {
       const std::string_view data(c.chunk.data(), n);
       if (Crc32(kCrc32Init, data.data(), n) != t->fields.crc32) {
@@ -355,6 +362,7 @@ asio::awaitable<Status> StorageServer::HandleSyncCreate(Conn& c,
     size_t n = static_cast<size_t>(p->file_size);
     Status received = co_await ReceiveWhole(c, n);
     if (!received.ok()) co_return received;
+    commit_here = answer_from_committer();
     done = co_await apply_small([&]() -> Status {
       Status o = open();
       if (!o.ok()) return o;

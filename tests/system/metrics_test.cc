@@ -17,28 +17,6 @@
 namespace nimbus::test {
 namespace {
 
-// Sends `request` to 127.0.0.1:port and returns everything the server sent
-// before closing ("" on connection failure).
-std::string HttpExchange(uint16_t port, const std::string& request) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0) {
-    ::close(fd);
-    return "";
-  }
-  ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
-  std::string out;
-  char buf[65536];
-  for (ssize_t n; (n = ::recv(fd, buf, sizeof(buf), 0)) > 0;) {
-    out.append(buf, static_cast<size_t>(n));
-  }
-  ::close(fd);
-  return out;
-}
-
 std::string Get(uint16_t port, const std::string& path) {
   return HttpExchange(port, "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
 }

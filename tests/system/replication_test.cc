@@ -1,5 +1,6 @@
 // Two storage servers of one group (127.0.0.1 and 127.0.0.2, same port, as
 // FastDFS requires) replicate every change to each other.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <csignal>
@@ -456,6 +457,52 @@ namespace {
 // With and without trunk files: a joining member gets its full copy of
 // packed files through the same records, into its own copies of each
 // source's trunk files.
+// Under group commit a peer makes a window of replicas durable with one
+// flush: the source keeps several sync requests in flight, and the peer
+// holds the replies of those already applied while the next is waiting
+// (one flush per replica before). A peer that was down gets a backlog of
+// 200 files pushed at once; every file must arrive, with far fewer flushes.
+TEST(GroupCommitReplication, APeerFlushesOnceForAWindowOfReplicas) {
+  TestCluster cluster("gcrepl");
+  cluster.StartTracker();
+  const uint16_t port = TestCluster::SharedPort();
+  const std::string extra = "durability = group-commit\n";
+  cluster.AddStorage("group1", extra + fmt::format("port = {}\n", port));
+  cluster.AddStorage("group1", extra + fmt::format("bind_addr = 127.0.0.2\n"
+                                                   "port = {}\n",
+                                                   port));
+  cluster.WaitActive(2);
+  cluster.StopStorage(1, SIGTERM);
+  client::Client c(cluster.ClientOpts());
+  constexpr int kFiles = 200;
+  std::map<std::string, std::string> files;
+  for (int i = 0; i < kFiles; ++i) {
+    std::string data = fmt::format("replica {} ", i) + std::string(2000, 'r');
+    auto id = c.Upload(Source::FromString(data), "txt");
+    ASSERT_TRUE(id.ok()) << id.status().ToString();
+    files[*id] = data;
+  }
+  cluster.RestartStorage(1);
+  for (const auto& [id, data] : files) {
+    bool there = false;
+    for (int t = 0; t < 300 && !there; ++t) {
+      Direct d = Fetch("127.0.0.2", port, id);
+      there = d.status == 0 && d.body == data;
+      if (!there) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ASSERT_TRUE(there) << id;
+  }
+  const std::string metrics =
+      HttpExchange(cluster.storage_metrics_port(1),
+                   "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n", "127.0.0.2");
+  const std::string key = "\nnimbus_storage_group_commit_flushes_total ";
+  size_t at = metrics.find(key);
+  ASSERT_NE(at, std::string::npos)
+      << "port " << cluster.storage_metrics_port(1) << ": " << metrics;
+  const double flushes = std::stod(metrics.substr(at + key.size()));
+  EXPECT_LT(flushes, kFiles / 2) << "flushes for " << kFiles << " replicas";
+}
+
 class GroupJoin : public ::testing::TestWithParam<bool> {};
 
 TEST_P(GroupJoin, NewMemberGetsAFullCopyFromOneSourceThenServes) {

@@ -90,6 +90,11 @@ class TestCluster {
   std::vector<Proc> storages_;
 };
 
+// Sends `request` to ip:port and returns everything the server sent before
+// closing ("" on connection failure): for the servers' HTTP ports.
+std::string HttpExchange(uint16_t port, const std::string& request,
+                         const std::string& ip = "127.0.0.1");
+
 }  // namespace nimbus::test
 
 #endif  // NIMBUS_TESTS_SYSTEM_TEST_CLUSTER_H_
