@@ -12,11 +12,6 @@
 #include "storage/storage_server_internal.h"
 
 namespace nimbus::storage {
-namespace {
-
-uint32_t NowSeconds() { return static_cast<uint32_t>(std::time(nullptr)); }
-
-}  // namespace
 
 asio::awaitable<Status> StorageServer::HandleAppend(Conn& c,
                                                     std::string_view prefix,

@@ -126,19 +126,19 @@ Result<StorageOptions> StorageOptions::FromConfig(ConfigFile& cf) {
                                    ": buff_size must be between 4KB and 64MB");
   }
   o.buff_size = static_cast<size_t>(*bs);
-  std::string direct = cf.GetString("direct_io_min_size", "0");
-  auto dm = ParseByteSize(direct);
-  if (!dm.ok() || *dm < 0) {
-    return Status::InvalidArgument(
-        src + ": direct_io_min_size must be a size such as 8MB, or 0");
-  }
-  o.direct_io_min_bytes = static_cast<uint64_t>(*dm);
-  auto rdm = ParseByteSize(cf.GetString("replica_direct_io_min_size", "1MB"));
-  if (!rdm.ok() || *rdm < 0) {
-    return Status::InvalidArgument(
-        src + ": replica_direct_io_min_size must be a size such as 8MB, or 0");
-  }
-  o.replica_direct_io_min_bytes = static_cast<uint64_t>(*rdm);
+  // A size threshold: "8MB", or 0 for never.
+  auto threshold = [&](const char* key, const char* dflt) -> Result<uint64_t> {
+    auto n = ParseByteSize(cf.GetString(key, dflt));
+    if (!n.ok() || *n < 0) {
+      return Status::InvalidArgument(src + ": " + key +
+                                     " must be a size such as 8MB, or 0");
+    }
+    return static_cast<uint64_t>(*n);
+  };
+  NIMBUS_ASSIGN_OR_RETURN(o.direct_io_min_bytes,
+                          threshold("direct_io_min_size", "0"));
+  NIMBUS_ASSIGN_OR_RETURN(o.replica_direct_io_min_bytes,
+                          threshold("replica_direct_io_min_size", "1MB"));
   NIMBUS_ASSIGN_OR_RETURN(o.spare_inodes_max,
                           cf.GetInt("spare_inodes_max", 1000000, 0, 100000000));
   NIMBUS_ASSIGN_OR_RETURN(

@@ -5,6 +5,7 @@
 
 #include <asio.hpp>
 #include <chrono>
+#include <ctime>
 #include <optional>
 #include <string>
 
@@ -12,6 +13,11 @@
 #include "storage/storage_server.h"
 
 namespace nimbus::storage {
+
+// A new file's create time, as FastDFS names carry it.
+inline uint32_t NowSeconds() {
+  return static_cast<uint32_t>(std::time(nullptr));
+}
 
 struct StorageServer::Conn {
   explicit Conn(asio::ip::tcp::socket s) : sock(std::move(s)) {}
