@@ -354,6 +354,66 @@ Result<proto::LogicName> FileStore::CommitNew(uint32_t path,
   return Status::Busy("could not find an unused file name");
 }
 
+Result<proto::LogicName> FileStore::StoreWhole(uint32_t path,
+                                               std::string_view data,
+                                               const NewFileSpec& spec,
+                                               bool sync) {
+  proto::FileNameFields f;
+  f.source_ip = spec.source_ip;
+  f.create_time = spec.create_time;
+  f.crc32 = spec.crc32;
+  for (int attempt = 0; attempt < 16; ++attempt) {
+    f.masked_size = proto::MaskFileSize(spec.size, spec.appender, Random());
+    proto::LogicName ln;
+    ln.store_path_index = path;
+    ln.name =
+        proto::EncodeNameBase(f) + proto::FormatNameSuffix(spec.ext, Random());
+    PickDirs(path, static_cast<uint32_t>(std::hash<std::string>{}(ln.name)),
+             &ln.dir1, &ln.dir2);
+    std::string full = paths_[path] + "/" + ln.RelativePath();
+    auto file = CreateAt(path, full, ln);
+    if (!file.ok() && file.status().code() == Status::Code::kAlreadyExists) {
+      continue;
+    }
+    if (!file.ok()) return file.status();
+    Status s = (*file)->Append(data);
+    if (s.ok() && sync) s = (*file)->Sync();
+    Status closed = (*file)->Close();
+    if (s.ok()) s = closed;
+    if (s.ok() && !spec.appender) s = env_->SetModTime(full, spec.create_time);
+    if (s.ok()) return ln;
+    env_->RemoveFile(full);
+    return s;
+  }
+  return Status::Busy("could not find an unused file name");
+}
+
+Result<std::unique_ptr<WritableFile>> FileStore::CreateAt(
+    uint32_t path, const std::string& full, const proto::LogicName& ln) {
+  if (std::optional<std::string> spare = spares_[path]->Take(MonotonicMs())) {
+    Status r = env_->RenameNoReplace(*spare, full);
+    if (r.code() == Status::Code::kNotFound) {
+      Status d = EnsureDirs(path, ln.dir1, ln.dir2);
+      if (!d.ok()) return d;
+      r = env_->RenameNoReplace(*spare, full);
+    }
+    if (r.ok()) {
+      auto f = env_->NewAppendableFile(full);
+      if (f.ok() && (*f)->Size() == 0) return f;
+      f = Status::OK();
+      env_->RemoveFile(full);
+      return env_->NewWritableFile(full);
+    }
+    env_->RemoveFile(*spare);
+    if (r.code() == Status::Code::kAlreadyExists) return r;
+  }
+  auto f = env_->NewWritableFile(full);
+  if (f.ok() || f.status().code() != Status::Code::kNotFound) return f;
+  Status d = EnsureDirs(path, ln.dir1, ln.dir2);
+  if (!d.ok()) return d;
+  return env_->NewWritableFile(full);
+}
+
 Status FileStore::CommitAt(const std::string& temp, const std::string& full) {
   Status s = StampCreateTime(temp, full.substr(full.rfind('/') + 1));
   if (!s.ok()) return s;

@@ -137,6 +137,16 @@ class FileStore {
   // file_distribute_path_mode) and returns it.
   Result<proto::LogicName> CommitNew(uint32_t path, const std::string& temp,
                                      const NewFileSpec& spec);
+  // A new file whose bytes are all here (a small upload), written straight
+  // under a new unique name: no temp file, no rename. A crash can leave it
+  // partly written under its name, unlogged; OrphanScan removes such a file
+  // (its size or CRC32 disagrees with its name) rather than logging it.
+  Result<proto::LogicName> StoreWhole(uint32_t path, std::string_view data,
+                                      const NewFileSpec& spec, bool sync);
+  // Whether a new file of `size` bytes is written around the page cache.
+  bool WritesDirect(uint32_t, uint64_t size) const {
+    return opts_.direct_io_min_bytes > 0 && size >= opts_.direct_io_min_bytes;
+  }
   // Moves `temp` to `full`; AlreadyExists if `full` exists.
   Status CommitAt(const std::string& temp, const std::string& full);
   // Puts a replica received from a peer at its name, creating directories
@@ -183,6 +193,11 @@ class FileStore {
   Result<DiskSpace> SpaceOf(uint32_t path, int64_t max_age_ms);
   void PickDirs(uint32_t path, uint32_t hash, uint32_t* d1, uint32_t* d2);
   Status EnsureDirs(uint32_t path, uint32_t d1, uint32_t d2);
+  // Creates `full` (named `ln`), empty, on a spare inode when one is ready;
+  // AlreadyExists if the name is taken.
+  Result<std::unique_ptr<WritableFile>> CreateAt(uint32_t path,
+                                                 const std::string& full,
+                                                 const proto::LogicName& ln);
 
   const StorageOptions& opts_;
   Env* const env_;

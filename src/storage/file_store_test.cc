@@ -324,6 +324,63 @@ TEST_F(FileStoreTest, DeletedFilesInodesCarryNewFilesAfterQuarantine) {
   EXPECT_EQ(store.SpareCount(0), 0u);
 }
 
+// A small upload's bytes are all in memory: written under the new name at
+// once, with no temp file to rename.
+TEST_F(FileStoreTest, StoreWholeWritesTheFileUnderItsNameAtOnce) {
+  opts_.spare_quarantine_ms = 0;
+  FileStore store(opts_, Env::Default());
+  ASSERT_TRUE(store.Init().ok());
+  const std::string data = "hello, whole file";
+  NewFileSpec spec{*proto::ParseIpv4("127.0.0.1"),
+                   1700000000,
+                   static_cast<int64_t>(data.size()),
+                   0x1234,
+                   false,
+                   "txt"};
+  std::set<std::string> names;
+  for (int i = 0; i < 3; ++i) {
+    auto ln = store.StoreWhole(0, data, spec, i == 1);
+    ASSERT_TRUE(ln.ok()) << ln.status().ToString();
+    EXPECT_TRUE(names.insert(ln->ToString()).second);
+    auto ref = store.Locate(*ln);
+    ASSERT_TRUE(ref.ok());
+    EXPECT_EQ(ref->fields.EncodedSize(), static_cast<int64_t>(data.size()));
+    EXPECT_EQ(ref->fields.crc32, 0x1234u);
+    std::ifstream in(ref->full, std::ios::binary);
+    EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), data);
+    EXPECT_EQ(Env::Default()->Stat(ref->full)->mtime, 1700000000);
+  }
+  EXPECT_TRUE(fs::is_empty(root_ / "p0" / "tmp"));
+
+  // A deleted file's inode carries the next one.
+  std::string gone = *store.Resolve(*proto::ParseLogicName(*names.begin()));
+  const ino_t freed = InodeOf(gone);
+  ASSERT_TRUE(store.Delete(gone).ok());
+  ASSERT_EQ(store.SpareCount(0), 1u);
+  auto reused = store.StoreWhole(0, "abc", spec, false);
+  ASSERT_TRUE(reused.ok()) << reused.status().ToString();
+  const std::string full = *store.Resolve(*reused);
+  EXPECT_EQ(InodeOf(full), freed);
+  EXPECT_EQ(store.SpareCount(0), 0u);
+  std::ifstream in(full, std::ios::binary);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "abc");
+}
+
+TEST_F(FileStoreTest, StoreWholeLeavesNoFileUnderANameWhenAWriteFails) {
+  FaultInjectionEnv env(Env::Default());
+  FileStore store(opts_, &env);
+  ASSERT_TRUE(store.Init().ok());
+  env.SetWriteFails(true);
+  NewFileSpec spec{1, 2, 3, 4, false, ""};
+  auto ln = store.StoreWhole(0, "abc", spec, false);
+  EXPECT_FALSE(ln.ok());
+  size_t data_files = 0;
+  for (auto& e : fs::recursive_directory_iterator(root_ / "p0" / "data")) {
+    if (e.is_regular_file()) ++data_files;
+  }
+  EXPECT_EQ(data_files, 0u);
+}
+
 TEST_F(FileStoreTest, ADeletedInodeIsNotReusedDuringQuarantine) {
   opts_.spare_quarantine_ms = 3600 * 1000;
   FileStore store(opts_, Env::Default());

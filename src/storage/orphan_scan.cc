@@ -48,10 +48,25 @@ Result<OrphanScan::Tail> OrphanScan::ReadTail(Env* env,
   return tail;
 }
 
-Result<std::vector<std::string>> OrphanScan::Find(Env* env, FileStore& store,
-                                                  int subdirs,
-                                                  const Tail& tail) {
-  std::vector<std::string> out;
+namespace {
+
+// Whether the file's bytes agree with what its name says of them.
+bool MatchesName(Env* env, FileStore& store, const std::string& full,
+                 const proto::LogicName& ln, const proto::FileNameFields& f) {
+  if (f.IsAppender() || ln.IsSlave(f)) return true;
+  auto st = env->Stat(full);
+  if (!st.ok() || static_cast<int64_t>(st->size) != f.EncodedSize()) {
+    return false;
+  }
+  auto crc = store.Crc32Of(full, st->size);
+  return crc.ok() && *crc == f.crc32;
+}
+
+}  // namespace
+
+Result<OrphanScan::Orphans> OrphanScan::Find(Env* env, FileStore& store,
+                                             int subdirs, const Tail& tail) {
+  Orphans out;
   if (tail.last_timestamp < 0) return out;
   const int64_t since = tail.last_timestamp - kSlackSeconds;
   for (uint32_t p = 0; p < store.path_count(); ++p) {
@@ -74,7 +89,9 @@ Result<std::vector<std::string>> OrphanScan::Find(Env* env, FileStore& store,
           if (!f.ok() || static_cast<int64_t>(f->create_time) < since) {
             continue;
           }
-          if (tail.names.count(logic) == 0) out.push_back(std::move(logic));
+          if (tail.names.count(logic) != 0) continue;
+          bool whole = MatchesName(env, store, dir + "/" + name, *ln, *f);
+          (whole ? out.whole : out.torn).push_back(std::move(logic));
         }
       }
     }

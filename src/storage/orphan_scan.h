@@ -6,6 +6,8 @@
 // reply follows the record), but it may be the only copy of bytes a client
 // will ask for again (an appender renamed to a normal name), so it is kept
 // and logged at start-up rather than deleted: its peers then get it too.
+// One whose bytes disagree with its name was cut short by the crash and is
+// removed instead.
 //
 // Only what a crash can leave is examined: directories changed since
 // shortly before the binlog's last record, and in them names created since
@@ -40,11 +42,20 @@ class OrphanScan {
   static Result<Tail> ReadTail(Env* env, const std::string& sync_dir,
                                const BinlogPosition& end);
 
-  // Logical names (Mxx/HH/LL/NAME) of files under `store`'s data/ named at
-  // or after `tail.last_timestamp - kSlackSeconds` that `tail` does not
-  // mention. Empty when the binlog is empty.
-  static Result<std::vector<std::string>> Find(Env* env, FileStore& store,
-                                               int subdirs, const Tail& tail);
+  // Files under a store's data/ named at or after `tail.last_timestamp -
+  // kSlackSeconds` that `tail` does not mention, by logical name
+  // (Mxx/HH/LL/NAME). A small upload is written straight under its name
+  // (FileStore::StoreWhole), so a crash can leave one partly written: a
+  // file whose size or CRC32 disagrees with its name is `torn` (never
+  // acknowledged, since the reply follows the record), any other is
+  // `whole`. Appender and slave names carry no checksum: always whole.
+  struct Orphans {
+    std::vector<std::string> whole;
+    std::vector<std::string> torn;
+  };
+  // Empty when the binlog is empty.
+  static Result<Orphans> Find(Env* env, FileStore& store, int subdirs,
+                              const Tail& tail);
 
   // A clean stop leaves no orphans: once nothing can be placed any more, the
   // server writes the binlog's end to `sync_dir`/kCleanStopFile. The next

@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+
+#include "common/crc32.h"
 
 namespace nimbus::storage {
 namespace {
@@ -29,15 +32,21 @@ class OrphanScanTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(root_); }
 
   // Places a new file named as created at `when`; returns its logical name.
-  std::string Place(FileStore& store, uint32_t when) {
+  std::string Place(FileStore& store, uint32_t when, bool appender = false) {
     std::string temp;
     auto f = store.NewTempFile(0, 3, &temp);
     EXPECT_TRUE(f.ok());
     EXPECT_TRUE((*f)->Append("abc").ok());
     EXPECT_TRUE((*f)->Close().ok());
-    auto ln = store.CommitNew(0, temp, NewFileSpec{1, when, 3, 0, false, ""});
+    auto ln = store.CommitNew(
+        0, temp,
+        NewFileSpec{1, when, 3, Crc32(kCrc32Init, "abc", 3), appender, ""});
     EXPECT_TRUE(ln.ok());
     return ln->ToString();
+  }
+  // Where `logic` (Mxx/HH/LL/NAME) is on disk.
+  fs::path Full(FileStore& store, const std::string& logic) {
+    return fs::path(store.path(0)) / "data" / logic.substr(4);
   }
   void Log(BinlogWriter& w, const std::string& name, int64_t when) {
     BinlogRecord r;
@@ -62,7 +71,8 @@ TEST_F(OrphanScanTest, FindsRecentFilesTheBinlogDoesNotName) {
                                     binlog.end());
   ASSERT_TRUE(empty.ok());
   EXPECT_EQ(empty->last_timestamp, -1);
-  EXPECT_TRUE(OrphanScan::Find(Env::Default(), store, 4, *empty)->empty());
+  EXPECT_TRUE(
+      OrphanScan::Find(Env::Default(), store, 4, *empty)->whole.empty());
 
   std::string old_unlogged = Place(store, now - 100);  // before the window
   std::string a = Place(store, now);
@@ -80,8 +90,44 @@ TEST_F(OrphanScanTest, FindsRecentFilesTheBinlogDoesNotName) {
   EXPECT_EQ(tail->names.count(a), 1u);
   auto found = OrphanScan::Find(Env::Default(), store, 4, *tail);
   ASSERT_TRUE(found.ok()) << found.status().ToString();
-  EXPECT_EQ(*found, std::vector<std::string>{orphan});
+  EXPECT_EQ(found->whole, std::vector<std::string>{orphan});
+  EXPECT_TRUE(found->torn.empty());
   (void)old_unlogged;
+}
+
+// A crash can cut a small upload short under its own name
+// (FileStore::StoreWhole); such a file disagrees with its name.
+TEST_F(OrphanScanTest, TellsTornFilesFromWholeOnes) {
+  FileStore store(opts_, Env::Default());
+  ASSERT_TRUE(store.Init().ok());
+  BinlogWriter binlog(Env::Default(), (root_ / "sync").string(), 1 << 30);
+  ASSERT_TRUE(binlog.Open().ok());
+  const auto now = static_cast<uint32_t>(std::time(nullptr));
+  std::string logged = Place(store, now);
+  std::string whole = Place(store, now);
+  std::string empty = Place(store, now);
+  std::string short_one = Place(store, now);
+  std::string wrong_bytes = Place(store, now);
+  std::string appender = Place(store, now, true);
+  fs::resize_file(Full(store, empty), 0);
+  fs::resize_file(Full(store, short_one), 2);
+  std::ofstream(Full(store, wrong_bytes), std::ios::binary) << "abd";
+  fs::resize_file(Full(store, appender), 1);  // no checksum to go by
+  Log(binlog, logged, now);
+
+  auto tail = OrphanScan::ReadTail(Env::Default(), (root_ / "sync").string(),
+                                   binlog.end());
+  ASSERT_TRUE(tail.ok()) << tail.status().ToString();
+  auto found = OrphanScan::Find(Env::Default(), store, 4, *tail);
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  std::vector<std::string> want_whole{whole, appender};
+  std::vector<std::string> want_torn{empty, short_one, wrong_bytes};
+  std::sort(want_whole.begin(), want_whole.end());
+  std::sort(want_torn.begin(), want_torn.end());
+  std::sort(found->whole.begin(), found->whole.end());
+  std::sort(found->torn.begin(), found->torn.end());
+  EXPECT_EQ(found->whole, want_whole);
+  EXPECT_EQ(found->torn, want_torn);
 }
 
 TEST_F(OrphanScanTest, TheTailStartsAtAWholeRecordAndIgnoresATornLine) {

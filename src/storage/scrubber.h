@@ -68,6 +68,9 @@ class Scrubber {
   // stopping.
   bool Wait(int64_t ms);
   bool stopping();
+  // How long a file found damaged in a pass is left before it is checked
+  // again and, if still damaged, counted and repaired.
+  static constexpr int64_t kRecheckMs = 200;
   // OK, Corruption (size or CRC32 differ from the name) or an I/O error.
   Status Check(const FileRef& ref);
   // True once the file is whole again.

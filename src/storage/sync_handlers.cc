@@ -40,7 +40,22 @@ Status StorageServer::AdoptOrphans() {
                  orphans.status().ToString());
     return Status::OK();
   }
-  for (const std::string& name : *orphans) {
+  for (const std::string& name : orphans->torn) {
+    auto ln = proto::ParseLogicName(name);
+    auto full =
+        ln.ok() ? store_.Resolve(*ln) : Result<std::string>(ln.status());
+    Status s = full.ok() ? store_.Delete(*full) : full.status();
+    if (s.ok()) {
+      spdlog::warn(
+          "{} was cut short by a crash before it was logged or "
+          "acknowledged: removed",
+          name);
+    } else {
+      spdlog::error("cannot remove {}, cut short by a crash: {}", name,
+                    s.ToString());
+    }
+  }
+  for (const std::string& name : orphans->whole) {
     Status s = AppendBinlog('C', name);
     if (s.ok()) {
       spdlog::warn(

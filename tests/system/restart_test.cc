@@ -2,10 +2,15 @@
 // file readable, and a restarted tracker still knows its storages.
 #include <gtest/gtest.h>
 
+#include <ctime>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "common/crc32.h"
+#include "proto/file_name.h"
 #include "test_cluster.h"
 
 namespace nimbus::test {
@@ -72,6 +77,70 @@ TEST(Restart, KilledStorageIsMarkedOfflineAndRejoins) {
   cluster.RestartStorage(0);
   cluster.WaitActive(1);
   EXPECT_TRUE(c.Upload(Source::FromString("x"), "").ok());
+}
+
+// A small upload is written straight under its name, so a kill -9 can
+// leave one cut short and unlogged (never acknowledged: the reply follows
+// the binlog record). The next start removes it; an unlogged file whose
+// bytes match its name is logged and so reaches the group's other storage.
+TEST(Restart, AFileAKillCutShortIsRemovedAndAWholeOneIsAdopted) {
+  TestCluster cluster("torn");
+  cluster.StartTracker();
+  const std::string port = "port = " + std::to_string(cluster.SharedPort());
+  cluster.AddStorage("group1", port + "\n");
+  cluster.AddStorage("group1", "bind_addr = 127.0.0.2\n" + port + "\n");
+  cluster.WaitActive(2);
+  client::Client c(cluster.ClientOpts());
+  auto seed = c.Upload(Source::FromString("seed"), "txt");
+  ASSERT_TRUE(seed.ok()) << seed.status().ToString();
+  // The scan looks only near the binlog's last record: storage 0 must have
+  // one, whichever storage took the upload.
+  const std::string seed_on_0 =
+      cluster.storage_base(0) + "/data/" + seed->substr(seed->find('/') + 5);
+  for (int t = 0; t < 100 && !std::filesystem::exists(seed_on_0); ++t) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(std::filesystem::exists(seed_on_0));
+  cluster.StopStorage(0, SIGKILL);
+
+  const std::string content = "the whole of a file left unlogged";
+  auto plant = [&](const std::string& bytes, uint32_t random) {
+    proto::FileNameFields f;
+    f.source_ip = *proto::ParseIpv4("127.0.0.1");
+    f.create_time = static_cast<uint32_t>(std::time(nullptr));
+    f.crc32 = Crc32(kCrc32Init, content.data(), content.size());
+    f.masked_size = proto::MaskFileSize(static_cast<int64_t>(content.size()),
+                                        false, random);
+    std::string name =
+        proto::EncodeNameBase(f) + proto::FormatNameSuffix("txt", random);
+    std::filesystem::create_directories(cluster.storage_base(0) +
+                                        "/data/00/00");
+    std::ofstream(cluster.storage_base(0) + "/data/00/00/" + name,
+                  std::ios::binary)
+        << bytes;
+    return "00/00/" + name;
+  };
+  const std::string torn = plant(content.substr(0, 10), 1);
+  const std::string whole = plant(content, 2);
+  cluster.RestartStorage(0);
+  cluster.WaitActive(2);
+
+  EXPECT_FALSE(
+      std::filesystem::exists(cluster.storage_base(0) + "/data/" + torn));
+  auto read = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  const std::string on_peer = cluster.storage_base(1) + "/data/" + whole;
+  for (int t = 0; t < 300 && read(on_peer) != content; ++t) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(read(on_peer), content);
+  auto got = c.DownloadToString("group1/M00/" + whole);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(*got, content);
+  EXPECT_FALSE(
+      std::filesystem::exists(cluster.storage_base(1) + "/data/" + torn));
 }
 
 }  // namespace
