@@ -322,17 +322,14 @@ Status FileStore::EnsureDirs(uint32_t path, uint32_t d1, uint32_t d2) {
   return env_->CreateDirIfMissing(fmt::format("{}/{:02X}", a, d2));
 }
 
-Result<proto::LogicName> FileStore::CommitNew(uint32_t path,
-                                              const std::string& temp,
-                                              const NewFileSpec& spec) {
+Result<proto::LogicName> FileStore::NameNew(
+    uint32_t path, const NewFileSpec& spec,
+    const std::function<Status(const proto::LogicName&, const std::string&)>&
+        put) {
   proto::FileNameFields f;
   f.source_ip = spec.source_ip;
   f.create_time = spec.create_time;
   f.crc32 = spec.crc32;
-  if (!spec.appender) {
-    Status t = env_->SetModTime(temp, spec.create_time);
-    if (!t.ok()) return t;
-  }
   for (int attempt = 0; attempt < 16; ++attempt) {
     f.masked_size = proto::MaskFileSize(spec.size, spec.appender, Random());
     proto::LogicName ln;
@@ -341,51 +338,54 @@ Result<proto::LogicName> FileStore::CommitNew(uint32_t path,
         proto::EncodeNameBase(f) + proto::FormatNameSuffix(spec.ext, Random());
     PickDirs(path, static_cast<uint32_t>(std::hash<std::string>{}(ln.name)),
              &ln.dir1, &ln.dir2);
-    std::string full = paths_[path] + "/" + ln.RelativePath();
-    Status s = env_->RenameNoReplace(temp, full);
-    if (s.code() == Status::Code::kNotFound) {
-      Status d = EnsureDirs(path, ln.dir1, ln.dir2);
-      if (!d.ok()) return d;
-      s = env_->RenameNoReplace(temp, full);
-    }
+    Status s = put(ln, paths_[path] + "/" + ln.RelativePath());
     if (s.ok()) return ln;
     if (s.code() != Status::Code::kAlreadyExists) return s;
   }
   return Status::Busy("could not find an unused file name");
 }
 
+Result<proto::LogicName> FileStore::CommitNew(uint32_t path,
+                                              const std::string& temp,
+                                              const NewFileSpec& spec) {
+  if (!spec.appender) {
+    Status t = env_->SetModTime(temp, spec.create_time);
+    if (!t.ok()) return t;
+  }
+  return NameNew(path, spec,
+                 [&](const proto::LogicName& ln, const std::string& full) {
+                   Status s = env_->RenameNoReplace(temp, full);
+                   if (s.code() != Status::Code::kNotFound) return s;
+                   Status d = EnsureDirs(path, ln.dir1, ln.dir2);
+                   if (!d.ok()) return d;
+                   return env_->RenameNoReplace(temp, full);
+                 });
+}
+
 Result<proto::LogicName> FileStore::StoreWhole(uint32_t path,
                                                std::string_view data,
                                                const NewFileSpec& spec,
                                                bool sync) {
-  proto::FileNameFields f;
-  f.source_ip = spec.source_ip;
-  f.create_time = spec.create_time;
-  f.crc32 = spec.crc32;
-  for (int attempt = 0; attempt < 16; ++attempt) {
-    f.masked_size = proto::MaskFileSize(spec.size, spec.appender, Random());
-    proto::LogicName ln;
-    ln.store_path_index = path;
-    ln.name =
-        proto::EncodeNameBase(f) + proto::FormatNameSuffix(spec.ext, Random());
-    PickDirs(path, static_cast<uint32_t>(std::hash<std::string>{}(ln.name)),
-             &ln.dir1, &ln.dir2);
-    std::string full = paths_[path] + "/" + ln.RelativePath();
-    auto file = CreateAt(path, full, ln);
-    if (!file.ok() && file.status().code() == Status::Code::kAlreadyExists) {
-      continue;
-    }
-    if (!file.ok()) return file.status();
-    Status s = (*file)->Append(data);
-    if (s.ok() && sync) s = (*file)->Sync();
-    Status closed = (*file)->Close();
-    if (s.ok()) s = closed;
-    if (s.ok() && !spec.appender) s = env_->SetModTime(full, spec.create_time);
-    if (s.ok()) return ln;
-    env_->RemoveFile(full);
-    return s;
-  }
-  return Status::Busy("could not find an unused file name");
+  return NameNew(path, spec,
+                 [&](const proto::LogicName& ln, const std::string& full) {
+                   auto file = CreateAt(path, full, ln);
+                   if (!file.ok())
+                     return file.status();  // AlreadyExists: another name
+                   Status s = (*file)->Append(data);
+                   if (s.ok() && sync) s = (*file)->Sync();
+                   Status closed = (*file)->Close();
+                   if (s.ok()) s = closed;
+                   if (s.ok() && !spec.appender) {
+                     s = env_->SetModTime(full, spec.create_time);
+                   }
+                   if (s.ok()) return s;
+                   env_->RemoveFile(full);
+                   // Not a name clash: the write failed, so no other name is
+                   // tried.
+                   return s.code() == Status::Code::kAlreadyExists
+                              ? Status::IOError(s.ToString())
+                              : s;
+                 });
 }
 
 Result<std::unique_ptr<WritableFile>> FileStore::CreateAt(

@@ -19,6 +19,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -193,6 +194,13 @@ class FileStore {
   Result<DiskSpace> SpaceOf(uint32_t path, int64_t max_age_ms);
   void PickDirs(uint32_t path, uint32_t hash, uint32_t* d1, uint32_t* d2);
   Status EnsureDirs(uint32_t path, uint32_t d1, uint32_t d2);
+  // Gives a new file of `spec` a unique name: `put` puts the file at the
+  // name's full path, returning AlreadyExists when it is taken (another
+  // name is tried, up to 16).
+  Result<proto::LogicName> NameNew(
+      uint32_t path, const NewFileSpec& spec,
+      const std::function<Status(const proto::LogicName&, const std::string&)>&
+          put);
   // Creates `full` (named `ln`), empty, on a spare inode when one is ready;
   // AlreadyExists if the name is taken.
   Result<std::unique_ptr<WritableFile>> CreateAt(uint32_t path,

@@ -139,8 +139,8 @@ asio::awaitable<Status> StorageServer::HandleUpload(Conn& c,
     return r;
   };
   // A small normal file whose bytes are all here is written under its name
-  // at once (FileStore::StoreWhole): no temp file and rename, which were
-  // about an eighth of the storage's work per small upload. Nobody can ask
+  // at once (FileStore::StoreWhole): no temp file and rename
+  // (docs/performance.md §15: 17 % more 4 KiB uploads). Nobody can ask
   // for the name before the reply; a crash that cuts the file short leaves
   // it unlogged, and the start-up's OrphanScan removes it. Appender files
   // keep the temp file: their names carry no checksum to tell a torn one.
