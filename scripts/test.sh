@@ -41,22 +41,25 @@ corpus=$(mktemp -d)
 rm -rf "$corpus"
 
 step "README local cluster: start, round trip, stop"
+# Ports below the kernel's ephemeral range (32768-60999): a listening port
+# in it can be taken at any moment by an outgoing connection's local port
+# (nginx once failed to bind 38888 so).
 smoke=$(mktemp -d)
 trap 'NIMBUS_RUN_DIR=$smoke scripts/cluster.sh stop >/dev/null 2>&1 || true; rm -rf "$smoke"' EXIT
-NIMBUS_RUN_DIR=$smoke NIMBUS_TRACKER_PORT=32122 NIMBUS_STORAGE_PORT1=33000 \
-  NIMBUS_METRICS_PORT_BASE=39122 NIMBUS_HTTP_PORT=38888 NIMBUS_FRONT_PORT=38080 \
-  NIMBUS_STORAGE_PORT2=33001 NIMBUS_WEB_PORT=38090 NIMBUS_FCGI_PORT=39100 \
+NIMBUS_RUN_DIR=$smoke NIMBUS_TRACKER_PORT=26122 NIMBUS_STORAGE_PORT1=26000 \
+  NIMBUS_METRICS_PORT_BASE=26200 NIMBUS_HTTP_PORT=26888 NIMBUS_FRONT_PORT=26080 \
+  NIMBUS_STORAGE_PORT2=26001 NIMBUS_WEB_PORT=26090 NIMBUS_FCGI_PORT=26100 \
   scripts/cluster.sh start
 
 step "monitoring: promtool on live /metrics, deploy/prometheus checks, a real Prometheus scrape"
-tests/ops/prometheus_smoke.sh 39122 39090
+tests/ops/prometheus_smoke.sh 26200 26190
 
 step "interoperability: a third-party FastDFS client (npm fdfs) against that cluster"
 if ! command -v node >/dev/null 2>&1; then
   apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 fi
 (cd tests/compat && npm ci --no-audit --no-fund --silent)
-node tests/compat/fdfs_node_client_test.js 127.0.0.1 32122 127.0.0.1,127.0.0.2
+node tests/compat/fdfs_node_client_test.js 127.0.0.1 26122 127.0.0.1,127.0.0.2
 
 step "nimbus-bench smoke (benchmarks are not tests: this only checks it works without errors)"
 cmake --build --preset release --target nimbus-bench >/dev/null
@@ -64,17 +67,17 @@ for w in upload download mixed; do
   rr=--no-rr
   [ "$w" = upload ] && rr=
   build/release/bench/nimbus-bench "$w" --size 4k --concurrency 4 --duration 2s \
-    --tracker 127.0.0.1:32122 --group group1 $rr
+    --tracker 127.0.0.1:26122 --group group1 $rr
 done
 for w in upload download; do
   build/release/bench/nimbus-bench "$w" --via-tracker --size 4k --concurrency 4 \
-    --duration 2s --tracker 127.0.0.1:32122 --group group1 --no-rr
+    --duration 2s --tracker 127.0.0.1:26122 --group group1 --no-rr
 done
 step "nimbus-desktop under Xvfb against that cluster (scripts/desktop-screenshots.sh)"
 shots=$(mktemp -d)
 # The sanitized binary: Qt and fontconfig keep caches until exit, which
 # LeakSanitizer would report as leaks of the app.
-ASAN_OPTIONS=detect_leaks=0 NIMBUS_WEB_PORT=38090 \
+ASAN_OPTIONS=detect_leaks=0 NIMBUS_WEB_PORT=26090 \
   NIMBUS_DESKTOP_BIN=build/asan/src/desktop/nimbus-desktop \
   scripts/desktop-screenshots.sh "$shots"
 for f in desktop-main-window desktop-transfers desktop-share-dialog; do
@@ -84,9 +87,9 @@ rm -rf "$shots"
 NIMBUS_RUN_DIR=$smoke scripts/cluster.sh stop
 
 step "README's MariaDB + Redis command: the same cluster, nimbus-web on MariaDB + Redis"
-NIMBUS_RUN_DIR=$smoke NIMBUS_TRACKER_PORT=32122 NIMBUS_STORAGE_PORT1=33000 \
-  NIMBUS_METRICS_PORT_BASE=39122 NIMBUS_HTTP_PORT=38888 NIMBUS_FRONT_PORT=38080 \
-  NIMBUS_STORAGE_PORT2=33001 NIMBUS_WEB_PORT=38090 NIMBUS_FCGI_PORT=39100 \
+NIMBUS_RUN_DIR=$smoke NIMBUS_TRACKER_PORT=26122 NIMBUS_STORAGE_PORT1=26000 \
+  NIMBUS_METRICS_PORT_BASE=26200 NIMBUS_HTTP_PORT=26888 NIMBUS_FRONT_PORT=26080 \
+  NIMBUS_STORAGE_PORT2=26001 NIMBUS_WEB_PORT=26090 NIMBUS_FCGI_PORT=26100 \
   NIMBUS_SKIP_BUILD=1 NIMBUS_WEB_DB=mariadb scripts/cluster.sh start | tail -n 25
 NIMBUS_RUN_DIR=$smoke scripts/cluster.sh stop
 

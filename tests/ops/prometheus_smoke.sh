@@ -10,7 +10,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 MP=$1
-PP=${2:-39090}
+PP=${2:-26190}
 targets_tracker="127.0.0.1:$MP"
 targets_storage="127.0.0.1:$((MP + 1)) 127.0.0.2:$((MP + 1)) 127.0.0.1:$((MP + 2))"
 
