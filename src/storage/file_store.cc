@@ -266,7 +266,7 @@ Result<std::unique_ptr<WritableFile>> FileStore::NewReplicaTempFile(
 Result<std::unique_ptr<WritableFile>> FileStore::NewTempFile(
     uint32_t path, uint64_t size, std::string* temp) {
   *temp = NewTempPath(path);
-  if (opts_.direct_io_min_bytes > 0 && size >= opts_.direct_io_min_bytes) {
+  if (WritesDirect(path, size)) {
     return env_->NewDirectWritableFile(*temp);
   }
   if (std::optional<std::string> spare = spares_[path]->Take(MonotonicMs())) {

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <asio/experimental/as_tuple.hpp>
 #include <ctime>
+#include <functional>
 
 #include "common/coding.h"
 #include "common/crc32.h"
@@ -94,27 +95,18 @@ asio::awaitable<Status> StorageServer::HandleUpload(Conn& c,
   spec.appender = appender;
   spec.ext = up->ext;
   uint64_t replicated_at = 0;
-  // Closes the received temp file and names it (received = how the
-  // transfer went); on any failure the temp file is removed.
-  auto commit = [&](Status received) -> Status {
-    Status r = received;
-    if (r.ok() && opts_.fsync_after_written_bytes > 0) r = file->Sync();
-    Status closed = file->Close();
-    if (r.ok()) r = closed;
-    if (r.ok()) {
-      spec.create_time = NowSeconds();
-      auto committed = store_.CommitNew(*path, temp, spec);
-      if (committed.ok()) {
-        name = std::move(*committed);
-        r = AppendBinlog('C', name.ToString());
-        // A file its peers would never hear of is not acknowledged.
-        if (!r.ok()) env_->RemoveFile(*store_.Resolve(name));
-        replicated_at = PackPosition(binlog_->end());
-        return r;
-      }
-      r = committed.status();
+  // Logs a file just stored under `stored` (`flush`, if given, runs first).
+  // A file its peers would never hear of is not acknowledged: one that
+  // cannot be logged is removed.
+  auto log_new = [&](proto::LogicName stored,
+                     const std::function<Status()>& flush) {
+    name = std::move(stored);
+    Status r = flush ? flush() : Status::OK();
+    if (r.ok()) r = AppendBinlog('C', name.ToString());
+    if (!r.ok()) {
+      if (auto ref = store_.Locate(name); ref.ok()) store_.Delete(*ref);
     }
-    env_->RemoveFile(temp);
+    replicated_at = PackPosition(binlog_->end());
     return r;
   };
   // A small file packed into a trunk file (use_trunk_file): one positional
@@ -125,18 +117,12 @@ asio::awaitable<Status> StorageServer::HandleUpload(Conn& c,
     spec.create_time = NowSeconds();
     auto stored = store_.StorePacked(*path, data, spec);
     if (!stored.ok()) return stored.status();
-    name = std::move(*stored);
-    auto ref = store_.Locate(name);
-    if (!ref.ok()) return ref.status();
-    Status r;
-    if (opts_.fsync_after_written_bytes > 0) {
-      r = env_->SyncPath(store_.ContentPath(*ref));
-    }
-    if (r.ok()) r = AppendBinlog('C', name.ToString());
-    // A file its peers would never hear of is not acknowledged.
-    if (!r.ok()) store_.Delete(*ref);
-    replicated_at = PackPosition(binlog_->end());
-    return r;
+    if (opts_.fsync_after_written_bytes == 0) return log_new(*stored, nullptr);
+    return log_new(*stored, [&]() -> Status {
+      auto ref = store_.Locate(name);
+      if (!ref.ok()) return ref.status();
+      return env_->SyncPath(store_.ContentPath(*ref));
+    });
   };
   // A small normal file whose bytes are all here is written under its name
   // at once (FileStore::StoreWhole): no temp file and rename
@@ -151,11 +137,22 @@ asio::awaitable<Status> StorageServer::HandleUpload(Conn& c,
     auto stored = store_.StoreWhole(*path, data, spec,
                                     opts_.fsync_after_written_bytes > 0);
     if (!stored.ok()) return stored.status();
-    name = std::move(*stored);
-    Status r = AppendBinlog('C', name.ToString());
-    // A file its peers would never hear of is not acknowledged.
-    if (!r.ok()) env_->RemoveFile(*store_.Resolve(name));
-    replicated_at = PackPosition(binlog_->end());
+    return log_new(*stored, nullptr);
+  };
+  // Closes the received temp file and names it (received = how the
+  // transfer went); on any failure the temp file is removed.
+  auto commit = [&](Status received) -> Status {
+    Status r = received;
+    if (r.ok() && opts_.fsync_after_written_bytes > 0) r = file->Sync();
+    Status closed = file->Close();
+    if (r.ok()) r = closed;
+    if (r.ok()) {
+      spec.create_time = NowSeconds();
+      auto committed = store_.CommitNew(*path, temp, spec);
+      if (committed.ok()) return log_new(*committed, nullptr);
+      r = committed.status();
+    }
+    env_->RemoveFile(temp);
     return r;
   };
   const bool pack = store_.PackNew(*path, up->file_size, appender);
