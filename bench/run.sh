@@ -48,16 +48,42 @@ stop_cluster() {
   pids=()
 }
 # Each durability gets a fresh cluster directory, and the directories are
-# removed only after the last measurement: on ext4 without a journal (this
-# machine's, docs/performance.md §1) creating files is slow for minutes
-# after many deletions, so deleting one cluster's files just before the
-# next is measured would slow the uploads measured next.
+# removed only after the last measurement. On ext4 without a journal (this
+# machine's root) allocating an inode skips every inode deleted less than
+# 60 s ago, 360 s while its inode-table block is dirty, which new files
+# created beside them keep it (fs/ext4/ialloc.c, recently_deleted();
+# docs/performance.md §1): for six minutes after a cluster's million files
+# are removed, uploads run 10-40x slower. So the removal is stamped, and a
+# run started within that time waits it out first.
+SETTLE=${NIMBUS_BENCH_SETTLE:-}
+if [ -z "$SETTLE" ]; then
+  SETTLE=370
+  dev=$(findmnt -no SOURCE,FSTYPE -T "$OUT" 2>/dev/null || true)
+  # A mounted ext4 with a journal has /proc/fs/jbd2/<device>-8.
+  if [ "${dev##* }" != ext4 ] || compgen -G "/proc/fs/jbd2/$(basename "${dev%% *}")-*" >/dev/null; then
+    SETTLE=0  # a journal (or another file system): no such skipping
+  fi
+fi
+remove_clusters() {
+  if compgen -G "$OUT/cluster*" >/dev/null; then
+    rm -rf "$OUT"/cluster "$OUT"/cluster-*
+    date +%s >"$OUT/removed_at"
+  fi
+}
 finish() {
   stop_cluster
-  rm -rf "$OUT"/cluster-*
+  remove_clusters
 }
 trap finish EXIT
-rm -rf "$OUT"/cluster "$OUT"/cluster-*  # left by an interrupted run
+remove_clusters  # left by an interrupted run
+if [ "$SETTLE" -gt 0 ] && [ -f "$OUT/removed_at" ]; then
+  wait_s=$(($(cat "$OUT/removed_at") + SETTLE - $(date +%s)))
+  if [ "$wait_s" -gt 0 ]; then
+    echo "waiting ${wait_s} s: a previous run's clusters were removed less than ${SETTLE} s ago," \
+      "and file creation on this ext4 without a journal is slow until then (NIMBUS_BENCH_SETTLE=0 skips)" >&2
+    sleep "$wait_s"
+  fi
+fi
 
 start_cluster() {  # durability trunk(0|1)
   stop_cluster
