@@ -16,6 +16,7 @@
 #include <map>
 #include <mutex>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -67,6 +68,7 @@ class Workload {
           ++reads_;
           if (!got.ok()) {
             ++read_errors_;
+            failed_reads_.insert(pick);
           } else if (*got != acked_[pick]) {
             ++wrong_reads_;
           }
@@ -84,11 +86,19 @@ class Workload {
     std::lock_guard<std::mutex> lock(mu_);
     return acked_.size();
   }
+  std::vector<std::string> acked_ids() {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<std::string> ids;
+    for (const auto& [id, data] : acked_) ids.push_back(id);
+    return ids;
+  }
   const std::map<std::string, std::string>& files() const { return acked_; }
   int errors() const { return errors_; }
   int reads() const { return reads_; }
   int read_errors() const { return read_errors_; }
   int wrong_reads() const { return wrong_reads_; }
+  // The files a read failed for (once or more); call after Stop().
+  const std::set<std::string>& failed_reads() const { return failed_reads_; }
   const Status& last_error() const { return last_error_; }
 
  private:
@@ -103,6 +113,7 @@ class Workload {
   int reads_ = 0;                             // guarded by mu_
   int read_errors_ = 0;                       // guarded by mu_
   int wrong_reads_ = 0;                       // guarded by mu_
+  std::set<std::string> failed_reads_;        // guarded by mu_
 };
 
 // Acked files that cannot be read back whole through the tracker.
@@ -222,13 +233,34 @@ class FaultScenario : public ::testing::Test {
   size_t s1_ = 0, s2_ = 0;
 };
 
+namespace fs = std::filesystem;
+
+// Names ("HH/LL/NAME") of the files stored on storage `proc`.
+std::set<std::string> StoredNames(const NetCluster& c, size_t proc) {
+  std::set<std::string> out;
+  const fs::path root = fs::path(c.base(proc)) / "data";
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(root, ec);
+       it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (ec) break;
+    std::string rel = fs::relative(it->path(), root, ec).string();
+    if (rel.size() > 6 && rel[2] == '/' && rel[5] == '/') out.insert(rel);
+  }
+  return out;
+}
+
 TEST_F(FaultScenario, KillStorageDuringUploads) {
   ASSERT_NO_FATAL_FAILURE(StartGroup());
   Workload w(cluster_, opts_, 3);
   Sleep(1500);
   cluster_.Kill(s2_, SIGKILL);
   size_t at_kill = w.acked();
-  Sleep(2000);
+  const std::vector<std::string> acked_at_kill = w.acked_ids();
+  Sleep(500);
+  // While the killed storage is down the survivor cannot receive its files,
+  // so this is every file of the group readable until the restart.
+  const std::set<std::string> survivor = StoredNames(cluster_, s1_);
+  Sleep(1500);
   ASSERT_NO_FATAL_FAILURE(cluster_.Restart(s2_));
   Sleep(2000);
   w.Stop();
@@ -237,6 +269,23 @@ TEST_F(FaultScenario, KillStorageDuringUploads) {
   int lost = CountLost(cluster_, opts_, w.files());
   double t = Converge(cluster_, {s1_, s2_}, 60, stopped);
   Report("kill -9 storage", w.acked(), lost, t, &w);
+  // A read may fail only for a file the killed storage had not replicated
+  // when it died: the client tries the file's source, then every replica,
+  // so a file the survivor held must always be read.
+  auto rel = [](const std::string& id) {
+    return id.substr(id.find("/M00/") + 5);
+  };
+  size_t only_on_killed = 0;
+  for (const std::string& id : acked_at_kill)
+    only_on_killed += !survivor.count(rel(id));
+  int held = 0;
+  for (const std::string& id : w.failed_reads())
+    held += survivor.count(rel(id));
+  std::printf(
+      "kill -9 storage: %zu files were only on the killed storage; "
+      "reads failed for %zu files, %d of them held by the survivor\n",
+      only_on_killed, w.failed_reads().size(), held);
+  EXPECT_EQ(held, 0) << "a read failed for a file the surviving storage held";
   EXPECT_EQ(lost, 0);
   EXPECT_GE(t, 0);
 }
