@@ -233,22 +233,6 @@ class FaultScenario : public ::testing::Test {
   size_t s1_ = 0, s2_ = 0;
 };
 
-namespace fs = std::filesystem;
-
-// Names ("HH/LL/NAME") of the files stored on storage `proc`.
-std::set<std::string> StoredNames(const NetCluster& c, size_t proc) {
-  std::set<std::string> out;
-  const fs::path root = fs::path(c.base(proc)) / "data";
-  std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(root, ec);
-       it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (ec) break;
-    std::string rel = fs::relative(it->path(), root, ec).string();
-    if (rel.size() > 6 && rel[2] == '/' && rel[5] == '/') out.insert(rel);
-  }
-  return out;
-}
-
 TEST_F(FaultScenario, KillStorageDuringUploads) {
   ASSERT_NO_FATAL_FAILURE(StartGroup());
   Workload w(cluster_, opts_, 3);
@@ -259,7 +243,7 @@ TEST_F(FaultScenario, KillStorageDuringUploads) {
   Sleep(500);
   // While the killed storage is down the survivor cannot receive its files,
   // so this is every file of the group readable until the restart.
-  const std::set<std::string> survivor = StoredNames(cluster_, s1_);
+  const std::set<std::string> survivor = cluster_.FileNames(s1_);
   Sleep(1500);
   ASSERT_NO_FATAL_FAILURE(cluster_.Restart(s2_));
   Sleep(2000);

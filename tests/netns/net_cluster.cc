@@ -320,10 +320,14 @@ bool NetCluster::WaitActive(size_t tracker_host, size_t n, int timeout_s) {
   return false;
 }
 
-std::map<std::string, std::string> NetCluster::Files(size_t proc) const {
+std::string NetCluster::DataDir(size_t proc) const {
   const Proc& p = procs_[proc];
-  std::string root = (p.mount.empty() ? p.base : p.mount) + "/data";
-  std::map<std::string, std::string> out;
+  return (p.mount.empty() ? p.base : p.mount) + "/data";
+}
+
+std::set<std::string> NetCluster::FileNames(size_t proc) const {
+  const std::string root = DataDir(proc);
+  std::set<std::string> out;
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(root, ec);
        it != fs::recursive_directory_iterator(); it.increment(ec)) {
@@ -332,7 +336,16 @@ std::map<std::string, std::string> NetCluster::Files(size_t proc) const {
     std::string rel = fs::relative(it->path(), root, ec).string();
     // Stored files live in HH/LL/; everything else is server state.
     if (rel.size() < 7 || rel[2] != '/' || rel[5] != '/') continue;
-    out[rel] = ReadAll(it->path().string());
+    out.insert(std::move(rel));
+  }
+  return out;
+}
+
+std::map<std::string, std::string> NetCluster::Files(size_t proc) const {
+  const std::string root = DataDir(proc);
+  std::map<std::string, std::string> out;
+  for (const std::string& rel : FileNames(proc)) {
+    out[rel] = ReadAll(root + "/" + rel);
   }
   return out;
 }

@@ -21,6 +21,7 @@
 #include <sys/types.h>
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -85,8 +86,12 @@ class NetCluster {
   // Relative path -> content of every file under a storage's data/ (sync
   // state excluded): what must be identical on all replicas of a group.
   std::map<std::string, std::string> Files(size_t proc) const;
+  // The same files' names ("HH/LL/NAME"), without reading them.
+  std::set<std::string> FileNames(size_t proc) const;
 
  private:
+  std::string DataDir(size_t proc) const;
+
   struct Proc {
     pid_t pid = -1;
     size_t host = 0;
