@@ -45,6 +45,17 @@ class RandomRWFile {
     return size_t{0};
   }
   virtual Status Write(uint64_t offset, std::string_view data) = 0;
+  // Write for large data nobody will read soon: past the page cache where
+  // the file system allows it (O_DIRECT), so that it costs no page-cache
+  // memory (new memory is slow to fill on the machines measured,
+  // docs/performance.md §16.4). `offset` must be a multiple of 4096 and the
+  // caller must own the bytes up to the next multiple of 4096 after `data`:
+  // the last block may be written padded with zeros, and the file then ends
+  // at that multiple if it ended before. By default, and for an unaligned
+  // `offset`, the same as Write.
+  virtual Status WriteAround(uint64_t offset, std::string_view data) {
+    return Write(offset, data);
+  }
   virtual Status Truncate(uint64_t size) = 0;
   // Frees the file system blocks of [offset, offset + len) without changing
   // the file's size; the range then reads as zeros and HasDataAt says false

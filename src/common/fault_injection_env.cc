@@ -54,6 +54,11 @@ class FaultyRandomRWFile final : public RandomRWFile {
     if (!s.ok()) return s;
     return base_->Write(offset, data);
   }
+  Status WriteAround(uint64_t offset, std::string_view data) override {
+    Status s = env_->ChargeWrite(data.size());
+    if (!s.ok()) return s;
+    return base_->WriteAround(offset, data);
+  }
   Status Truncate(uint64_t size) override { return base_->Truncate(size); }
   Status PunchHole(uint64_t offset, uint64_t len) override {
     if (env_->write_fails()) return Status::IOError("injected write error");

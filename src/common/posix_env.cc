@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "common/aligned_buffer.h"
 #include "common/env.h"
 
 namespace nimbus {
@@ -243,6 +244,44 @@ class PosixRandomRWFile final : public RandomRWFile {
       offset += static_cast<uint64_t>(r);
     }
     return Status::OK();
+  }
+  // A descriptor of its own, opened per call: the file object is shared
+  // by threads, and a write this large pays one open gladly.
+  Status WriteAround(uint64_t offset, std::string_view data) override {
+    if (offset % kDirectAlign != 0 || data.empty()) return Write(offset, data);
+    int dfd = ::open(path_.c_str(), O_WRONLY | O_DIRECT | O_CLOEXEC);
+    if (dfd < 0) {
+      if (errno == EINVAL) return Write(offset, data);  // no O_DIRECT here
+      return PosixError("open " + path_, errno);
+    }
+    const size_t round =
+        (data.size() + kDirectAlign - 1) / kDirectAlign * kDirectAlign;
+    AlignedBuffer buf(std::min(round, kDirectBuffer));
+    Status s;
+    while (s.ok() && !data.empty()) {
+      const size_t take = std::min(data.size(), buf.size());
+      const size_t padded =
+          (take + kDirectAlign - 1) / kDirectAlign * kDirectAlign;
+      std::memcpy(buf.data(), data.data(), take);
+      std::memset(buf.data() + take, 0, padded - take);
+      size_t done = 0;
+      while (done < padded) {
+        ssize_t r = ::pwrite(dfd, buf.data() + done, padded - done,
+                             static_cast<off_t>(offset + done));
+        if (r < 0) {
+          if (errno == EINTR) continue;
+          const int err = errno;
+          if (DropDirectIo(dfd, err)) continue;
+          s = PosixError("pwrite " + path_, err);
+          break;
+        }
+        done += static_cast<size_t>(r);
+      }
+      data.remove_prefix(take);
+      offset += take;
+    }
+    ::close(dfd);
+    return s;
   }
   Status Truncate(uint64_t size) override {
     if (::ftruncate(fd_, static_cast<off_t>(size)) != 0) {

@@ -217,6 +217,50 @@ TEST_F(PosixEnvTest, DirectWritableFileHoldsExactlyWhatWasAppended) {
 // buffer, into aligned and unaligned buffers, up to and past the end of the
 // file: the bytes are the file's, and only the end of the file shortens a
 // read.
+TEST_F(PosixEnvTest, WriteAroundBypassesThePageCacheAndPadsTheLastBlock) {
+  const std::string path = (dir_ / "around").string();
+  auto f = env_->OpenOrCreateRandomRWFile(path);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  ASSERT_TRUE((*f)->Write(0, std::string(10000, 'a')).ok());
+  std::string data((1 << 20) + 5000, '\0');
+  for (size_t i = 0; i < data.size(); ++i) {
+    data[i] = static_cast<char>(i * 131 % 251);
+  }
+  const uint64_t at = 3 * 4096;
+  ASSERT_TRUE((*f)->WriteAround(at, data).ok());
+  const uint64_t padded = (data.size() + 4095) / 4096 * 4096;
+  EXPECT_EQ(*(*f)->Size(), at + padded);
+  int probe = ::open(path.c_str(), O_RDONLY | O_DIRECT);
+  if (probe >= 0) {  // where O_DIRECT works, nothing went to the cache
+    ::close(probe);
+    char block[4096];
+    EXPECT_EQ(*(*f)->ReadIfCached(at, sizeof(block), block), 0u);
+    EXPECT_EQ(*(*f)->ReadIfCached(at + padded - 4096, sizeof(block), block),
+              0u);
+  }
+  std::string back(at + padded, '?');
+  ASSERT_EQ(*(*f)->Read(0, back.size(), back.data()), back.size());
+  EXPECT_EQ(back.substr(0, 10000), std::string(10000, 'a'));
+  EXPECT_EQ(back.substr(10000, at - 10000), std::string(at - 10000, '\0'));
+  EXPECT_TRUE(back.substr(at, data.size()) == data);
+  EXPECT_EQ(back.substr(at + data.size()),
+            std::string(padded - data.size(), '\0'));
+  // An unaligned offset is a plain write: exactly the bytes given.
+  ASSERT_TRUE((*f)->WriteAround(100, "xyz").ok());
+  ASSERT_EQ(*(*f)->Read(99, 5, back.data()), 5u);
+  EXPECT_EQ(back.substr(0, 5), "axyza");
+  EXPECT_EQ(*(*f)->Size(), at + padded);
+  // Through the fault-injection env, a write it fails writes nothing.
+  FaultInjectionEnv faulty(env_);
+  auto g = faulty.OpenOrCreateRandomRWFile(path);
+  ASSERT_TRUE(g.ok());
+  faulty.SetWriteBudget(100);
+  EXPECT_EQ((*g)->WriteAround(0, std::string(8192, 'z')).code(),
+            Status::Code::kNoSpace);
+  ASSERT_EQ(*(*f)->Read(0, 1, back.data()), 1u);
+  EXPECT_EQ(back[0], 'a');
+}
+
 TEST_F(PosixEnvTest, DirectReadFileReadsExactlyTheFile) {
   const size_t size = (3 << 20) + 12345;
   std::string pattern;

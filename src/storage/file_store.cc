@@ -208,8 +208,11 @@ Result<proto::LogicName> FileStore::StorePacked(uint32_t path,
 
 Status FileStore::PlacePackedReplica(const FileRef& ref,
                                      std::string_view data) {
+  // As NewReplicaTempFile: a large replica is written around the cache.
+  const bool around = opts_.replica_direct_io_min_bytes > 0 &&
+                      data.size() >= opts_.replica_direct_io_min_bytes;
   return trunks_.WriteAt(ref.logic.store_path_index, ref.fields.source_ip,
-                         *ref.slot, data);
+                         *ref.slot, data, around);
 }
 
 Result<FileStat> FileStore::StatFile(const FileRef& ref) {

@@ -101,7 +101,8 @@ class FileStore {
   // Stores `data` as a new packed file (PackNew) and returns its name.
   Result<proto::LogicName> StorePacked(uint32_t path, std::string_view data,
                                        const NewFileSpec& spec);
-  // Writes a packed file's replica at its slot.
+  // Writes a packed file's replica at its slot, around the page cache from
+  // replica_direct_io_min_bytes on (as NewReplicaTempFile).
   Status PlacePackedReplica(const FileRef& ref, std::string_view data);
   // Size and modification time (a packed file's: its name's create time);
   // NotFound when the file is not here.

@@ -266,13 +266,20 @@ Result<proto::TrunkSlot> TrunkStore::Append(uint32_t path, uint32_t key,
 }
 
 Status TrunkStore::WriteAt(uint32_t path, uint32_t key,
-                           const proto::TrunkSlot& slot,
-                           std::string_view data) {
+                           const proto::TrunkSlot& slot, std::string_view data,
+                           bool around_cache) {
   if (data.empty() || data.size() > slot.alloc) {
     return Status::InvalidArgument("replica does not fit its trunk slot");
   }
   NIMBUS_LET_OR_RETURN(std::shared_ptr<RandomRWFile> f,
                        Open(FileKey{path, key, slot.id}, true));
+  // The padding of the last block stays inside the slot only for a slot of
+  // whole blocks, which every slot this code allocates is (the name is a
+  // peer's word, hence the check).
+  if (around_cache && slot.offset % kSlotAlign == 0 &&
+      slot.alloc % kSlotAlign == 0) {
+    return f->WriteAround(slot.offset, data);
+  }
   return f->Write(slot.offset, data);
 }
 

@@ -85,8 +85,10 @@ class TrunkStore {
                                   std::string_view data);
   // Writes a replica's `data` at `slot` of this server's copy of the trunk
   // file (created when missing). Writing the same bytes again is harmless.
+  // With `around_cache`, past the page cache (RandomRWFile::WriteAround;
+  // the rest of the slot's last block is written as zeros).
   Status WriteAt(uint32_t path, uint32_t key, const proto::TrunkSlot& slot,
-                 std::string_view data);
+                 std::string_view data, bool around_cache = false);
   // Whether `slot` holds a file here (its first block is not a hole).
   Result<bool> Holds(uint32_t path, uint32_t key, const proto::TrunkSlot& slot);
   // Reads up to `n` bytes at `offset` within the file in `slot` (the caller

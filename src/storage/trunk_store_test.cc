@@ -184,6 +184,36 @@ TEST_F(TrunkStoreTest, AReplicaWritesTheSameSlotOfItsOwnCopy) {
   EXPECT_FALSE(*replica.Holds(0, kKey, *slot));
 }
 
+TEST_F(TrunkStoreTest, ALargeReplicaWrittenAroundTheCacheReadsTheSame) {
+  TrunkStore source(Env::Default(), {path("a")}, 64 << 20);
+  TrunkStore replica(Env::Default(), {path("b")}, 64 << 20);
+  ASSERT_TRUE(source.Init().ok() && replica.Init().ok());
+  std::string before = Bytes(5000, 'p'), big = Bytes((1 << 20) + 3, 'q'),
+              after = Bytes(7000, 'r');
+  auto s1 = source.Append(0, kKey, before);
+  auto s2 = source.Append(0, kKey, big);
+  auto s3 = source.Append(0, kKey, after);
+  ASSERT_TRUE(s1.ok() && s2.ok() && s3.ok());
+  // The neighbours first, so that the large one's padding lands between
+  // files already there.
+  ASSERT_TRUE(replica.WriteAt(0, kKey, *s1, before).ok());
+  ASSERT_TRUE(replica.WriteAt(0, kKey, *s3, after).ok());
+  ASSERT_TRUE(replica.WriteAt(0, kKey, *s2, big, /*around_cache=*/true).ok());
+  EXPECT_EQ(ReadAll(replica, *s1, before.size()), before);
+  EXPECT_EQ(ReadAll(replica, *s2, big.size()), big);
+  EXPECT_EQ(ReadAll(replica, *s3, after.size()), after);
+  EXPECT_TRUE(*replica.Holds(0, kKey, *s2));
+  // A slot that is not whole blocks (a peer's name says so) still takes
+  // exactly its bytes.
+  proto::TrunkSlot odd = *s3;
+  odd.offset += odd.alloc;
+  odd.alloc = 5001;
+  ASSERT_TRUE(
+      replica.WriteAt(0, kKey, odd, Bytes(5000, 's'), /*around_cache=*/true)
+          .ok());
+  EXPECT_EQ(ReadAll(replica, odd, 5000), Bytes(5000, 's'));
+}
+
 TEST_F(TrunkStoreTest, AFailedWriteLeavesNothingBehindAndLosesNoSpaceTwice) {
   FaultInjectionEnv env(Env::Default());
   TrunkStore t(&env, {path("a")}, 64 << 20);
