@@ -227,11 +227,15 @@ Result<FileStat> FileStore::StatFile(const FileRef& ref) {
   return st;
 }
 
-Result<std::unique_ptr<RandomRWFile>> FileStore::OpenFile(const FileRef& ref) {
-  if (!ref.packed()) return env_->OpenRandomRWFile(ref.full, false);
-  return trunks_.OpenSlot(ref.logic.store_path_index, ref.fields.source_ip,
-                          *ref.slot,
-                          static_cast<uint64_t>(ref.fields.EncodedSize()));
+Result<std::unique_ptr<RandomRWFile>> FileStore::OpenFile(const FileRef& ref,
+                                                          bool around_cache) {
+  if (!ref.packed()) {
+    return around_cache ? env_->OpenDirectReadFile(ref.full)
+                        : env_->OpenRandomRWFile(ref.full, false);
+  }
+  return trunks_.OpenSlot(
+      ref.logic.store_path_index, ref.fields.source_ip, *ref.slot,
+      static_cast<uint64_t>(ref.fields.EncodedSize()), around_cache);
 }
 
 Result<size_t> FileStore::ReadIfCached(const FileRef& ref, uint64_t offset,

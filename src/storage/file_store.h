@@ -108,7 +108,9 @@ class FileStore {
   // NotFound when the file is not here.
   Result<FileStat> StatFile(const FileRef& ref);
   // Opens a file for reading; a packed file reads as a file of its own.
-  Result<std::unique_ptr<RandomRWFile>> OpenFile(const FileRef& ref);
+  // With `around_cache`, reads go to the disk past the page cache.
+  Result<std::unique_ptr<RandomRWFile>> OpenFile(const FileRef& ref,
+                                                 bool around_cache = false);
   // Env::ReadIfCached for a plain or packed file (Busy when the disk would
   // be needed).
   Result<size_t> ReadIfCached(const FileRef& ref, uint64_t offset, size_t n,

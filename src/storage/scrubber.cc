@@ -149,11 +149,9 @@ void Scrubber::Throttle(int64_t bytes) {
 Status Scrubber::Check(const FileRef& ref) {
   const std::string& full = ref.full;
   const proto::FileNameFields& f = ref.fields;
-  // Plain files are read around the page cache: a pass checks what the
-  // disk holds and leaves the cache alone. A packed file reads through its
-  // trunk file.
-  auto file = ref.packed() ? server_->store().OpenFile(ref)
-                           : server_->env()->OpenDirectReadFile(full);
+  // Read around the page cache: a pass checks what the disk holds and
+  // leaves the cache alone.
+  auto file = server_->store().OpenFile(ref, /*around_cache=*/true);
   if (!file.ok()) return file.status();
   auto size = (*file)->Size();
   if (!size.ok()) return size.status();

@@ -310,7 +310,8 @@ Result<size_t> TrunkStore::ReadIfCached(uint32_t path, uint32_t key,
 }
 
 Result<std::unique_ptr<RandomRWFile>> TrunkStore::OpenSlot(
-    uint32_t path, uint32_t key, const proto::TrunkSlot& slot, uint64_t size) {
+    uint32_t path, uint32_t key, const proto::TrunkSlot& slot, uint64_t size,
+    bool around_cache) {
   if (size > slot.alloc) {
     return Status::InvalidArgument("file larger than its trunk slot");
   }
@@ -318,6 +319,12 @@ Result<std::unique_ptr<RandomRWFile>> TrunkStore::OpenSlot(
                        Open(FileKey{path, key, slot.id}, false));
   NIMBUS_LET_OR_RETURN(bool live, f->HasDataAt(slot.offset));
   if (!live) return Status::NotFound("file deleted from its trunk slot");
+  if (around_cache) {
+    NIMBUS_LET_OR_RETURN(
+        std::unique_ptr<RandomRWFile> direct,
+        env_->OpenDirectReadFile(FilePath(path, key, slot.id)));
+    f = std::move(direct);
+  }
   return std::unique_ptr<RandomRWFile>(
       std::make_unique<SlotFile>(std::move(f), slot.offset, size));
 }

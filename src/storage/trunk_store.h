@@ -101,10 +101,12 @@ class TrunkStore {
                               size_t n, char* out);
   // The file of `size` bytes in `slot`, as a read-only file of its own
   // (reads past `size` return nothing). NotFound when the slot holds no file
-  // here.
+  // here. With `around_cache`, reads go to the disk past the page cache
+  // (Env::OpenDirectReadFile), on a descriptor of the file's own.
   Result<std::unique_ptr<RandomRWFile>> OpenSlot(uint32_t path, uint32_t key,
                                                  const proto::TrunkSlot& slot,
-                                                 uint64_t size);
+                                                 uint64_t size,
+                                                 bool around_cache = false);
   // Frees the slot's blocks. NotFound when the slot holds no file here.
   Status Free(uint32_t path, uint32_t key, const proto::TrunkSlot& slot);
 

@@ -35,9 +35,10 @@ class TrunkStoreTest : public ::testing::Test {
     for (size_t i = 0; i < n; ++i) s[i] = static_cast<char>(seed + i * 7);
     return s;
   }
-  static std::string ReadAll(TrunkStore& t, const TrunkSlot& slot, size_t n) {
+  static std::string ReadAll(TrunkStore& t, const TrunkSlot& slot, size_t n,
+                             bool around_cache = false) {
     std::string out(n, '\0');
-    auto f = t.OpenSlot(0, kKey, slot, n);
+    auto f = t.OpenSlot(0, kKey, slot, n, around_cache);
     if (!f.ok()) return "error: " + f.status().ToString();
     auto r = (*f)->Read(0, n, out.data());
     if (!r.ok()) return "error: " + r.status().ToString();
@@ -199,8 +200,15 @@ TEST_F(TrunkStoreTest, ALargeReplicaWrittenAroundTheCacheReadsTheSame) {
   ASSERT_TRUE(replica.WriteAt(0, kKey, *s1, before).ok());
   ASSERT_TRUE(replica.WriteAt(0, kKey, *s3, after).ok());
   ASSERT_TRUE(replica.WriteAt(0, kKey, *s2, big, /*around_cache=*/true).ok());
+  // Neither the write nor a read around the cache (the scrubber's) left
+  // the file's pages in memory.
+  EXPECT_EQ(ReadAll(replica, *s2, big.size(), /*around_cache=*/true), big);
+  char block[4096];
+  EXPECT_EQ(*replica.ReadIfCached(0, kKey, *s2, 0, sizeof(block), block), 0u);
+  EXPECT_EQ(*replica.ReadIfCached(0, kKey, *s2, big.size() - 1, 1, block), 0u);
   EXPECT_EQ(ReadAll(replica, *s1, before.size()), before);
   EXPECT_EQ(ReadAll(replica, *s2, big.size()), big);
+  EXPECT_EQ(ReadAll(replica, *s3, after.size(), /*around_cache=*/true), after);
   EXPECT_EQ(ReadAll(replica, *s3, after.size()), after);
   EXPECT_TRUE(*replica.Holds(0, kKey, *s2));
   // A slot that is not whole blocks (a peer's name says so) still takes
