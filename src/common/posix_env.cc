@@ -100,6 +100,30 @@ bool DropDirectIo(int fd, int err) {
          ::fcntl(fd, F_SETFL, flags & ~O_DIRECT) == 0;
 }
 
+size_t RoundUpToBlock(size_t n) {
+  return (n + kDirectAlign - 1) / kDirectAlign * kDirectAlign;
+}
+
+// Writes buf[0, n) at `at` of `fd`, opened with O_DIRECT (buf, n and at
+// aligned): a file system that refuses the transfer gets it through the
+// page cache (DropDirectIo).
+Status PwriteAllDirect(int fd, const char* buf, size_t n, uint64_t at,
+                       const std::string& path) {
+  size_t done = 0;
+  while (done < n) {
+    ssize_t r =
+        ::pwrite(fd, buf + done, n - done, static_cast<off_t>(at + done));
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      const int err = errno;
+      if (DropDirectIo(fd, err)) continue;
+      return PosixError("write " + path, err);
+    }
+    done += static_cast<size_t>(r);
+  }
+  return Status::OK();
+}
+
 // Appends are gathered in an aligned buffer and written a full buffer at a
 // time with O_DIRECT. A tail shorter than a block is written padded with
 // zeros and the file is then truncated to its real size, so the file is
@@ -153,25 +177,13 @@ class PosixDirectWritableFile final : public WritableFile {
  private:
   // Writes buf_[0, n) at `at`, n a multiple of the block size.
   Status WriteAt(uint64_t at, size_t n) {
-    size_t done = 0;
-    while (done < n) {
-      ssize_t r = ::pwrite(fd_, buf_.get() + done, n - done,
-                           static_cast<off_t>(at + done));
-      if (r < 0) {
-        if (errno == EINTR) continue;
-        const int err = errno;
-        if (DropDirectIo(fd_, err)) continue;
-        return PosixError("write " + path_, err);
-      }
-      done += static_cast<size_t>(r);
-    }
-    return Status::OK();
+    return PwriteAllDirect(fd_, buf_.get(), n, at, path_);
   }
   // Writes the buffered bytes (kept in the buffer: the next full flush
   // covers them again) and sets the file's size to Size().
   Status WriteTail() {
     if (fill_ == 0) return Status::OK();
-    size_t padded = (fill_ + kDirectAlign - 1) / kDirectAlign * kDirectAlign;
+    size_t padded = RoundUpToBlock(fill_);
     std::memset(buf_.get() + fill_, 0, padded - fill_);
     Status s = WriteAt(offset_, padded);
     if (!s.ok()) return s;
@@ -254,29 +266,14 @@ class PosixRandomRWFile final : public RandomRWFile {
       if (errno == EINVAL) return Write(offset, data);  // no O_DIRECT here
       return PosixError("open " + path_, errno);
     }
-    const size_t round =
-        (data.size() + kDirectAlign - 1) / kDirectAlign * kDirectAlign;
-    AlignedBuffer buf(std::min(round, kDirectBuffer));
+    AlignedBuffer buf(std::min(RoundUpToBlock(data.size()), kDirectBuffer));
     Status s;
     while (s.ok() && !data.empty()) {
       const size_t take = std::min(data.size(), buf.size());
-      const size_t padded =
-          (take + kDirectAlign - 1) / kDirectAlign * kDirectAlign;
+      const size_t padded = RoundUpToBlock(take);
       std::memcpy(buf.data(), data.data(), take);
       std::memset(buf.data() + take, 0, padded - take);
-      size_t done = 0;
-      while (done < padded) {
-        ssize_t r = ::pwrite(dfd, buf.data() + done, padded - done,
-                             static_cast<off_t>(offset + done));
-        if (r < 0) {
-          if (errno == EINTR) continue;
-          const int err = errno;
-          if (DropDirectIo(dfd, err)) continue;
-          s = PosixError("pwrite " + path_, err);
-          break;
-        }
-        done += static_cast<size_t>(r);
-      }
+      s = PwriteAllDirect(dfd, buf.data(), padded, offset, path_);
       data.remove_prefix(take);
       offset += take;
     }
@@ -360,9 +357,7 @@ class PosixDirectReadFile final : public RandomRWFile {
       }
       const uint64_t start = at / kDirectAlign * kDirectAlign;
       const size_t skip = static_cast<size_t>(at - start);
-      const size_t span =
-          std::min(kDirectBuffer, (skip + left + kDirectAlign - 1) /
-                                      kDirectAlign * kDirectAlign);
+      const size_t span = std::min(kDirectBuffer, RoundUpToBlock(skip + left));
       auto r = Pread(bounce_.get(), span, start);
       if (!r.ok()) return r.status();
       if (*r <= skip) break;  // end of file
