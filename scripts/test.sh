@@ -29,7 +29,7 @@ cmake --build --preset asan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --preset asan -j "$JOBS"
 echo "fault scenarios, durability, resumable uploads, concurrency (from the test output):"
-grep -hE '^(join: |tus: |concurrency: |desktop: |.*acked [0-9]+.*lost [0-9]+)' \
+grep -hE '^(join: |tus: |concurrency: |desktop: |.*acked [0-9]+.*lost [0-9]+|.*only on the killed)' \
   build/asan/Testing/Temporary/LastTest.log || true
 
 step "libFuzzer: protocol decoders for ${NIMBUS_FUZZ_SECONDS:-60} s"
