@@ -213,10 +213,8 @@ TEST_F(PosixEnvTest, DirectWritableFileHoldsExactlyWhatWasAppended) {
       env_->NewDirectWritableFile((dir_ / "direct1_false").string()).ok());
 }
 
-// Reads at offsets and of lengths around the block and the internal
-// buffer, into aligned and unaligned buffers, up to and past the end of the
-// file: the bytes are the file's, and only the end of the file shortens a
-// read.
+// WriteAround at an aligned offset: the bytes land past the page cache, the
+// last block padded with zeros; at an unaligned one, a plain write.
 TEST_F(PosixEnvTest, WriteAroundBypassesThePageCacheAndPadsTheLastBlock) {
   const std::string path = (dir_ / "around").string();
   auto f = env_->OpenOrCreateRandomRWFile(path);
@@ -261,6 +259,10 @@ TEST_F(PosixEnvTest, WriteAroundBypassesThePageCacheAndPadsTheLastBlock) {
   EXPECT_EQ(back[0], 'a');
 }
 
+// Reads at offsets and of lengths around the block and the internal
+// buffer, into aligned and unaligned buffers, up to and past the end of the
+// file: the bytes are the file's, and only the end of the file shortens a
+// read.
 TEST_F(PosixEnvTest, DirectReadFileReadsExactlyTheFile) {
   const size_t size = (3 << 20) + 12345;
   std::string pattern;

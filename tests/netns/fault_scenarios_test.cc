@@ -238,8 +238,8 @@ TEST_F(FaultScenario, KillStorageDuringUploads) {
   Workload w(cluster_, opts_, 3);
   Sleep(1500);
   cluster_.Kill(s2_, SIGKILL);
-  size_t at_kill = w.acked();
   const std::vector<std::string> acked_at_kill = w.acked_ids();
+  const size_t at_kill = acked_at_kill.size();
   Sleep(500);
   // While the killed storage is down the survivor cannot receive its files,
   // so this is every file of the group readable until the restart.
