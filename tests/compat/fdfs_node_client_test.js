@@ -54,8 +54,9 @@ async function main() {
   const id = await fdfs.upload(file, {ext: 'bin'});
   // A plain name, or a trunk file's (16 more characters: where in which
   // trunk file), as the cluster's use_trunk_file decides.
-  assert.match(id, /^group\d\/M00\/[0-9A-F]{2}\/[0-9A-F]{2}\/[A-Za-z0-9_-]{27}([A-Za-z0-9_-]{16})?\d{3}\.bin$/);
-  console.log('upload ok:', id, id.length > 50 ? '(packed in a trunk file)' : '');
+  const named = id.match(/^group\d\/M00\/[0-9A-F]{2}\/[0-9A-F]{2}\/[A-Za-z0-9_-]{27}([A-Za-z0-9_-]{16})?\d{3}\.bin$/);
+  assert.ok(named, `unexpected file ID ${id}`);
+  console.log('upload ok:', id, named[1] ? '(packed in a trunk file)' : '');
 
   const back = await collect(id);
   assert.ok(back.equals(data), 'downloaded bytes differ');
@@ -81,8 +82,30 @@ async function main() {
   const id2 = await fdfs.upload(buf, {ext: 'txt'});
   assert.ok((await collect(id2)).equals(buf));
 
+  // Appender files: the client's own upload-appender, append and modify
+  // commands (23, 24, 34), then a modify past the end, which FastDFS
+  // refuses with EINVAL and which must leave the file as it was.
+  const head = crypto.randomBytes(70 * 1024);
+  const tail = crypto.randomBytes(3000);
+  const id3 = await fdfs.upload(head, {method: 'uploadAppender', ext: 'log'});
+  assert.match(id3, /^group\d\/M00\/[0-9A-F]{2}\/[0-9A-F]{2}\/[A-Za-z0-9_-]{27}\d{3}\.log$/);
+  await fdfs.upload(tail, {method: 'append', fileId: id3});
+  await fdfs.upload(Buffer.from('MODIFIED'), {method: 'modify', fileId: id3, offset: 1000});
+  const expected = Buffer.concat([head, tail]);
+  Buffer.from('MODIFIED').copy(expected, 1000);
+  let refused = null;
+  try {
+    await fdfs.upload(Buffer.from('x'), {method: 'modify', fileId: id3, offset: expected.length + 1});
+  } catch (e) { refused = String(e); }
+  assert.ok(refused && /errno is: 22\b/.test(refused), `modify past the end: ${refused}`);
+  assert.ok((await collect(id3)).equals(expected), 'appender file bytes differ');
+  const info3 = await fdfs.getFileInfo(id3);
+  assert.strictEqual(info3.size, expected.length);
+  console.log('appender ok (upload, append, modify; modify past the end refused)');
+
   await fdfs.del(id);
   await fdfs.del(id2);
+  await fdfs.del(id3);
   let missing = false;
   try { await fdfs.getFileInfo(id); } catch (e) { missing = true; }
   assert.ok(missing, 'deleted file still has info');
