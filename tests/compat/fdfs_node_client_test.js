@@ -1,6 +1,8 @@
 // Interoperability test with an independent FastDFS client implementation:
 // the `fdfs` npm package (a Node.js FastDFS client written against FastDFS
-// itself). Usage: node fdfs_node_client_test.js <tracker-host> <tracker-port>
+// itself). Usage:
+//   node fdfs_node_client_test.js <tracker-host> <tracker-port> \
+//       [<storage-ip>,...] [<group of one storage>]
 // Exits non-zero on the first mismatch.
 'use strict';
 const FdfsClient = require('fdfs');
@@ -16,6 +18,12 @@ const [host, port] = [process.argv[2] || '127.0.0.1', Number(process.argv[3] || 
 // The storage servers' addresses (comma-separated): the file ID must name
 // one of them as its source.
 const storages = (process.argv[4] || host).split(',');
+// This client sends append and modify to the storage the tracker picks for
+// a new upload (QUERY_STORE, 101/104), not to the file's source (QUERY_UPDATE,
+// 103, which FastDFS's C and Java clients ask). In a group of two, that may
+// be the member still applying the file's replica (EBUSY) or not holding it
+// yet (ENOENT), as it may with FastDFS; in a group of one it is the source.
+const appenderGroup = process.argv[5] || 'group2';
 const fdfs = new FdfsClient({
   trackers: [{host, port}],
   timeout: 10000,
@@ -87,8 +95,9 @@ async function main() {
   // refuses with EINVAL and which must leave the file as it was.
   const head = crypto.randomBytes(70 * 1024);
   const tail = crypto.randomBytes(3000);
-  const id3 = await fdfs.upload(head, {method: 'uploadAppender', ext: 'log'});
-  assert.match(id3, /^group\d\/M00\/[0-9A-F]{2}\/[0-9A-F]{2}\/[A-Za-z0-9_-]{27}\d{3}\.log$/);
+  const id3 = await fdfs.upload(head, {method: 'uploadAppender', ext: 'log', group: appenderGroup});
+  assert.match(id3, /^group\d+\/M00\/[0-9A-F]{2}\/[0-9A-F]{2}\/[A-Za-z0-9_-]{27}\d{3}\.log$/);
+  assert.ok(id3.startsWith(`${appenderGroup}/`), `${id3} is not in ${appenderGroup}`);
   await fdfs.upload(tail, {method: 'append', fileId: id3});
   await fdfs.upload(Buffer.from('MODIFIED'), {method: 'modify', fileId: id3, offset: 1000});
   const expected = Buffer.concat([head, tail]);
