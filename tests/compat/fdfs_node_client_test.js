@@ -91,8 +91,8 @@ async function main() {
   assert.ok((await collect(id2)).equals(buf));
 
   // Appender files: the client's own upload-appender, append and modify
-  // commands (23, 24, 34), then a modify past the end, which FastDFS
-  // refuses with EINVAL and which must leave the file as it was.
+  // commands (23, 24, 34), then a modify past the end, which Nimbus refuses
+  // with EINVAL (docs/protocol.md) and which must leave the file as it was.
   const head = crypto.randomBytes(70 * 1024);
   const tail = crypto.randomBytes(3000);
   const id3 = await fdfs.upload(head, {method: 'uploadAppender', ext: 'log', group: appenderGroup});
