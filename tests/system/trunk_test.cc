@@ -184,11 +184,6 @@ TEST_F(Trunk, SmallFilesArePackedAndBehaveLikeAnyOtherOnBothStorages) {
   for (const auto& [id, data] : files) EXPECT_TRUE(OnBoth(id, data)) << id;
 }
 
-// A storage is ACTIVE on a tracker, so clients are sent to it, a moment
-// before it has the tracker's parameters; an upload that comes in between
-// must wait for them rather than be stored under the storage's defaults
-// (here: plain instead of packed). The storage restarts while no tracker
-// runs, an upload goes straight to it, and the tracker comes back after.
 // A replica at least replica_direct_io_min_size large is written around the
 // peer's page cache, its last block padded with zeros inside its slot: the
 // files around it keep their bytes, and every copy reads back whole from
@@ -219,6 +214,11 @@ TEST_F(Trunk, LargeReplicasWrittenAroundTheCacheReadBackOnBothStorages) {
   }
 }
 
+// A storage is ACTIVE on a tracker, so clients are sent to it, a moment
+// before it has the tracker's parameters; an upload that comes in between
+// must wait for them rather than be stored under the storage's defaults
+// (here: plain instead of packed). The storage restarts while no tracker
+// runs, an upload goes straight to it, and the tracker comes back after.
 TEST_F(Trunk, AnUploadWaitsForTheTrackersParameters) {
   Start();
   cluster_.StopTracker();
