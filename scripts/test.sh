@@ -59,7 +59,7 @@ if ! command -v node >/dev/null 2>&1; then
   apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 fi
 (cd tests/compat && npm ci --no-audit --no-fund --silent)
-node tests/compat/fdfs_node_client_test.js 127.0.0.1 26122 127.0.0.1,127.0.0.2 group2
+node tests/compat/fdfs_node_client_test.js 127.0.0.1 26122 127.0.0.1,127.0.0.2 group2 group1
 
 step "nimbus-bench smoke (benchmarks are not tests: this only checks it works without errors)"
 cmake --build --preset release --target nimbus-bench >/dev/null

@@ -1,12 +1,15 @@
 // StorageServer: the appender-file commands (append, modify, truncate,
-// regenerate name). Split from storage_server.cc to keep each file to one
-// concern; same class.
+// regenerate name), applied here or handed to the file's source. Split from
+// storage_server.cc to keep each file to one concern; same class.
 #include <fmt/format.h>
 
 #include <ctime>
 
 #include "common/coding.h"
+#include "net/timed_io.h"
+#include "proto/command.h"
 #include "proto/constants.h"
+#include "proto/header.h"
 #include "proto/storage_messages.h"
 #include "storage/storage_server.h"
 #include "storage/storage_server_internal.h"
@@ -15,7 +18,7 @@ namespace nimbus::storage {
 
 asio::awaitable<Status> StorageServer::HandleAppend(Conn& c,
                                                     std::string_view prefix,
-                                                    uint8_t) {
+                                                    uint8_t status) {
   int64_t pkg_len = c.remaining + static_cast<int64_t>(prefix.size());
   auto ap = proto::DecodeAppendPrefix(prefix, pkg_len);
   if (!ap.ok()) {
@@ -29,6 +32,10 @@ asio::awaitable<Status> StorageServer::HandleAppend(Conn& c,
   if (!t.ok()) co_return t.status();
   if (!t->fields.IsAppender()) {
     co_return Status::InvalidArgument("not an appender file");
+  }
+  if (auto source = UpdateSource(t->fields.source_ip)) {
+    co_return co_await ForwardUpdate(c, *source, status,
+                                     std::string(prefix) + name);
   }
   BusyGuard guard(this, t->full);
   if (!guard.held()) co_return Status::Busy("file is being updated");
@@ -69,7 +76,7 @@ asio::awaitable<Status> StorageServer::HandleAppend(Conn& c,
 
 asio::awaitable<Status> StorageServer::HandleModify(Conn& c,
                                                     std::string_view prefix,
-                                                    uint8_t) {
+                                                    uint8_t status) {
   int64_t pkg_len = c.remaining + static_cast<int64_t>(prefix.size());
   auto mp = proto::DecodeModifyPrefix(prefix, pkg_len);
   if (!mp.ok()) {
@@ -83,6 +90,10 @@ asio::awaitable<Status> StorageServer::HandleModify(Conn& c,
   if (!t.ok()) co_return t.status();
   if (!t->fields.IsAppender()) {
     co_return Status::InvalidArgument("not an appender file");
+  }
+  if (auto source = UpdateSource(t->fields.source_ip)) {
+    co_return co_await ForwardUpdate(c, *source, status,
+                                     std::string(prefix) + name);
   }
   BusyGuard guard(this, t->full);
   if (!guard.held()) co_return Status::Busy("file is being updated");
@@ -130,13 +141,16 @@ asio::awaitable<Status> StorageServer::HandleModify(Conn& c,
 
 asio::awaitable<Status> StorageServer::HandleTruncate(Conn& c,
                                                       std::string_view body,
-                                                      uint8_t) {
+                                                      uint8_t status) {
   auto req = proto::DecodeTruncateRequest(body);
   if (!req.ok()) co_return req.status();
   auto t = ResolveTarget(opts_.group_name, req->name);
   if (!t.ok()) co_return t.status();
   if (!t->fields.IsAppender()) {
     co_return Status::InvalidArgument("not an appender file");
+  }
+  if (auto source = UpdateSource(t->fields.source_ip)) {
+    co_return co_await ForwardUpdate(c, *source, status, body);
   }
   BusyGuard guard(this, t->full);
   if (!guard.held()) co_return Status::Busy("file is being updated");
@@ -160,11 +174,14 @@ asio::awaitable<Status> StorageServer::HandleTruncate(Conn& c,
 
 asio::awaitable<Status> StorageServer::HandleRegenerate(Conn& c,
                                                         std::string_view body,
-                                                        uint8_t) {
+                                                        uint8_t status) {
   auto t = ResolveTarget(opts_.group_name, body);
   if (!t.ok()) co_return t.status();
   if (!t->fields.IsAppender()) {
     co_return Status::InvalidArgument("not an appender file");
+  }
+  if (auto source = UpdateSource(t->fields.source_ip)) {
+    co_return co_await ForwardUpdate(c, *source, status, body);
   }
   BusyGuard guard(this, t->full);
   if (!guard.held()) co_return Status::Busy("file is being updated");
@@ -182,6 +199,68 @@ asio::awaitable<Status> StorageServer::HandleRegenerate(Conn& c,
   PutFixedString(&c.reply, opts_.group_name, proto::kGroupNameLen);
   c.reply += fresh.ToString();
   co_return Status::OK();
+}
+
+asio::awaitable<Status> StorageServer::ForwardUpdate(Conn& c,
+                                                     const std::string& source,
+                                                     uint8_t status,
+                                                     std::string_view head) {
+  // A response to an update is a header and at most a group name and file
+  // name (regenerate); anything longer is not the source speaking FastDFS.
+  constexpr int64_t kMaxResponseBody = 256;
+  asio::ip::tcp::socket up(c.sock.get_executor());
+  std::error_code ec = co_await net::Connect(
+      up, source, server_.port(), std::chrono::seconds(opts_.connect_timeout_s),
+      opts_.bind_addr);
+  if (ec) {
+    co_return Status::Unavailable(
+        fmt::format("the file's source storage {} cannot be reached: {}",
+                    source, ec.message()));
+  }
+  char hdr[proto::kHeaderSize];
+  proto::EncodeHeader(
+      {static_cast<int64_t>(head.size()) + c.remaining, c.cmd, status}, hdr);
+  ec = co_await net::WriteAll2(up, asio::buffer(hdr), asio::buffer(head),
+                               c.net_timeout);
+  GrowChunk(c, static_cast<uint64_t>(c.remaining));
+  while (!ec && c.remaining > 0) {
+    size_t n = static_cast<size_t>(
+        std::min<int64_t>(c.remaining, static_cast<int64_t>(c.chunk.size())));
+    Status got = co_await ReceiveWhole(c, n);
+    if (!got.ok()) co_return got;  // the source sees a short request: undone
+    ec = co_await net::WriteAll(up, asio::buffer(c.chunk.data(), n),
+                                c.net_timeout);
+  }
+  if (!ec) ec = co_await net::ReadExact(up, asio::buffer(hdr), c.net_timeout);
+  proto::Header resp;
+  if (!ec) {
+    resp = proto::DecodeHeader(hdr);
+    if (resp.cmd != proto::kResp || resp.pkg_len < 0 ||
+        resp.pkg_len > kMaxResponseBody) {
+      co_return Status::Unavailable(fmt::format(
+          "the file's source storage {} answered with a malformed response",
+          source));
+    }
+  }
+  std::string body(static_cast<size_t>(ec ? 0 : resp.pkg_len), '\0');
+  if (!ec && !body.empty()) {
+    ec = co_await net::ReadExact(up, asio::buffer(body), c.net_timeout);
+  }
+  if (ec) {
+    // Whether the source applied the update is unknown, as after any lost
+    // reply; the client's content not yet sent is drained.
+    co_return Status::Unavailable(fmt::format(
+        "the file's source storage {} failed: {}", source, ec.message()));
+  }
+  updates_forwarded_.fetch_add(1, std::memory_order_relaxed);
+  c.reply.assign(hdr, sizeof hdr);
+  c.reply += body;
+  c.reply_raw = true;
+  if (resp.status == 0) co_return Status::OK();
+  co_return Status::FromErrno(resp.status,
+                              fmt::format("refused by the file's source "
+                                          "storage {}",
+                                          source));
 }
 
 }  // namespace nimbus::storage

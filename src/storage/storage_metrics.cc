@@ -146,6 +146,10 @@ std::string StorageServer::RenderMetrics() {
   counter("nimbus_storage_sync_replicas_degraded_total",
           "Uploads acknowledged with fewer than sync_replicas copies.",
           static_cast<double>(sync_degraded_.load()));
+  counter("nimbus_storage_updates_forwarded_total",
+          "Appender updates sent here and applied by the file's source "
+          "storage instead.",
+          static_cast<double>(updates_forwarded_.load()));
   if (committer_) {
     counter("nimbus_storage_group_commit_flushes_total",
             "syncfs flushes made by group commit.",

@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -90,6 +91,14 @@ class StorageServer {
   // The IPs of the group's other members (they listen on this server's
   // port); only those the tracker reports ACTIVE when `active_only`.
   std::vector<std::string> Peers(bool active_only) const;
+  // Where an update of a file whose name carries `source_ip` is applied:
+  // the file's source when that is another member of the group, ACTIVE now
+  // (followed through its address changes), or nullopt to apply it here.
+  // FastDFS clients ask the tracker for the source (QUERY_UPDATE), but some
+  // send updates wherever a new upload would go; applied at two members at
+  // once, two appends would each land at the offset its member saw and the
+  // copies would differ.
+  std::optional<std::string> UpdateSource(uint32_t source_ip) const;
   // Marks `full` as being updated; false if it already is. Every change to
   // an existing file holds the mark (see BusyGuard).
   bool TryMarkBusy(const std::string& full);
@@ -243,6 +252,14 @@ class StorageServer {
   asio::awaitable<Status> HandleModify(Conn&, std::string_view, uint8_t);
   asio::awaitable<Status> HandleTruncate(Conn&, std::string_view, uint8_t);
   asio::awaitable<Status> HandleRegenerate(Conn&, std::string_view, uint8_t);
+  // Sends the request being handled to `source` (see UpdateSource): its
+  // header with `status`, `head` (the bytes read so far) and the
+  // c.remaining content bytes as they arrive; then relays the source's
+  // response to the client byte for byte. Unavailable, with nothing relayed,
+  // when the source cannot be reached or fails before answering (the
+  // client's content is then drained as for any refused request).
+  asio::awaitable<Status> ForwardUpdate(Conn& c, const std::string& source,
+                                        uint8_t status, std::string_view head);
   // Replication from peers (sync_handlers.cc).
   bool IsPeer(const std::string& ip) const;
   Status AppendBinlog(char op, const std::string& name, int64_t a = 0,
@@ -273,12 +290,15 @@ class StorageServer {
   std::unique_ptr<net::HttpEndpoint> files_http_;  // packed files (http_port)
   std::atomic<int64_t> download_crc_failures_{0};
   std::atomic<int64_t> sync_degraded_{0};
+  std::atomic<int64_t> updates_forwarded_{0};
   std::string sync_dir_;
   const int64_t start_time_;
 
   mutable std::mutex mu_;
   std::string advertised_ip_;   // guarded by mu_
   std::set<std::string> busy_;  // guarded by mu_
+  // Peers' address changes (old -> new), for UpdateSource.
+  std::map<std::string, std::string> renamed_;  // guarded by mu_
   std::map<std::string, std::unique_ptr<SyncWorker>>
       workers_;  // guarded by mu_
   // Stopped workers of peers that moved; their coroutines may still be

@@ -194,6 +194,7 @@ void StorageServer::ApplyPeerRenames(
     const std::string& self_ip) {
   std::lock_guard<std::mutex> lock(mu_);
   for (const auto& [old_ip, new_ip] : renames) {
+    if (old_ip != new_ip) renamed_[old_ip] = new_ip;
     auto it = workers_.find(old_ip);
     if (it == workers_.end() || old_ip == self_ip || new_ip == self_ip ||
         workers_.count(new_ip) != 0) {
@@ -246,6 +247,25 @@ std::vector<std::string> StorageServer::Peers(bool active_only) const {
   return out;
 }
 
+std::optional<std::string> StorageServer::UpdateSource(
+    uint32_t source_ip) const {
+  std::string ip = proto::FormatIpv4(source_ip);
+  std::lock_guard<std::mutex> lock(mu_);
+  // Bounded: a chain of address changes cannot loop forever.
+  for (int hops = 0; hops < 16 && !workers_.contains(ip); ++hops) {
+    auto r = renamed_.find(ip);
+    if (r == renamed_.end()) break;
+    ip = r->second;
+  }
+  auto it = workers_.find(ip);
+  if (it == workers_.end() ||
+      it->second->peer_state() !=
+          static_cast<uint8_t>(proto::StorageState::kActive)) {
+    return std::nullopt;
+  }
+  return ip;
+}
+
 bool StorageServer::IsPeer(const std::string& ip) const {
   std::lock_guard<std::mutex> lock(mu_);
   return workers_.contains(ip);
@@ -284,6 +304,28 @@ asio::awaitable<Status> StorageServer::HandleSyncCreate(Conn& c,
   if (!t.ok()) co_return t.status();
   uint32_t path = t->logic.store_path_index;
   DiskExecutor& disk = *disks_[path];
+  if (t->fields.IsAppender()) {
+    // A create sent again (the sender restarted from its last saved mark,
+    // or a full copy was resumed) must not replace a copy that has changed
+    // since: appends applied here while the source was offline would be
+    // lost. The records after the create, sent again too, bring an existing
+    // copy up to date, so the content is read and dropped.
+    bool exists = false;
+    co_await disk.Run([&] {
+      exists = env_->FileExists(t->full);
+      return Status::OK();
+    });
+    if (exists) {
+      GrowChunk(c, static_cast<uint64_t>(p->file_size));
+      while (c.remaining > 0) {
+        Status got = co_await ReceiveWhole(
+            c, static_cast<size_t>(std::min<int64_t>(
+                   c.remaining, static_cast<int64_t>(c.chunk.size()))));
+        if (!got.ok()) co_return got;
+      }
+      co_return Status::OK();
+    }
+  }
   std::unique_ptr<WritableFile> file;
   std::string temp;
   auto open = [&]() -> Status {

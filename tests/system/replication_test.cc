@@ -111,6 +111,141 @@ TEST_F(Replication, EveryKindOfChangeReachesThePeer) {
   }));
 }
 
+// Raw appender requests, as a client that picks the storage itself sends
+// them.
+std::string AppendBody(const std::string& name, const std::string& data) {
+  std::string b;
+  PutBE64(&b, static_cast<int64_t>(name.size()));
+  PutBE64(&b, static_cast<int64_t>(data.size()));
+  return b + name + data;
+}
+std::string ModifyBody(const std::string& name, int64_t offset,
+                       const std::string& data) {
+  std::string b;
+  PutBE64(&b, static_cast<int64_t>(name.size()));
+  PutBE64(&b, offset);
+  PutBE64(&b, static_cast<int64_t>(data.size()));
+  return b + name + data;
+}
+// The IP in `id`'s name: the storage that created the file.
+std::string SourceOf(const std::string& id) {
+  auto logic = proto::ParseLogicName(NameOf(id));
+  if (!logic.ok()) return "";
+  auto fields = proto::DecodeNameBase(logic->name);
+  return fields.ok() ? proto::FormatIpv4(fields->source_ip) : "";
+}
+
+// Some FastDFS clients (the npm fdfs family) send append, modify and
+// truncate to whichever storage a new upload would go to, not to the file's
+// source. The member that is not the source hands them to the source, so
+// appends sent to the two members in turn, each as soon as the last was
+// answered, land in order, are all on the source when answered, and leave
+// both copies the same.
+TEST_F(Replication, UpdatesSentToTheOtherMemberAreAppliedByTheSource) {
+  client::Client c(cluster_.ClientOpts());
+  auto app = c.UploadAppender(Source::FromString("start:"), "log");
+  ASSERT_TRUE(app.ok()) << app.status().ToString();
+  const std::string name = NameOf(*app);
+  const std::string source = SourceOf(*app);
+  ASSERT_TRUE(source == "127.0.0.1" || source == "127.0.0.2") << *app;
+  const std::string other = source == "127.0.0.1" ? "127.0.0.2" : "127.0.0.1";
+  std::string want = "start:";
+  for (int i = 0; i < 20; ++i) {
+    const std::string piece = fmt::format("[{}]", i);
+    const std::string& to = i % 2 == 0 ? other : source;
+    Direct d = Ask(to, port_, proto::kAppendFile, AppendBody(name, piece));
+    ASSERT_EQ(d.status, 0) << "append " << i << " via " << to;
+    want += piece;
+  }
+  Direct m =
+      Ask(other, port_, proto::kModifyFile, ModifyBody(name, 0, "START"));
+  ASSERT_EQ(m.status, 0);
+  want.replace(0, 5, "START");
+  Direct t = Ask(other, port_, proto::kTruncateFile,
+                 proto::EncodeTruncateRequest(
+                     {static_cast<int64_t>(want.size() - 4), name}));
+  ASSERT_EQ(t.status, 0);
+  want.resize(want.size() - 4);
+  Direct now = Fetch(source, port_, *app);
+  EXPECT_EQ(now.status, 0);
+  EXPECT_EQ(now.body, want) << "the source lacks an acknowledged update";
+  EXPECT_TRUE(HasContent(*app, want));
+
+  // The source's refusal reaches the client as it is, and changes nothing.
+  Direct past =
+      Ask(other, port_, proto::kModifyFile,
+          ModifyBody(name, static_cast<int64_t>(want.size()) + 10, "x"));
+  EXPECT_EQ(past.status, EINVAL);
+  EXPECT_TRUE(HasContent(*app, want));
+
+  // Regenerate through the other member: the new name is the source's.
+  Direct r = Ask(other, port_, proto::kRegenerateAppenderFilename, name);
+  ASSERT_EQ(r.status, 0);
+  ASSERT_GT(r.body.size(), proto::kGroupNameLen);
+  const std::string renamed = "group1/" + r.body.substr(proto::kGroupNameLen);
+  EXPECT_EQ(SourceOf(renamed), source) << renamed;
+  EXPECT_TRUE(HasContent(renamed, want));
+}
+
+// While the source is down but still listed ACTIVE, an update sent to the
+// other member is refused (ECONNREFUSED) rather than applied where it could
+// race with the source; once the tracker has the source offline, the other
+// member applies it, and the source gets it when it is back.
+TEST_F(Replication, UpdatesGoOnAtTheOtherMemberOnceTheSourceIsOffline) {
+  client::Client c(cluster_.ClientOpts());
+  auto app = c.UploadAppender(Source::FromString("0123"), "log");
+  ASSERT_TRUE(app.ok()) << app.status().ToString();
+  ASSERT_TRUE(HasContent(*app, "0123"));
+  const std::string name = NameOf(*app);
+  const std::string source = SourceOf(*app);
+  const size_t source_index = source == "127.0.0.1" ? 0 : 1;
+  const std::string other = source == "127.0.0.1" ? "127.0.0.2" : "127.0.0.1";
+  cluster_.StopStorage(source_index, SIGKILL);
+  // The tracker sees the source's connection drop at once; the other member
+  // hears of it with its next heartbeat (1 s), so this first try is nearly
+  // always made while the source is still listed ACTIVE.
+  std::string want = "0123";
+  Direct first = Ask(other, port_, proto::kAppendFile, AppendBody(name, "x"));
+  if (first.status == 0) {
+    want += "x";
+  } else {
+    EXPECT_EQ(first.status, ECONNREFUSED);
+  }
+  EXPECT_EQ(Fetch(other, port_, *app).body, want);
+
+  Direct d;
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  do {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    d = Ask(other, port_, proto::kAppendFile, AppendBody(name, "45"));
+  } while (d.status != 0 && std::chrono::steady_clock::now() < until);
+  ASSERT_EQ(d.status, 0) << "never applied with the source offline";
+  want += "45";
+  EXPECT_EQ(Fetch(other, port_, *app).body, want);
+  cluster_.RestartStorage(source_index);
+  cluster_.WaitActive(2);
+  EXPECT_TRUE(HasContent(*app, want));
+}
+
+// A sync worker sends again the records after its last saved mark (a
+// restart, a resumed full copy). A create sent again for an appender file
+// must not replace a copy that has changed since: here 127.0.0.1 (the peer
+// of 127.0.0.2) resends the file's first content after an append.
+TEST_F(Replication, ACreateSentAgainKeepsTheAppenderCopyThatChanged) {
+  client::Client c(cluster_.ClientOpts());
+  auto app = c.UploadAppender(Source::FromString("0123"), "log");
+  ASSERT_TRUE(app.ok()) << app.status().ToString();
+  ASSERT_TRUE(c.Append(*app, Source::FromString("4567")).ok());
+  ASSERT_TRUE(HasContent(*app, "01234567"));
+  const std::string name = NameOf(*app);
+  std::string body = proto::EncodeSyncCreatePrefix(
+      {std::time(nullptr), static_cast<int64_t>(name.size()), 4, "group1"});
+  body += name + "0123";
+  Direct d = Ask("127.0.0.2", port_, proto::kSyncCreateFile, body);
+  EXPECT_EQ(d.status, 0);
+  EXPECT_EQ(Fetch("127.0.0.2", port_, *app).body, "01234567");
+}
+
 // Deleted files' inodes are kept (spare_inodes_max) and handed to new files
 // once their quarantine is over; here it is 0, so the next upload reuses one.
 class SpareInodes : public Replication {
