@@ -13,11 +13,16 @@ namespace nimbus::storage {
 
 asio::awaitable<Status> StorageServer::HandleSetMeta(Conn& c,
                                                      std::string_view body,
-                                                     uint8_t) {
+                                                     uint8_t status) {
   auto req = proto::DecodeSetMetaRequest(body);
   if (!req.ok()) co_return req.status();
   auto t = ResolveTarget(req->group, req->name);
   if (!t.ok()) co_return t.status();
+  // A merge applied by two members at once would leave each with the
+  // other's whole metadata once replicated.
+  if (auto source = UpdateSource(t->fields.source_ip)) {
+    co_return co_await ForwardUpdate(c, *source, status, body);
+  }
   BusyGuard guard(this, t->full + "-m");
   if (!guard.held()) co_return Status::Busy("metadata is being updated");
   Status s = co_await disks_[t->logic.store_path_index]->Run([&] {

@@ -147,8 +147,8 @@ std::string StorageServer::RenderMetrics() {
           "Uploads acknowledged with fewer than sync_replicas copies.",
           static_cast<double>(sync_degraded_.load()));
   counter("nimbus_storage_updates_forwarded_total",
-          "Appender updates sent here and applied by the file's source "
-          "storage instead.",
+          "Updates (append, modify, truncate, regenerate, set metadata) "
+          "sent here and applied by the file's source storage instead.",
           static_cast<double>(updates_forwarded_.load()));
   if (committer_) {
     counter("nimbus_storage_group_commit_flushes_total",

@@ -91,7 +91,8 @@ class StorageServer {
   // The IPs of the group's other members (they listen on this server's
   // port); only those the tracker reports ACTIVE when `active_only`.
   std::vector<std::string> Peers(bool active_only) const;
-  // Where an update of a file whose name carries `source_ip` is applied:
+  // Where an update (appender commands, set metadata) of a file whose name
+  // carries `source_ip` is applied:
   // the file's source when that is another member of the group, ACTIVE now
   // (followed through its address changes), or nullopt to apply it here.
   // FastDFS clients ask the tracker for the source (QUERY_UPDATE), but some

@@ -187,6 +187,35 @@ TEST_F(Replication, UpdatesSentToTheOtherMemberAreAppliedByTheSource) {
   EXPECT_TRUE(HasContent(renamed, want));
 }
 
+// Metadata merges sent to the two members in turn: applied by the source,
+// so both end with every key (applied at each, the copies would each end
+// with the other's last whole metadata).
+TEST_F(Replication, MetadataMergesSentToEitherMemberAllSurvive) {
+  client::Client c(cluster_.ClientOpts());
+  auto id = c.Upload(Source::FromString("with metadata"), "txt");
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  const std::string source = SourceOf(*id);
+  const std::string other = source == "127.0.0.1" ? "127.0.0.2" : "127.0.0.1";
+  std::vector<std::pair<std::string, std::string>> all;
+  for (int i = 0; i < 8; ++i) {
+    const std::pair<std::string, std::string> kv{fmt::format("k{}", i),
+                                                 std::to_string(i)};
+    const std::string& to = i % 2 == 0 ? other : source;
+    Direct d = Ask(to, port_, proto::kSetMetadata,
+                   proto::EncodeSetMetaRequest({'M', "group1", NameOf(*id),
+                                                proto::PackMetadata({kv})}));
+    ASSERT_EQ(d.status, 0) << "merge " << i << " via " << to;
+    all.push_back(kv);
+  }
+  const std::string want = proto::PackMetadata(all);
+  EXPECT_EQ(Meta(source, port_, *id).body, want);
+  EXPECT_TRUE(Eventually([&](const std::string& ip) {
+    return Meta(ip, port_, *id).body == want;
+  })) << "127.0.0.1 has `"
+      << Meta("127.0.0.1", port_, *id).body << "`; 127.0.0.2 has `"
+      << Meta("127.0.0.2", port_, *id).body << "`";
+}
+
 // While the source is down but still listed ACTIVE, an update sent to the
 // other member is refused (ECONNREFUSED) rather than applied where it could
 // race with the source; once the tracker has the source offline, the other
