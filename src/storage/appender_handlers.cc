@@ -34,8 +34,8 @@ asio::awaitable<Status> StorageServer::HandleAppend(Conn& c,
     co_return Status::InvalidArgument("not an appender file");
   }
   if (auto source = UpdateSource(t->fields.source_ip)) {
-    co_return co_await ForwardUpdate(c, *source, status,
-                                     std::string(prefix) + name);
+    const std::string head = std::string(prefix) + name;
+    co_return co_await ForwardUpdate(c, *source, status, head);
   }
   BusyGuard guard(this, t->full);
   if (!guard.held()) co_return Status::Busy("file is being updated");
@@ -92,8 +92,8 @@ asio::awaitable<Status> StorageServer::HandleModify(Conn& c,
     co_return Status::InvalidArgument("not an appender file");
   }
   if (auto source = UpdateSource(t->fields.source_ip)) {
-    co_return co_await ForwardUpdate(c, *source, status,
-                                     std::string(prefix) + name);
+    const std::string head = std::string(prefix) + name;
+    co_return co_await ForwardUpdate(c, *source, status, head);
   }
   BusyGuard guard(this, t->full);
   if (!guard.held()) co_return Status::Busy("file is being updated");

@@ -383,6 +383,9 @@ asio::awaitable<void> StorageServer::Serve(asio::ip::tcp::socket sock) {
         }
       }
     }
+    // Counted before the reply goes out: a client that has its reply finds
+    // the request in /metrics.
+    record();
     if (!c.reply_sent && c.reply_raw) {
       ec = co_await net::WriteAll(c.sock, asio::buffer(c.reply), c.net_timeout);
     } else if (!c.reply_sent) {
@@ -394,7 +397,6 @@ asio::awaitable<void> StorageServer::Serve(asio::ip::tcp::socket sock) {
       ec = co_await net::WriteAll2(c.sock, asio::buffer(out),
                                    asio::buffer(c.reply), c.net_timeout);
     }
-    record();
     if (!c.reply_sent && ec) break;
     if (c.close) break;
   }

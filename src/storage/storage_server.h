@@ -92,9 +92,9 @@ class StorageServer {
   // port); only those the tracker reports ACTIVE when `active_only`.
   std::vector<std::string> Peers(bool active_only) const;
   // Where an update (appender commands, set metadata) of a file whose name
-  // carries `source_ip` is applied:
-  // the file's source when that is another member of the group, ACTIVE now
-  // (followed through its address changes), or nullopt to apply it here.
+  // carries `source_ip` is applied: the file's source when that is another
+  // member of the group, ACTIVE now (followed through its address changes),
+  // or nullopt to apply it here.
   // FastDFS clients ask the tracker for the source (QUERY_UPDATE), but some
   // send updates wherever a new upload would go; applied at two members at
   // once, two appends would each land at the offset its member saw and the

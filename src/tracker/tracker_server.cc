@@ -228,12 +228,14 @@ asio::awaitable<void> TrackerServer::Serve(asio::ip::tcp::socket sock) {
     proto::EncodeHeader({static_cast<int64_t>(reply.size()), proto::kResp,
                          static_cast<uint8_t>(st.ToErrno())},
                         out);
-    ec = co_await net::WriteAll2(sock, asio::buffer(out), asio::buffer(reply),
-                                 net_timeout);
+    // Counted before the reply goes out: a client that has its reply finds
+    // the request in /metrics.
     requests_.Record(h.cmd, static_cast<uint8_t>(st.ToErrno()),
                      std::chrono::duration<double>(
                          std::chrono::steady_clock::now() - started)
                          .count());
+    ec = co_await net::WriteAll2(sock, asio::buffer(out), asio::buffer(reply),
+                                 net_timeout);
     if (ec || close_after) break;
   }
   if (conn.joined) registry_.ConnectionLost(conn.group, conn.peer_ip);
