@@ -2,7 +2,9 @@
 // regenerate name), applied here or handed to the file's source. Split from
 // storage_server.cc to keep each file to one concern; same class.
 #include <fmt/format.h>
+#include <sys/socket.h>
 
+#include <cerrno>
 #include <ctime>
 
 #include "common/coding.h"
@@ -208,10 +210,15 @@ asio::awaitable<Status> StorageServer::ForwardUpdate(Conn& c,
   // A response to an update is a header and at most a group name and file
   // name (regenerate); anything longer is not the source speaking FastDFS.
   constexpr int64_t kMaxResponseBody = 256;
-  asio::ip::tcp::socket up(c.sock.get_executor());
-  std::error_code ec = co_await net::Connect(
-      up, source, server_.port(), std::chrono::seconds(opts_.connect_timeout_s),
-      opts_.bind_addr);
+  std::optional<asio::ip::tcp::socket> kept = TakeForwardConnection(c, source);
+  asio::ip::tcp::socket up =
+      kept ? std::move(*kept) : asio::ip::tcp::socket(c.sock.get_executor());
+  std::error_code ec;
+  if (!kept) {
+    ec = co_await net::Connect(up, source, server_.port(),
+                               std::chrono::seconds(opts_.connect_timeout_s),
+                               opts_.bind_addr);
+  }
   if (ec) {
     co_return Status::Unavailable(
         fmt::format("the file's source storage {} cannot be reached: {}",
@@ -253,6 +260,7 @@ asio::awaitable<Status> StorageServer::ForwardUpdate(Conn& c,
         "the file's source storage {} failed: {}", source, ec.message()));
   }
   updates_forwarded_.fetch_add(1, std::memory_order_relaxed);
+  KeepForwardConnection(c, source, std::move(up));
   c.reply.assign(hdr, sizeof hdr);
   c.reply += body;
   c.reply_raw = true;
@@ -261,6 +269,38 @@ asio::awaitable<Status> StorageServer::ForwardUpdate(Conn& c,
                               fmt::format("refused by the file's source "
                                           "storage {}",
                                           source));
+}
+
+namespace {
+
+const void* LoopOf(asio::ip::tcp::socket& sock) {
+  return &asio::query(sock.get_executor(), asio::execution::context);
+}
+
+}  // namespace
+
+std::optional<asio::ip::tcp::socket> StorageServer::TakeForwardConnection(
+    Conn& c, const std::string& ip) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = forward_idle_.find({LoopOf(c.sock), ip});
+  while (it != forward_idle_.end() && !it->second.empty()) {
+    asio::ip::tcp::socket sock = std::move(it->second.back());
+    it->second.pop_back();
+    // The peer closes a connection idle for long (or on restart): that
+    // shows as end of stream (0) here. Nothing is owed on an idle one, so
+    // any byte waiting is as wrong.
+    char byte;
+    ssize_t n = ::recv(sock.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return sock;
+  }
+  return std::nullopt;
+}
+
+void StorageServer::KeepForwardConnection(Conn& c, const std::string& ip,
+                                          asio::ip::tcp::socket sock) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto& idle = forward_idle_[{LoopOf(c.sock), ip}];
+  if (idle.size() < kMaxIdleForwards) idle.push_back(std::move(sock));
 }
 
 }  // namespace nimbus::storage

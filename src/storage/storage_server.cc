@@ -83,6 +83,10 @@ StorageServer::~StorageServer() {
   // connections suspended on the loops refer to this server's members:
   // both are destroyed here, while everything they refer to still exists.
   disks_.clear();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    forward_idle_.clear();  // sockets of the loops about to go
+  }
   loops_.reset();
 }
 

@@ -261,6 +261,15 @@ class StorageServer {
   // client's content is then drained as for any refused request).
   asio::awaitable<Status> ForwardUpdate(Conn& c, const std::string& source,
                                         uint8_t status, std::string_view head);
+  // Forwarding connections are kept for the next update: an idle one to
+  // `ip` opened on the loop that runs `c` (a socket is used only on its own
+  // loop), if one is left that the peer has not closed; and back once its
+  // exchange finished cleanly (at most kMaxIdleForwards per loop and peer).
+  std::optional<asio::ip::tcp::socket> TakeForwardConnection(
+      Conn& c, const std::string& ip);
+  void KeepForwardConnection(Conn& c, const std::string& ip,
+                             asio::ip::tcp::socket sock);
+  static constexpr size_t kMaxIdleForwards = 4;
   // Replication from peers (sync_handlers.cc).
   bool IsPeer(const std::string& ip) const;
   Status AppendBinlog(char op, const std::string& name, int64_t a = 0,
@@ -300,6 +309,11 @@ class StorageServer {
   std::set<std::string> busy_;  // guarded by mu_
   // Peers' address changes (old -> new), for UpdateSource.
   std::map<std::string, std::string> renamed_;  // guarded by mu_
+  // Idle forwarding connections by (loop, peer IP); emptied before the
+  // loops are destroyed.
+  std::map<std::pair<const void*, std::string>,
+           std::vector<asio::ip::tcp::socket>>
+      forward_idle_;  // guarded by mu_
   std::map<std::string, std::unique_ptr<SyncWorker>>
       workers_;  // guarded by mu_
   // Stopped workers of peers that moved; their coroutines may still be

@@ -185,6 +185,24 @@ TEST_F(Replication, UpdatesSentToTheOtherMemberAreAppliedByTheSource) {
   const std::string renamed = "group1/" + r.body.substr(proto::kGroupNameLen);
   EXPECT_EQ(SourceOf(renamed), source) << renamed;
   EXPECT_TRUE(HasContent(renamed, want));
+
+  // The other member keeps its connections to the source for the next
+  // update; after the source restarts, a closed one is not reused.
+  auto next = c.UploadAppender(Source::FromString("again:"), "log");
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  ASSERT_EQ(SourceOf(*next), source);
+  ASSERT_EQ(
+      Ask(other, port_, proto::kAppendFile, AppendBody(NameOf(*next), "1"))
+          .status,
+      0);
+  const size_t source_index = source == "127.0.0.1" ? 0 : 1;
+  cluster_.StopStorage(source_index, SIGTERM);
+  cluster_.RestartStorage(source_index);
+  cluster_.WaitActive(2);
+  Direct after =
+      Ask(other, port_, proto::kAppendFile, AppendBody(NameOf(*next), "2"));
+  EXPECT_EQ(after.status, 0);
+  EXPECT_TRUE(HasContent(*next, "again:12"));
 }
 
 // Metadata merges sent to the two members in turn: applied by the source,
