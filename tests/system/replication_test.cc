@@ -205,6 +205,46 @@ TEST_F(Replication, UpdatesSentToTheOtherMemberAreAppliedByTheSource) {
   EXPECT_TRUE(HasContent(*next, "again:12"));
 }
 
+// A forwarded append larger than a transfer chunk is streamed through
+// whole; one whose client goes away halfway changes nothing on either
+// member, and the next goes through.
+TEST_F(Replication, ForwardedAppendsStreamWholeOrNotAtAll) {
+  client::Client c(cluster_.ClientOpts());
+  auto app = c.UploadAppender(Source::FromString("head:"), "log");
+  ASSERT_TRUE(app.ok()) << app.status().ToString();
+  const std::string name = NameOf(*app);
+  const std::string source = SourceOf(*app);
+  const std::string other = source == "127.0.0.1" ? "127.0.0.2" : "127.0.0.1";
+  std::string big(3 * 1024 * 1024 + 123, '\0');
+  for (size_t i = 0; i < big.size(); ++i) {
+    big[i] = static_cast<char>('a' + (i * 7 + i / 4096) % 26);
+  }
+  ASSERT_EQ(Ask(other, port_, proto::kAppendFile, AppendBody(name, big)).status,
+            0);
+  std::string want = "head:" + big;
+  EXPECT_TRUE(Fetch(source, port_, *app).body == want);
+
+  {
+    auto conn = net::BlockingConnection::Connect(
+        other, port_, std::chrono::milliseconds(2000),
+        std::chrono::milliseconds(5000));
+    ASSERT_TRUE(conn.ok());
+    const std::string body = AppendBody(name, std::string(1 << 20, 'Z'));
+    std::string frame;
+    proto::AppendHeader(&frame, static_cast<int64_t>(body.size()),
+                        proto::kAppendFile);
+    ASSERT_TRUE((*conn)->Write2(frame, body.substr(0, 100 * 1024)).ok());
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    (*conn)->Close();
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_EQ(
+      Ask(other, port_, proto::kAppendFile, AppendBody(name, ":tail")).status,
+      0);
+  want += ":tail";
+  EXPECT_TRUE(HasContent(*app, want));
+}
+
 // Metadata merges sent to the two members in turn: applied by the source,
 // so both end with every key (applied at each, the copies would each end
 // with the other's last whole metadata).
