@@ -123,7 +123,7 @@ async function main() {
     id4 = await fdfs.upload(want, {method: 'uploadAppender', ext: 'log', group: replicatedGroup});
     assert.ok(id4.startsWith(`${replicatedGroup}/`), `${id4} is not in ${replicatedGroup}`);
     for (let i = 0; i < 12; ++i) {
-      const piece = crypto.randomBytes(100 + i);
+      const piece = crypto.randomBytes(64 * 1024 + i);
       await fdfs.upload(piece, {method: 'append', fileId: id4});
       want = Buffer.concat([want, piece]);
       if (i % 4 === 3) {
