@@ -21,8 +21,12 @@
 #include <thread>
 #include <vector>
 
+#include "common/coding.h"
 #include "net/blocking_connection.h"
 #include "net_cluster.h"
+#include "proto/command.h"
+#include "proto/constants.h"
+#include "proto/file_name.h"
 #include "proto/header.h"
 #include "proto/server_messages.h"
 
@@ -189,6 +193,14 @@ double Converge(NetCluster& c, const std::vector<size_t>& procs,
 
 void Sleep(int ms) {
   std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+}
+
+// The address in `id`'s name: the storage that created the file.
+std::string SourceOf(const std::string& id) {
+  auto logic = proto::ParseLogicName(id.substr(id.find('/') + 1));
+  if (!logic.ok()) return "";
+  auto fields = proto::DecodeNameBase(logic->name);
+  return fields.ok() ? proto::FormatIpv4(fields->source_ip) : "";
 }
 
 class FaultScenario : public ::testing::Test {
@@ -529,6 +541,34 @@ TEST_F(FaultScenario, StorageComesBackWithANewAddress) {
     w.Stop();
     files = w.files();
   }
+  // An appender file whose source is the storage about to move: uploaded
+  // to it directly.
+  std::string appender;
+  {
+    NetCluster::ClientScope in(cluster_);
+    auto conn = net::BlockingConnection::Connect(
+        old_ip, 23000, std::chrono::milliseconds(2000),
+        std::chrono::milliseconds(10000));
+    ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+    const std::string content = "moved:";
+    std::string body(1, '\0');  // store path 0
+    PutBE64(&body, static_cast<int64_t>(content.size()));
+    body += std::string("log\0\0\0", 6) + content;
+    std::string frame;
+    proto::AppendHeader(&frame, static_cast<int64_t>(body.size()),
+                        proto::kUploadAppenderFile);
+    ASSERT_TRUE((*conn)->Write2(frame, body).ok());
+    char h[proto::kHeaderSize];
+    ASSERT_TRUE((*conn)->ReadExact(h, sizeof h).ok());
+    proto::Header resp = proto::DecodeHeader(h);
+    ASSERT_EQ(resp.status, 0);
+    ASSERT_GT(resp.pkg_len, static_cast<int64_t>(proto::kGroupNameLen));
+    ASSERT_LT(resp.pkg_len, 256);
+    std::string reply(static_cast<size_t>(resp.pkg_len), '\0');
+    ASSERT_TRUE((*conn)->ReadExact(reply.data(), reply.size()).ok());
+    appender = "group1/" + reply.substr(proto::kGroupNameLen);
+  }
+  ASSERT_EQ(SourceOf(appender), old_ip) << appender;
   ASSERT_GE(Converge(cluster_, {s1_, s2_}), 0);
   cluster_.Kill(s2_, SIGTERM);
   const std::string new_ip = "10.77.0.42";
@@ -555,6 +595,38 @@ TEST_F(FaultScenario, StorageComesBackWithANewAddress) {
   }
   ASSERT_TRUE(moved) << "the tracker did not move " << old_ip << " to "
                      << new_ip;
+  // The member that stayed learns of the move (its sync mark for the peer
+  // follows it); then an update of a file named with the old address, sent
+  // to it, is applied by the source at its new address: a regenerated name
+  // carries the address of the member that applied it.
+  const std::string sync = cluster_.base(s1_) + "/data/sync/";
+  for (int i = 0; i < 100 && !std::filesystem::exists(sync + new_ip + ".mark");
+       ++i) {
+    Sleep(100);
+  }
+  {
+    NetCluster::ClientScope in(cluster_);
+    auto conn = net::BlockingConnection::Connect(
+        cluster_.ip(1), 23000, std::chrono::milliseconds(2000),
+        std::chrono::milliseconds(10000));
+    ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+    const std::string name = appender.substr(appender.find('/') + 1);
+    std::string frame;
+    proto::AppendHeader(&frame, static_cast<int64_t>(name.size()),
+                        proto::kRegenerateAppenderFilename);
+    ASSERT_TRUE((*conn)->Write2(frame, name).ok());
+    char h[proto::kHeaderSize];
+    ASSERT_TRUE((*conn)->ReadExact(h, sizeof h).ok());
+    proto::Header resp = proto::DecodeHeader(h);
+    ASSERT_EQ(resp.status, 0);
+    ASSERT_GT(resp.pkg_len, static_cast<int64_t>(proto::kGroupNameLen));
+    ASSERT_LT(resp.pkg_len, 256);
+    std::string body(static_cast<size_t>(resp.pkg_len), '\0');
+    ASSERT_TRUE((*conn)->ReadExact(body.data(), body.size()).ok());
+    const std::string renamed = "group1/" + body.substr(proto::kGroupNameLen);
+    EXPECT_EQ(SourceOf(renamed), new_ip) << renamed;
+    files[renamed] = "moved:";
+  }
   {
     Workload w(cluster_, opts_, 2);
     size_t before = files.size();
@@ -567,7 +639,6 @@ TEST_F(FaultScenario, StorageComesBackWithANewAddress) {
   int lost = CountLost(cluster_, opts_, files);
   double t = Converge(cluster_, {s1_, s2_});
   // The peer's sync progress moved with the address.
-  const std::string sync = cluster_.base(s1_) + "/data/sync/";
   EXPECT_TRUE(std::filesystem::exists(sync + new_ip + ".mark"));
   EXPECT_FALSE(std::filesystem::exists(sync + old_ip + ".mark"));
   Report("storage address change", files.size(), lost, t);
