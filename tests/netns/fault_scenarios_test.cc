@@ -195,6 +195,33 @@ void Sleep(int ms) {
   std::this_thread::sleep_for(std::chrono::milliseconds(ms));
 }
 
+// One request to the storage at ip:23000 (from inside a ClientScope) whose
+// answer is a group and a file name (upload, regenerate): the file ID.
+Result<std::string> AskForName(const std::string& ip, uint8_t cmd,
+                               const std::string& body) {
+  auto conn = net::BlockingConnection::Connect(
+      ip, 23000, std::chrono::milliseconds(2000),
+      std::chrono::milliseconds(10000));
+  if (!conn.ok()) return conn.status();
+  std::string frame;
+  proto::AppendHeader(&frame, static_cast<int64_t>(body.size()), cmd);
+  Status s = (*conn)->Write2(frame, body);
+  char h[proto::kHeaderSize];
+  if (s.ok()) s = (*conn)->ReadExact(h, sizeof h);
+  if (!s.ok()) return s;
+  proto::Header resp = proto::DecodeHeader(h);
+  if (resp.status != 0) return Status::FromErrno(resp.status, "refused");
+  if (resp.pkg_len <= static_cast<int64_t>(proto::kGroupNameLen) ||
+      resp.pkg_len >= 256) {
+    return Status::InvalidArgument("answer is not a group and a name");
+  }
+  std::string reply(static_cast<size_t>(resp.pkg_len), '\0');
+  s = (*conn)->ReadExact(reply.data(), reply.size());
+  if (!s.ok()) return s;
+  return std::string(GetFixedString(reply.data(), proto::kGroupNameLen)) + "/" +
+         reply.substr(proto::kGroupNameLen);
+}
+
 // The address in `id`'s name: the storage that created the file.
 std::string SourceOf(const std::string& id) {
   auto logic = proto::ParseLogicName(id.substr(id.find('/') + 1));
@@ -546,27 +573,13 @@ TEST_F(FaultScenario, StorageComesBackWithANewAddress) {
   std::string appender;
   {
     NetCluster::ClientScope in(cluster_);
-    auto conn = net::BlockingConnection::Connect(
-        old_ip, 23000, std::chrono::milliseconds(2000),
-        std::chrono::milliseconds(10000));
-    ASSERT_TRUE(conn.ok()) << conn.status().ToString();
     const std::string content = "moved:";
     std::string body(1, '\0');  // store path 0
     PutBE64(&body, static_cast<int64_t>(content.size()));
     body += std::string("log\0\0\0", 6) + content;
-    std::string frame;
-    proto::AppendHeader(&frame, static_cast<int64_t>(body.size()),
-                        proto::kUploadAppenderFile);
-    ASSERT_TRUE((*conn)->Write2(frame, body).ok());
-    char h[proto::kHeaderSize];
-    ASSERT_TRUE((*conn)->ReadExact(h, sizeof h).ok());
-    proto::Header resp = proto::DecodeHeader(h);
-    ASSERT_EQ(resp.status, 0);
-    ASSERT_GT(resp.pkg_len, static_cast<int64_t>(proto::kGroupNameLen));
-    ASSERT_LT(resp.pkg_len, 256);
-    std::string reply(static_cast<size_t>(resp.pkg_len), '\0');
-    ASSERT_TRUE((*conn)->ReadExact(reply.data(), reply.size()).ok());
-    appender = "group1/" + reply.substr(proto::kGroupNameLen);
+    auto id = AskForName(old_ip, proto::kUploadAppenderFile, body);
+    ASSERT_TRUE(id.ok()) << id.status().ToString();
+    appender = *id;
   }
   ASSERT_EQ(SourceOf(appender), old_ip) << appender;
   ASSERT_GE(Converge(cluster_, {s1_, s2_}), 0);
@@ -606,26 +619,12 @@ TEST_F(FaultScenario, StorageComesBackWithANewAddress) {
   }
   {
     NetCluster::ClientScope in(cluster_);
-    auto conn = net::BlockingConnection::Connect(
-        cluster_.ip(1), 23000, std::chrono::milliseconds(2000),
-        std::chrono::milliseconds(10000));
-    ASSERT_TRUE(conn.ok()) << conn.status().ToString();
-    const std::string name = appender.substr(appender.find('/') + 1);
-    std::string frame;
-    proto::AppendHeader(&frame, static_cast<int64_t>(name.size()),
-                        proto::kRegenerateAppenderFilename);
-    ASSERT_TRUE((*conn)->Write2(frame, name).ok());
-    char h[proto::kHeaderSize];
-    ASSERT_TRUE((*conn)->ReadExact(h, sizeof h).ok());
-    proto::Header resp = proto::DecodeHeader(h);
-    ASSERT_EQ(resp.status, 0);
-    ASSERT_GT(resp.pkg_len, static_cast<int64_t>(proto::kGroupNameLen));
-    ASSERT_LT(resp.pkg_len, 256);
-    std::string body(static_cast<size_t>(resp.pkg_len), '\0');
-    ASSERT_TRUE((*conn)->ReadExact(body.data(), body.size()).ok());
-    const std::string renamed = "group1/" + body.substr(proto::kGroupNameLen);
-    EXPECT_EQ(SourceOf(renamed), new_ip) << renamed;
-    files[renamed] = "moved:";
+    auto renamed =
+        AskForName(cluster_.ip(1), proto::kRegenerateAppenderFilename,
+                   appender.substr(appender.find('/') + 1));
+    ASSERT_TRUE(renamed.ok()) << renamed.status().ToString();
+    EXPECT_EQ(SourceOf(*renamed), new_ip) << *renamed;
+    files[*renamed] = "moved:";
   }
   {
     Workload w(cluster_, opts_, 2);
