@@ -377,14 +377,8 @@ asio::awaitable<void> StorageServer::Serve(asio::ip::tcp::socket sock) {
       if (c.remaining > kMaxDrainBytes) {
         c.close = true;
       } else {
-        while (c.remaining > 0) {  // discard what the client still sends
-          size_t n = static_cast<size_t>(std::min<int64_t>(
-              c.remaining, static_cast<int64_t>(c.chunk.size())));
-          ec = co_await c.in.ReadExact(c.sock, asio::buffer(c.chunk.data(), n),
-                                       c.net_timeout);
-          if (ec) co_return;
-          c.remaining -= static_cast<int64_t>(n);
-        }
+        // What the client still sends is read and dropped.
+        if (!(co_await DiscardContent(c)).ok()) co_return;
       }
     }
     // Counted before the reply goes out: a client that has its reply finds
@@ -518,6 +512,16 @@ asio::awaitable<Status> StorageServer::ReceiveWhole(Conn& c, size_t n) {
                                   ec.message());
   }
   c.remaining -= static_cast<int64_t>(n);
+  co_return Status::OK();
+}
+
+asio::awaitable<Status> StorageServer::DiscardContent(Conn& c) {
+  while (c.remaining > 0) {
+    Status got = co_await ReceiveWhole(
+        c, static_cast<size_t>(std::min<int64_t>(
+               c.remaining, static_cast<int64_t>(c.chunk.size()))));
+    if (!got.ok()) co_return got;
+  }
   co_return Status::OK();
 }
 

@@ -146,6 +146,8 @@ class StorageServer {
   // Reads the next `n` (at most chunk-size) content bytes into c.chunk; a
   // lost connection is marked for closing.
   asio::awaitable<Status> ReceiveWhole(Conn& c, size_t n);
+  // Reads and drops the c.remaining content bytes of the request.
+  asio::awaitable<Status> DiscardContent(Conn& c);
   // Reads `bytes` of request content into `file`, updating `crc`. Content
   // of more than one chunk is double-buffered: the disk thread writes one
   // chunk while the next is received (c.back, as large as c.chunk, is

@@ -317,13 +317,7 @@ asio::awaitable<Status> StorageServer::HandleSyncCreate(Conn& c,
     });
     if (exists) {
       GrowChunk(c, static_cast<uint64_t>(p->file_size));
-      while (c.remaining > 0) {
-        Status got = co_await ReceiveWhole(
-            c, static_cast<size_t>(std::min<int64_t>(
-                   c.remaining, static_cast<int64_t>(c.chunk.size()))));
-        if (!got.ok()) co_return got;
-      }
-      co_return Status::OK();
+      co_return co_await DiscardContent(c);
     }
   }
   std::unique_ptr<WritableFile> file;

@@ -2,7 +2,7 @@
 // the `fdfs` npm package (a Node.js FastDFS client written against FastDFS
 // itself). Usage:
 //   node fdfs_node_client_test.js <tracker-host> <tracker-port> \
-//       [<storage-ip>,...] [<group of one storage>]
+//       [<storage-ip>,...] [<group of one storage>] [<replicated group>]
 // Exits non-zero on the first mismatch.
 'use strict';
 const FdfsClient = require('fdfs');

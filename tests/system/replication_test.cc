@@ -127,6 +127,11 @@ std::string ModifyBody(const std::string& name, int64_t offset,
   PutBE64(&b, static_cast<int64_t>(data.size()));
   return b + name + data;
 }
+// The test group's other member (its two are 127.0.0.1 and 127.0.0.2).
+std::string OtherMember(const std::string& ip) {
+  return ip == "127.0.0.1" ? "127.0.0.2" : "127.0.0.1";
+}
+
 // The IP in `id`'s name: the storage that created the file.
 std::string SourceOf(const std::string& id) {
   auto logic = proto::ParseLogicName(NameOf(id));
@@ -148,7 +153,7 @@ TEST_F(Replication, UpdatesSentToTheOtherMemberAreAppliedByTheSource) {
   const std::string name = NameOf(*app);
   const std::string source = SourceOf(*app);
   ASSERT_TRUE(source == "127.0.0.1" || source == "127.0.0.2") << *app;
-  const std::string other = source == "127.0.0.1" ? "127.0.0.2" : "127.0.0.1";
+  const std::string other = OtherMember(source);
   std::string want = "start:";
   for (int i = 0; i < 20; ++i) {
     const std::string piece = fmt::format("[{}]", i);
@@ -214,7 +219,7 @@ TEST_F(Replication, ForwardedAppendsStreamWholeOrNotAtAll) {
   ASSERT_TRUE(app.ok()) << app.status().ToString();
   const std::string name = NameOf(*app);
   const std::string source = SourceOf(*app);
-  const std::string other = source == "127.0.0.1" ? "127.0.0.2" : "127.0.0.1";
+  const std::string other = OtherMember(source);
   std::string big(3 * 1024 * 1024 + 123, '\0');
   for (size_t i = 0; i < big.size(); ++i) {
     big[i] = static_cast<char>('a' + (i * 7 + i / 4096) % 26);
@@ -253,7 +258,7 @@ TEST_F(Replication, MetadataMergesSentToEitherMemberAllSurvive) {
   auto id = c.Upload(Source::FromString("with metadata"), "txt");
   ASSERT_TRUE(id.ok()) << id.status().ToString();
   const std::string source = SourceOf(*id);
-  const std::string other = source == "127.0.0.1" ? "127.0.0.2" : "127.0.0.1";
+  const std::string other = OtherMember(source);
   std::vector<std::pair<std::string, std::string>> all;
   for (int i = 0; i < 8; ++i) {
     const std::pair<std::string, std::string> kv{fmt::format("k{}", i),
@@ -286,7 +291,7 @@ TEST_F(Replication, UpdatesGoOnAtTheOtherMemberOnceTheSourceIsOffline) {
   const std::string name = NameOf(*app);
   const std::string source = SourceOf(*app);
   const size_t source_index = source == "127.0.0.1" ? 0 : 1;
-  const std::string other = source == "127.0.0.1" ? "127.0.0.2" : "127.0.0.1";
+  const std::string other = OtherMember(source);
   cluster_.StopStorage(source_index, SIGKILL);
   // The tracker sees the source's connection drop at once; the other member
   // hears of it with its next heartbeat (1 s), so this first try is nearly
