@@ -139,6 +139,14 @@ class Client {
   Result<std::vector<proto::StorageStat>> ListStorages(
       const std::string& group);
   Result<proto::StoreAll> QueryStore(const std::string& group, bool all);
+  // Removes storage `storage_id` (its IP address) from `group` on every
+  // configured tracker, as `fdfs_monitor delete` does: first each tracker
+  // is asked for it, and any that lists it ONLINE or ACTIVE makes this Busy
+  // (stop the storage first); NotFound when no tracker knows it. Then each
+  // tracker deletes it; one that had already done so is not an error. A
+  // tracker that cannot be reached, or refuses, fails the call after the
+  // others were asked (run it again once it is back).
+  Status DeleteStorage(const std::string& group, const std::string& storage_id);
   Status ActiveTest(const HostPort& server);
   // Asks every configured tracker which tracker leads. `status` is not OK
   // for a tracker that cannot be reached (or knows no leader yet).

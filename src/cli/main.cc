@@ -198,6 +198,15 @@ int Main(int argc, char** argv) {
   mon->add_flag("--json", json);
   mon->add_flag("--watch", watch, "refresh until interrupted");
   mon->add_option("--interval", interval, "seconds between refreshes");
+  std::string del_group;
+  std::string del_storage;
+  auto* mon_del = mon->add_subcommand(
+      "delete",
+      "remove a stopped (OFFLINE) storage server from its group on every "
+      "tracker, as `fdfs_monitor delete`");
+  mon_del->add_option("group", del_group)->required();
+  mon_del->add_option("storage", del_storage, "the storage server's IP address")
+      ->required();
 
   UrlArgs url_args;
   auto* url = app.add_subcommand(
@@ -418,6 +427,14 @@ int Main(int argc, char** argv) {
     auto r = c.RegenerateAppenderName(id);
     if (!r.ok()) return Fail(r.status());
     std::cout << *r << "\n";
+    return 0;
+  }
+  if (*mon_del) {
+    Status s = c.DeleteStorage(del_group, del_storage);
+    if (!s.ok()) return Fail(s);
+    std::cout << "deleted " << del_storage << " from " << del_group
+              << "; if it starts again it joins as a new member and is "
+                 "copied in full\n";
     return 0;
   }
   if (*mon) {

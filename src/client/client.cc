@@ -697,4 +697,65 @@ Result<std::vector<proto::StorageStat>> Client::ListStorages(
   return proto::DecodeStorageStats(r->body);
 }
 
+Status Client::DeleteStorage(const std::string& group,
+                             const std::string& storage_id) {
+  Status s = proto::ValidateGroupName(group);
+  if (!s.ok()) return s;
+  if (storage_id.empty() || storage_id.size() >= proto::kStorageIdSize) {
+    return Status::InvalidArgument("storage id must be 1 to " +
+                                   std::to_string(proto::kStorageIdSize - 1) +
+                                   " characters: " + storage_id);
+  }
+  if (opts_.trackers.empty()) {
+    return Status::InvalidArgument("no tracker_server configured");
+  }
+  const std::string body = proto::EncodeGroupAndStorageId(group, storage_id);
+  size_t unknown = 0;
+  for (const HostPort& t : opts_.trackers) {
+    std::string reply;
+    Call call(pool_.get(), t);
+    s = call.Run(proto::kListStorage, 0, body, nullptr, &reply, nullptr,
+                 nullptr);
+    if (s.IsNotFound()) {
+      ++unknown;
+      continue;
+    }
+    if (!s.ok()) return s;
+    NIMBUS_LET_OR_RETURN(auto stats, proto::DecodeStorageStats(reply));
+    for (const proto::StorageStat& st : stats) {
+      auto state = static_cast<proto::StorageState>(st.status);
+      if (state == proto::StorageState::kOnline ||
+          state == proto::StorageState::kActive) {
+        return Status::Busy(storage_id + " is " +
+                            proto::StorageStateName(state) + " on tracker " +
+                            t.ToString() + "; stop it first");
+      }
+    }
+  }
+  if (unknown == opts_.trackers.size()) {
+    return Status::NotFound("no tracker knows storage " + storage_id + " in " +
+                            group);
+  }
+  unknown = 0;
+  Status failed;
+  for (const HostPort& t : opts_.trackers) {
+    std::string reply;
+    Call call(pool_.get(), t);
+    s = call.Run(proto::kServerDeleteStorage, 0, body, nullptr, &reply, nullptr,
+                 nullptr);
+    if (s.IsNotFound()) {
+      ++unknown;
+    } else if (!s.ok() && s.code() != Status::Code::kAlready) {
+      failed = Status::FromErrno(
+          s.ToErrno(), "tracker " + t.ToString() + ": " + s.message());
+    }
+  }
+  if (!failed.ok()) return failed;
+  if (unknown == opts_.trackers.size()) {
+    return Status::NotFound("no tracker knows storage " + storage_id + " in " +
+                            group);
+  }
+  return Status::OK();
+}
+
 }  // namespace nimbus::client

@@ -31,6 +31,8 @@ Status Status::FromErrno(int err, std::string_view msg) {
     case EACCES:
     case EPERM:
       return Permission(msg);
+    case EALREADY:
+      return Already(msg);
     default:
       return IOError(msg);
   }
@@ -62,6 +64,8 @@ int Status::ToErrno() const {
       return EBADMSG;
     case Code::kPermission:
       return EACCES;
+    case Code::kAlready:
+      return EALREADY;
   }
   return EIO;
 }
@@ -103,6 +107,9 @@ std::string Status::ToString() const {
       break;
     case Code::kPermission:
       name = "Permission";
+      break;
+    case Code::kAlready:
+      name = "Already";
       break;
   }
   std::string out(name);

@@ -27,6 +27,7 @@ class Status {
     kUnavailable,      // ECONNREFUSED: the peer could not be reached
     kCorruption,  // EBADMSG: a peer sent something that breaks the protocol
     kPermission,  // EACCES
+    kAlready,     // EALREADY: the change asked for was made before
   };
 
   Status() = default;
@@ -59,6 +60,7 @@ class Status {
   static Status Permission(std::string_view msg) {
     return {Code::kPermission, msg};
   }
+  static Status Already(std::string_view msg) { return {Code::kAlready, msg}; }
   // Builds a Status from an errno value (as found in a FastDFS response).
   static Status FromErrno(int err, std::string_view msg);
 

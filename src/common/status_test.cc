@@ -10,7 +10,8 @@ namespace nimbus {
 namespace {
 
 TEST(Status, ErrnoRoundTripsForProtocolCodes) {
-  for (int err : {ENOENT, EINVAL, EIO, ENOSPC, EEXIST, EBUSY, EOPNOTSUPP}) {
+  for (int err : {ENOENT, EINVAL, EIO, ENOSPC, EEXIST, EBUSY, EOPNOTSUPP,
+                  ETIMEDOUT, ECONNREFUSED, EBADMSG, EACCES, EALREADY}) {
     EXPECT_EQ(Status::FromErrno(err, "x").ToErrno(), err) << err;
   }
   EXPECT_TRUE(Status::FromErrno(0, "").ok());

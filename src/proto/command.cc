@@ -15,7 +15,7 @@ constexpr int64_t kJoinBody = 17 + 6 * 8 + 8 + 1 + 1 + 16 + 8;
 constexpr int64_t kStatBlock = 12 + 42 * 8;
 constexpr int64_t kMaxStorePaths = 256;
 
-constexpr std::array<CommandSpec, 42> kCommands = {{
+constexpr std::array<CommandSpec, 43> kCommands = {{
     {kQuit, "QUIT", 0, 0, false},
     {kActiveTest, "ACTIVE_TEST", 0, 0, false},
     {kQueryStoreWithoutGroupOne, "QUERY_STORE_WITHOUT_GROUP_ONE", 0, 0, false},
@@ -28,6 +28,8 @@ constexpr std::array<CommandSpec, 42> kCommands = {{
     {kListOneGroup, "LIST_ONE_GROUP", kG, kG, false},
     {kListAllGroups, "LIST_ALL_GROUPS", 0, 0, false},
     {kListStorage, "LIST_STORAGE", kG, kG + 46, false},
+    {kServerDeleteStorage, "SERVER_DELETE_STORAGE", kG + 1,
+     kG + static_cast<int64_t>(kStorageIdSize) - 1, false},
     {kStorageJoin, "STORAGE_JOIN", kJoinBody, kJoinBody, false},
     {kStorageBeat, "STORAGE_BEAT", 0, kStatBlock, false},
     {kStorageReportDiskUsage, "STORAGE_REPORT_DISK_USAGE", 16,

@@ -27,6 +27,7 @@ enum Cmd : uint8_t {
   kListOneGroup = 90,
   kListAllGroups = 91,
   kListStorage = 92,
+  kServerDeleteStorage = 93,  // an admin removes an OFFLINE storage
   // storage -> tracker
   kStorageJoin = 81,
   kStorageBeat = 83,

@@ -34,6 +34,11 @@ TEST(CommandTable, KnowsClientCommandsAndRejectsUnknown) {
   EXPECT_TRUE(FindCommand(kUploadFile)->streaming);
   EXPECT_FALSE(FindCommand(200).has_value());
   EXPECT_STREQ(CommandName(kDownloadFile), "DOWNLOAD_FILE");
+  // FastDFS's tracker takes GROUP and a storage id of 1..15 bytes.
+  auto del = FindCommand(kServerDeleteStorage);
+  ASSERT_TRUE(del.has_value());
+  EXPECT_EQ(del->min_body, 17);
+  EXPECT_EQ(del->max_body, 31);
 }
 
 }  // namespace

@@ -137,6 +137,27 @@ Result<std::string> DecodeGroup(std::string_view b) {
   return std::string(GetFixedString(b.data(), kG));
 }
 
+std::string EncodeGroupAndStorageId(std::string_view group,
+                                    std::string_view id) {
+  std::string out;
+  PutFixedString(&out, group, kG);
+  out.append(id);
+  return out;
+}
+
+Result<GroupAndStorageId> DecodeGroupAndStorageId(std::string_view b) {
+  // The longest id is an IPv6 address (45 characters and a terminator).
+  if (b.size() < kG || b.size() > kG + 46) {
+    return BadLength("group and storage id", b.size());
+  }
+  GroupAndStorageId out;
+  out.group = std::string(GetFixedString(b.data(), kG));
+  if (b.size() > kG) {
+    out.id = std::string(GetFixedString(b.data() + kG, b.size() - kG));
+  }
+  return out;
+}
+
 void AppendGroupStat(std::string* out, const GroupStat& g) {
   PutFixedString(out, g.group_name, kG + 1);
   for (int64_t v :

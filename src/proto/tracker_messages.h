@@ -16,6 +16,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -74,6 +75,16 @@ Result<GroupAndName> DecodeGroupAndName(std::string_view body);
 // A body that is only a GROUP field (104, 107, 90).
 std::string EncodeGroup(std::string_view group);
 Result<std::string> DecodeGroup(std::string_view body);
+// GROUP 16 | storage id without terminator: LIST_STORAGE (92, the id
+// optional, up to an IPv6 address) and SERVER_DELETE_STORAGE (93, the id
+// required, at most kStorageIdSize - 1 characters as in FastDFS).
+std::string EncodeGroupAndStorageId(std::string_view group,
+                                    std::string_view id);
+struct GroupAndStorageId {
+  std::string group;
+  std::optional<std::string> id;  // nullopt: the body was only the group
+};
+Result<GroupAndStorageId> DecodeGroupAndStorageId(std::string_view body);
 
 struct GroupStat {
   std::string group_name;

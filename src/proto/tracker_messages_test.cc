@@ -96,5 +96,25 @@ TEST(TrackerMessages, GroupAndNameBounds) {
   EXPECT_EQ(g->name, "M00/x");
 }
 
+TEST(TrackerMessages, GroupAndStorageIdAsFastDfsPacksThem) {
+  std::string b = EncodeGroupAndStorageId("group1", "10.0.0.5");
+  EXPECT_EQ(b, std::string("group1") + std::string(10, '\0') + "10.0.0.5");
+  auto d = DecodeGroupAndStorageId(b);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->group, "group1");
+  ASSERT_TRUE(d->id.has_value());
+  EXPECT_EQ(*d->id, "10.0.0.5");
+  // A terminator some clients send is not part of the id.
+  d = DecodeGroupAndStorageId(b + std::string(1, '\0'));
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(*d->id, "10.0.0.5");
+  d = DecodeGroupAndStorageId(EncodeGroup("group2"));
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->group, "group2");
+  EXPECT_FALSE(d->id.has_value());
+  EXPECT_FALSE(DecodeGroupAndStorageId(std::string(15, 'g')).ok());
+  EXPECT_FALSE(DecodeGroupAndStorageId(std::string(16 + 47, 'g')).ok());
+}
+
 }  // namespace
 }  // namespace nimbus::proto

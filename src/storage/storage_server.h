@@ -85,7 +85,10 @@ class StorageServer {
   // The members of this server's group as the tracker lists them: starts a
   // SyncWorker for every new peer (any IP but `self_ip`) and tells each
   // worker its peer's state (a joining peer is waited for, or fully copied
-  // to when this server is its sync source).
+  // to when this server is its sync source). A peer listed as DELETED loses
+  // its worker and its sync mark; it gets a worker again only when it is
+  // listed in a state other than OFFLINE (it joined again), so a tracker
+  // that missed the deletion does not bring it back.
   void UpdatePeers(const std::vector<proto::StorageStat>& members,
                    const std::string& self_ip);
   // The IPs of the group's other members (they listen on this server's
@@ -128,6 +131,9 @@ class StorageServer {
   void AddSyncOutBytes(int64_t n, bool ok);
 
  private:
+  // Removes the sync mark kept for `peer_ip` (a peer with no worker).
+  void ForgetMark(const std::string& peer_ip);
+
   struct Conn;
   using Handler = asio::awaitable<Status> (StorageServer::*)(Conn&,
                                                              std::string_view,
@@ -318,6 +324,8 @@ class StorageServer {
       forward_idle_;  // guarded by mu_
   std::map<std::string, std::unique_ptr<SyncWorker>>
       workers_;  // guarded by mu_
+  // Peers a tracker listed as DELETED, until they join again.
+  std::set<std::string> deleted_peers_;  // guarded by mu_
   // Stopped workers of peers that moved; their coroutines may still be
   // finishing, so they live until the server does.
   std::vector<std::unique_ptr<SyncWorker>> retired_;  // guarded by mu_

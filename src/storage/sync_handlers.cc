@@ -177,6 +177,31 @@ void StorageServer::UpdatePeers(const std::vector<proto::StorageStat>& members,
   for (const proto::StorageStat& m : members) {
     if (m.ip == self_ip) continue;
     auto it = workers_.find(m.ip);
+    if (m.status == static_cast<uint8_t>(proto::StorageState::kDeleted)) {
+      if (deleted_peers_.insert(m.ip).second) {
+        spdlog::warn("group peer {} was deleted; replication to it stops",
+                     m.ip);
+      }
+      if (it != workers_.end()) {
+        it->second->Stop();
+        retired_.push_back(std::move(it->second));
+        workers_.erase(it);
+      }
+      // On every listing: a stopping worker may still save its mark once,
+      // and a server that was down when the peer was deleted kept it. A
+      // stale mark would let a storage that later joins under this address
+      // miss the records before it that its full copy did not bring.
+      ForgetMark(m.ip);
+      continue;
+    }
+    if (deleted_peers_.contains(m.ip)) {
+      // Another tracker that was not told of the deletion still lists it
+      // as it last saw it; only its return (it joins again) counts.
+      if (m.status == static_cast<uint8_t>(proto::StorageState::kOffline)) {
+        continue;
+      }
+      deleted_peers_.erase(m.ip);
+    }
     if (it == workers_.end()) {
       spdlog::info("group peer {} found; starting sync worker", m.ip);
       auto w = std::make_unique<SyncWorker>(this, io_, m.ip, server_.port());
@@ -187,6 +212,13 @@ void StorageServer::UpdatePeers(const std::vector<proto::StorageStat>& members,
       it->second->SetPeerState(m.status, m.src_id == self_ip);
     }
   }
+}
+
+void StorageServer::ForgetMark(const std::string& peer_ip) {
+  const std::string mark = sync_dir_ + "/" + peer_ip + ".mark";
+  if (!env_->FileExists(mark)) return;
+  Status s = env_->RemoveFile(mark);
+  if (!s.ok()) spdlog::warn("cannot remove {}: {}", mark, s.ToString());
 }
 
 void StorageServer::ApplyPeerRenames(

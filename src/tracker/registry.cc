@@ -21,7 +21,7 @@ Result<proto::JoinReply> Registry::Join(const proto::JoinRequest& req,
   std::lock_guard<std::mutex> lock(mu_);
   auto [git, created] = groups_.try_emplace(req.group);
   Group& g = git->second;
-  if (created || g.nodes.empty()) {
+  if (created || !HasMember(g, "")) {
     g.name = req.group;
     g.port = req.port;
     g.store_path_count = req.store_path_count;
@@ -37,10 +37,18 @@ Result<proto::JoinReply> Registry::Join(const proto::JoinRequest& req,
         "storage " + ip + " joins " + req.group +
         " with a different store_path_count or subdir_count_per_path");
   }
-  bool group_had_members = !g.nodes.empty() && !g.nodes.contains(ip);
+  bool group_had_members = HasMember(g, ip);
   Node& n = g.nodes[ip];
-  bool is_new = n.ip.empty();
-  if (is_new) {
+  bool is_new = n.ip.empty() || n.state == StorageState::kDeleted;
+  if (n.state == StorageState::kDeleted) {
+    // Its peers forgot what they sent it: it starts over as a new member,
+    // whatever it says about itself. What its peers hold of its own files
+    // (synced_by) is still true.
+    auto synced_by = std::move(n.synced_by);
+    n = Node();
+    n.synced_by = std::move(synced_by);
+    n.initial_sync_done = !group_had_members;
+  } else if (is_new) {
     // A storage that says it completed its initial sync earlier (this
     // tracker lost its state, or it was added to another tracker first) is
     // believed; so is the first member of a group.
@@ -65,6 +73,29 @@ Result<proto::JoinReply> Registry::Join(const proto::JoinRequest& req,
   reply.status = static_cast<uint8_t>(n.state);
   reply.src_id = n.sync_src;
   return reply;
+}
+
+bool Registry::HasMember(const Group& g, const std::string& except_ip) {
+  for (const auto& [ip, n] : g.nodes) {
+    if (ip != except_ip && n.state != StorageState::kDeleted) return true;
+  }
+  return false;
+}
+
+Result<Registry::Node*> Registry::LiveNode(std::map<std::string, Group>& groups,
+                                           const std::string& group,
+                                           const std::string& ip) {
+  auto git = groups.find(group);
+  if (git == groups.end()) return Status::NotFound("unknown group " + group);
+  auto nit = git->second.nodes.find(ip);
+  if (nit == git->second.nodes.end()) {
+    return Status::NotFound("unknown storage " + ip);
+  }
+  if (nit->second.state == StorageState::kDeleted) {
+    // Its connection predates the deletion: it must join again.
+    return Status::NotFound("storage " + ip + " was deleted from " + group);
+  }
+  return &nit->second;
 }
 
 StorageState Registry::SettleState(Group& g, Node& n) {
@@ -99,6 +130,9 @@ Status Registry::SyncDone(const std::string& group, const std::string& src_ip,
     return Status::NotFound("unknown storage " + dest_ip);
   }
   Node& n = nit->second;
+  if (n.state == StorageState::kDeleted) {
+    return Status::Permission(dest_ip + " was deleted from " + group);
+  }
   if (n.initial_sync_done) return Status::OK();  // a repeated notice
   if (n.sync_src != src_ip) {
     return Status::Permission(src_ip + " is not the sync source of " + dest_ip);
@@ -117,18 +151,13 @@ Status Registry::SyncDone(const std::string& group, const std::string& src_ip,
 Status Registry::Beat(const std::string& group, const std::string& ip,
                       const proto::StorageCounters* counters, int64_t now) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto git = groups_.find(group);
-  if (git == groups_.end()) return Status::NotFound("unknown group " + group);
-  auto nit = git->second.nodes.find(ip);
-  if (nit == git->second.nodes.end()) {
-    return Status::NotFound("unknown storage " + ip);
-  }
-  Node& n = nit->second;
+  NIMBUS_LET_OR_RETURN(Node * node, LiveNode(groups_, group, ip));
+  Node& n = *node;
   if (counters != nullptr) n.counters = *counters;
   n.last_beat = now;
   n.counters.v[proto::kLastHeartBeatTime] = now;
   if (n.state == StorageState::kOffline) {
-    n.state = SettleState(git->second, n);
+    n.state = SettleState(groups_[group], n);
     ++changes_;
     spdlog::info("storage {} of {} is back: {}", ip, group,
                  proto::StorageStateName(n.state));
@@ -141,19 +170,15 @@ Status Registry::ReportDiskUsage(const std::string& group,
                                  const std::vector<proto::PathUsage>& paths,
                                  int64_t now) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto git = groups_.find(group);
-  if (git == groups_.end()) return Status::NotFound("unknown group " + group);
-  auto nit = git->second.nodes.find(ip);
-  if (nit == git->second.nodes.end()) {
-    return Status::NotFound("unknown storage " + ip);
-  }
-  if (static_cast<int64_t>(paths.size()) != git->second.store_path_count) {
+  NIMBUS_LET_OR_RETURN(Node * n, LiveNode(groups_, group, ip));
+  const int64_t expected = groups_[group].store_path_count;
+  if (static_cast<int64_t>(paths.size()) != expected) {
     return Status::InvalidArgument(
         "disk usage report has " + std::to_string(paths.size()) +
-        " paths, expected " + std::to_string(git->second.store_path_count));
+        " paths, expected " + std::to_string(expected));
   }
-  nit->second.paths = paths;
-  nit->second.last_beat = now;
+  n->paths = paths;
+  n->last_beat = now;
   ++changes_;
   return Status::OK();
 }
@@ -161,17 +186,17 @@ Status Registry::ReportDiskUsage(const std::string& group,
 Status Registry::ReportSync(const std::string& group, const std::string& ip,
                             const std::vector<proto::SyncProgress>& progress) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto git = groups_.find(group);
-  if (git == groups_.end()) return Status::NotFound("unknown group " + group);
-  auto nit = git->second.nodes.find(ip);
-  if (nit == git->second.nodes.end()) {
-    return Status::NotFound("unknown storage " + ip);
-  }
+  NIMBUS_LET_OR_RETURN(Node * n, LiveNode(groups_, group, ip));
+  Group& g = groups_[group];
   for (const auto& p : progress) {
-    int64_t& v = nit->second.synced_by[p.peer_ip];
+    auto dest = g.nodes.find(p.peer_ip);
+    // A report sent before the source heard of the deletion.
+    if (dest != g.nodes.end() && dest->second.state == StorageState::kDeleted) {
+      continue;
+    }
+    int64_t& v = n->synced_by[p.peer_ip];
     v = std::max(v, p.synced_until);
-    auto dest = git->second.nodes.find(p.peer_ip);
-    if (dest != git->second.nodes.end() &&
+    if (dest != g.nodes.end() &&
         dest->second.state == StorageState::kWaitSync &&
         dest->second.sync_src == ip) {
       dest->second.state = StorageState::kSyncing;
@@ -187,7 +212,8 @@ void Registry::ConnectionLost(const std::string& group, const std::string& ip) {
   if (git == groups_.end()) return;
   auto nit = git->second.nodes.find(ip);
   if (nit == git->second.nodes.end()) return;
-  if (nit->second.state != StorageState::kOffline) {
+  if (nit->second.state != StorageState::kOffline &&
+      nit->second.state != StorageState::kDeleted) {
     nit->second.state = StorageState::kOffline;
     ++changes_;
     spdlog::warn("storage {} of {} disconnected: OFFLINE", ip, group);
@@ -435,7 +461,9 @@ Result<proto::FetchAll> Registry::QueryFetch(const std::string& group,
 proto::GroupStat Registry::MakeGroupStat(const Group& g) const {
   proto::GroupStat s;
   s.group_name = g.name;
-  s.storage_count = static_cast<int64_t>(g.nodes.size());
+  for (const auto& [ip, n] : g.nodes) {
+    if (n.state != StorageState::kDeleted) ++s.storage_count;
+  }
   s.storage_port = g.port;
   s.store_path_count = g.store_path_count;
   s.subdir_count_per_path = g.subdir_count_per_path;
@@ -502,7 +530,8 @@ Result<std::vector<proto::StorageStat>> Registry::ListStorages(
     // time is here (0 when a member with changes never reported on it).
     int64_t synced = std::numeric_limits<int64_t>::max();
     for (const auto& [other_ip, other] : g.nodes) {
-      if (other_ip == ip || other.counters.v[proto::kLastSourceUpdate] <= 0) {
+      if (other_ip == ip || other.state == StorageState::kDeleted ||
+          other.counters.v[proto::kLastSourceUpdate] <= 0) {
         continue;
       }
       auto it = other.synced_by.find(ip);
@@ -526,11 +555,13 @@ Status Registry::RenameStorage(const std::string& group,
   if (git == groups_.end()) return Status::NotFound("unknown group " + group);
   Group& g = git->second;
   auto old_it = g.nodes.find(old_ip);
-  if (old_it == g.nodes.end()) {
+  if (old_it == g.nodes.end() ||
+      old_it->second.state == StorageState::kDeleted) {
     return Status::NotFound("no storage " + old_ip + " in " + group);
   }
   if (auto new_it = g.nodes.find(new_ip); new_it != g.nodes.end()) {
-    if (new_it->second.state != StorageState::kOffline) {
+    if (new_it->second.state != StorageState::kOffline &&
+        new_it->second.state != StorageState::kDeleted) {
       return Status::AlreadyExists(new_ip + " is already a member of " + group);
     }
     g.nodes.erase(new_it);  // a stale entry from an earlier life
@@ -550,6 +581,37 @@ Status Registry::RenameStorage(const std::string& group,
   g.renamed.erase(new_ip);  // it may have had that address before
   ++changes_;
   spdlog::info("storage {} of {} now has address {}", old_ip, group, new_ip);
+  return Status::OK();
+}
+
+Status Registry::DeleteStorage(const std::string& group,
+                               const std::string& ip) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto git = groups_.find(group);
+  if (git == groups_.end()) return Status::NotFound("no group " + group);
+  Group& g = git->second;
+  auto nit = g.nodes.find(ip);
+  if (nit == g.nodes.end()) {
+    return Status::NotFound("no storage " + ip + " in " + group);
+  }
+  Node& n = nit->second;
+  if (n.state == StorageState::kDeleted) {
+    return Status::Already(ip + " was already deleted from " + group);
+  }
+  if (n.state != StorageState::kOffline) {
+    return Status::Busy(ip + " is " + proto::StorageStateName(n.state) +
+                        "; only an OFFLINE storage can be deleted");
+  }
+  n.state = StorageState::kDeleted;
+  n.paths.clear();
+  n.sync_src.clear();
+  n.initial_sync_done = false;
+  for (auto& [other_ip, other] : g.nodes) {
+    other.synced_by.erase(ip);
+    if (other.sync_src == ip)
+      other.sync_src.clear();  // CheckActive names another
+  }
+  ++changes_;
   return Status::OK();
 }
 
@@ -589,8 +651,8 @@ void Registry::AdoptSyncSource(const std::string& group, const std::string& ip,
   auto sit = g.nodes.find(src);
   if (nit == g.nodes.end() || sit == g.nodes.end() || src == ip) return;
   Node& n = nit->second;
-  if (n.initial_sync_done || n.sync_src == src ||
-      sit->second.state != StorageState::kActive) {
+  if (n.state == StorageState::kDeleted || n.initial_sync_done ||
+      n.sync_src == src || sit->second.state != StorageState::kActive) {
     return;
   }
   spdlog::info("storage {} of {} copies from {} (the leader's choice, not {})",
@@ -605,6 +667,7 @@ int Registry::CheckActive(int64_t now) {
   int changed = 0;
   for (auto& [name, g] : groups_) {
     for (auto& [ip, n] : g.nodes) {
+      if (n.state == StorageState::kDeleted) continue;
       if ((n.state == StorageState::kWaitSync ||
            n.state == StorageState::kSyncing) &&
           now - n.last_beat <= opts_.check_active_interval_s) {
@@ -658,6 +721,7 @@ std::string Registry::Serialize() const {
       jn["counters"] = n.counters.v;
       jn["initial_sync_done"] = n.initial_sync_done;
       jn["sync_src"] = n.sync_src;
+      if (n.state == StorageState::kDeleted) jn["deleted"] = true;
       nodes.push_back(jn);
     }
     jg["storages"] = nodes;
@@ -706,7 +770,8 @@ Status Registry::Load(const std::string& text) {
         }
         n.initial_sync_done = jn.value("initial_sync_done", true);
         n.sync_src = jn.value("sync_src", std::string());
-        n.state = StorageState::kOffline;
+        n.state = jn.value("deleted", false) ? StorageState::kDeleted
+                                             : StorageState::kOffline;
         g.nodes[n.ip] = std::move(n);
       }
       groups[g.name] = std::move(g);

@@ -94,6 +94,14 @@ class Registry {
   // live member.
   Status RenameStorage(const std::string& group, const std::string& old_ip,
                        const std::string& new_ip);
+  // An administrator removes `ip` from `group` (SERVER_DELETE_STORAGE, as
+  // `fdfs_monitor delete`). It stays listed, as DELETED, so that its peers
+  // stop replicating to it and drop their progress towards it; it no longer
+  // counts in the group, nor in another member's sync state. NotFound for
+  // an unknown group or storage; Busy unless it is OFFLINE (stop it first);
+  // Already if it was deleted before. A deleted storage that joins again is
+  // a new member: it gets a full copy from a peer before it serves.
+  Status DeleteStorage(const std::string& group, const std::string& ip);
   // Every address change of `group` as "old new\n" lines (CHANGELOG_REQ).
   std::string Changelog(const std::string& group) const;
   // Bumped on every change worth persisting.
@@ -133,6 +141,13 @@ class Registry {
     std::map<std::string, std::string> renamed;
   };
 
+  // Whether `g` has a member other than `except_ip` that was not deleted.
+  static bool HasMember(const Group& g, const std::string& except_ip);
+  // The node of a storage that is still a member (not deleted), or an error
+  // naming why not: for the calls a storage makes on its own behalf.
+  static Result<Node*> LiveNode(std::map<std::string, Group>& groups,
+                                const std::string& group,
+                                const std::string& ip);
   bool NodeWritable(const Node& n) const;
   int64_t NodeFreeMb(const Node& n) const;
   int64_t NodeTotalMb(const Node& n) const;

@@ -268,3 +268,109 @@ TEST(Registry, RenamedStorageKeepsItsStateAndItsFiles) {
 
 }  // namespace
 }  // namespace nimbus::tracker
+
+namespace nimbus::tracker {
+namespace {
+
+uint8_t StateOf(const Registry& r, const std::string& ip) {
+  auto st = r.ListStorages("g", ip);
+  return st.ok() ? st->at(0).status : 0xFF;
+}
+
+constexpr uint8_t kDeleted =
+    static_cast<uint8_t>(proto::StorageState::kDeleted);
+constexpr uint8_t kActive = static_cast<uint8_t>(proto::StorageState::kActive);
+
+TEST(RegistryDelete, OnlyAnOfflineMemberIsDeletedAndThenNoLongerCounts) {
+  Registry r(Opts());
+  ASSERT_TRUE(r.Join(Join("g"), "10.0.0.1", 100).ok());
+  ASSERT_TRUE(r.Join(Join("g"), "10.0.0.2", 100).ok());
+  ASSERT_TRUE(r.SyncDone("g", "10.0.0.1", "10.0.0.2").ok());
+  ASSERT_TRUE(r.ReportSync("g", "10.0.0.1", {{"10.0.0.2", 150}}).ok());
+  EXPECT_EQ(r.DeleteStorage("g", "10.0.0.2").code(), Status::Code::kBusy);
+  EXPECT_EQ(r.DeleteStorage("g", "10.0.0.9").code(), Status::Code::kNotFound);
+  EXPECT_EQ(r.DeleteStorage("h", "10.0.0.2").code(), Status::Code::kNotFound);
+  r.ConnectionLost("g", "10.0.0.2");
+  ASSERT_TRUE(r.DeleteStorage("g", "10.0.0.2").ok());
+  EXPECT_EQ(r.DeleteStorage("g", "10.0.0.2").code(), Status::Code::kAlready);
+  // Listed as DELETED, so that the peers learn of it; not counted.
+  EXPECT_EQ(StateOf(r, "10.0.0.2"), kDeleted);
+  EXPECT_EQ(r.ListGroups("g")->at(0).storage_count, 1);
+  // A late disconnect or silence does not bring it back as OFFLINE, and a
+  // connection from before the deletion cannot act for it.
+  r.ConnectionLost("g", "10.0.0.2");
+  r.CheckActive(100000);
+  EXPECT_EQ(StateOf(r, "10.0.0.2"), kDeleted);
+  EXPECT_EQ(r.Beat("g", "10.0.0.2", nullptr, 200).code(),
+            Status::Code::kNotFound);
+  EXPECT_EQ(r.ReportDiskUsage("g", "10.0.0.2", {{1, 1}, {1, 1}}, 200).code(),
+            Status::Code::kNotFound);
+  // Progress towards it is forgotten, and not recorded again from a report
+  // sent before the source heard of the deletion: once it joins again,
+  // nothing of the source's is known to be there.
+  proto::StorageCounters c;
+  c.v[proto::kLastSourceUpdate] = 180;
+  ASSERT_TRUE(r.Beat("g", "10.0.0.1", &c, 200).ok());
+  ASSERT_TRUE(r.ReportSync("g", "10.0.0.1", {{"10.0.0.2", 190}}).ok());
+  ASSERT_TRUE(r.Join(Join("g"), "10.0.0.2", 200).ok());
+  EXPECT_EQ(r.ListStorages("g", "10.0.0.2")
+                ->at(0)
+                .counters.v[proto::kLastSyncedTimestamp],
+            0);
+  r.ConnectionLost("g", "10.0.0.2");
+  ASSERT_TRUE(r.DeleteStorage("g", "10.0.0.2").ok());
+  // It survives a restart of the tracker as DELETED.
+  Registry r2(Opts());
+  ASSERT_TRUE(r2.Load(r.Serialize()).ok());
+  EXPECT_EQ(StateOf(r2, "10.0.0.2"), kDeleted);
+  EXPECT_EQ(StateOf(r2, "10.0.0.1"),
+            static_cast<uint8_t>(proto::StorageState::kOffline));
+}
+
+TEST(RegistryDelete, ADeletedStorageThatJoinsAgainIsCopiedAnew) {
+  Registry r(Opts());
+  ASSERT_TRUE(r.Join(Join("g"), "10.0.0.1", 100).ok());
+  ASSERT_TRUE(r.Join(Join("g"), "10.0.0.2", 100).ok());
+  ASSERT_TRUE(r.SyncDone("g", "10.0.0.1", "10.0.0.2").ok());
+  r.ConnectionLost("g", "10.0.0.2");
+  ASSERT_TRUE(r.DeleteStorage("g", "10.0.0.2").ok());
+  // It says it is synced; the tracker knows its peers forgot it.
+  proto::JoinRequest req = Join("g");
+  req.status = kActive;
+  auto j = r.Join(req, "10.0.0.2", 300);
+  ASSERT_TRUE(j.ok());
+  EXPECT_EQ(j->status, static_cast<uint8_t>(proto::StorageState::kWaitSync));
+  EXPECT_EQ(j->src_id, "10.0.0.1");
+  EXPECT_EQ(r.ListGroups("g")->at(0).storage_count, 2);
+  EXPECT_EQ(r.QueryStore("g", true)->servers.size(), 1u);
+  ASSERT_TRUE(r.SyncDone("g", "10.0.0.1", "10.0.0.2").ok());
+  EXPECT_EQ(StateOf(r, "10.0.0.2"), kActive);
+}
+
+TEST(RegistryDelete, AJoiningMemberWhoseSourceIsDeletedGetsAnother) {
+  TrackerOptions o = Opts();
+  o.check_active_interval_s = 10;
+  Registry r(o);
+  ASSERT_TRUE(r.Join(Join("g"), "10.0.0.1", 100).ok());
+  ASSERT_TRUE(r.Join(Join("g"), "10.0.0.3", 100).ok());
+  ASSERT_TRUE(r.SyncDone("g", "10.0.0.1", "10.0.0.3").ok());
+  ASSERT_EQ(r.Join(Join("g"), "10.0.0.2", 100)->src_id, "10.0.0.1");
+  r.ConnectionLost("g", "10.0.0.1");
+  ASSERT_TRUE(r.DeleteStorage("g", "10.0.0.1").ok());
+  ASSERT_TRUE(r.Beat("g", "10.0.0.2", nullptr, 105).ok());
+  ASSERT_TRUE(r.Beat("g", "10.0.0.3", nullptr, 105).ok());
+  r.CheckActive(106);
+  EXPECT_EQ(r.ListStorages("g", "10.0.0.2")->at(0).src_id, "10.0.0.3");
+  // The last members of a group deleted, the group takes a new first member
+  // with another layout.
+  r.ConnectionLost("g", "10.0.0.2");
+  r.ConnectionLost("g", "10.0.0.3");
+  ASSERT_TRUE(r.DeleteStorage("g", "10.0.0.2").ok());
+  ASSERT_TRUE(r.DeleteStorage("g", "10.0.0.3").ok());
+  auto j = r.Join(Join("g", 23010), "10.0.0.4", 200);
+  ASSERT_TRUE(j.ok()) << j.status().ToString();
+  EXPECT_EQ(j->status, kActive);
+}
+
+}  // namespace
+}  // namespace nimbus::tracker

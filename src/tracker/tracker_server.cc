@@ -61,6 +61,7 @@ const std::array<TrackerServer::Handler, 256>& TrackerServer::Handlers() {
     t[proto::kListAllGroups] = &TrackerServer::HandleListGroups;
     t[proto::kListOneGroup] = &TrackerServer::HandleListGroups;
     t[proto::kListStorage] = &TrackerServer::HandleListStorage;
+    t[proto::kServerDeleteStorage] = &TrackerServer::HandleDeleteStorage;
     t[proto::kStorageJoin] = &TrackerServer::HandleJoin;
     t[proto::kStorageBeat] = &TrackerServer::HandleBeat;
     t[proto::kStorageReportDiskUsage] = &TrackerServer::HandleDiskUsage;
@@ -300,16 +301,25 @@ Status TrackerServer::HandleListGroups(Conn&, std::string_view body,
 
 Status TrackerServer::HandleListStorage(Conn&, std::string_view body, uint8_t,
                                         std::string* reply) {
-  std::string group(GetFixedString(body.data(), proto::kGroupNameLen));
-  std::optional<std::string> id;
-  if (body.size() > proto::kGroupNameLen) {
-    id = std::string(GetFixedString(body.data() + proto::kGroupNameLen,
-                                    body.size() - proto::kGroupNameLen));
-  }
-  auto stats = registry_.ListStorages(group, id);
+  NIMBUS_LET_OR_RETURN(auto req, proto::DecodeGroupAndStorageId(body));
+  auto stats = registry_.ListStorages(req.group, req.id);
   if (!stats.ok()) return stats.status();
   for (const auto& s : *stats) proto::AppendStorageStat(reply, s);
   return Status::OK();
+}
+
+Status TrackerServer::HandleDeleteStorage(Conn& conn, std::string_view body,
+                                          uint8_t, std::string*) {
+  NIMBUS_LET_OR_RETURN(auto req, proto::DecodeGroupAndStorageId(body));
+  if (!req.id || req.id->empty()) {
+    return Status::InvalidArgument("no storage id to delete");
+  }
+  Status s = registry_.DeleteStorage(req.group, *req.id);
+  if (s.ok()) {
+    spdlog::warn("{} deleted storage {} from {}", conn.peer_ip, *req.id,
+                 req.group);
+  }
+  return s;
 }
 
 Status TrackerServer::HandleJoin(Conn& conn, std::string_view body, uint8_t,

@@ -74,6 +74,7 @@ class TrackerServer {
   Status HandleQueryFetch(Conn&, std::string_view, uint8_t, std::string*);
   Status HandleListGroups(Conn&, std::string_view, uint8_t, std::string*);
   Status HandleListStorage(Conn&, std::string_view, uint8_t, std::string*);
+  Status HandleDeleteStorage(Conn&, std::string_view, uint8_t, std::string*);
   Status HandleJoin(Conn&, std::string_view, uint8_t, std::string*);
   Status HandleBeat(Conn&, std::string_view, uint8_t, std::string*);
   Status HandleDiskUsage(Conn&, std::string_view, uint8_t, std::string*);

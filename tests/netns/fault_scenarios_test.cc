@@ -29,6 +29,7 @@
 #include "proto/file_name.h"
 #include "proto/header.h"
 #include "proto/server_messages.h"
+#include "proto/tracker_messages.h"
 
 namespace nimbus::test {
 namespace {
@@ -643,6 +644,102 @@ TEST_F(FaultScenario, StorageComesBackWithANewAddress) {
   Report("storage address change", files.size(), lost, t);
   EXPECT_EQ(lost, 0);
   EXPECT_GE(t, 0);
+}
+
+// The status tracker `ip` answers a SERVER_DELETE_STORAGE of `storage` in
+// group1 with (-1 when it does not answer).
+int DeleteOn(NetCluster& c, const std::string& ip, const std::string& storage) {
+  NetCluster::ClientScope in(c);
+  auto conn = net::BlockingConnection::Connect(ip, 22122,
+                                               std::chrono::milliseconds(1000),
+                                               std::chrono::milliseconds(2000));
+  if (!conn.ok()) return -1;
+  std::string body = proto::EncodeGroupAndStorageId("group1", storage);
+  std::string frame;
+  proto::AppendHeader(&frame, static_cast<int64_t>(body.size()),
+                      proto::kServerDeleteStorage);
+  if (!(*conn)->Write(frame + body).ok()) return -1;
+  char h[proto::kHeaderSize];
+  if (!(*conn)->ReadExact(h, sizeof(h)).ok()) return -1;
+  return proto::DecodeHeader(h).status;
+}
+
+// The state tracker `tracker_host` lists for `ip` in group1 (0: not listed).
+uint8_t StateOn(NetCluster& c, size_t tracker_host, const std::string& ip) {
+  NetCluster::ClientScope in(c);
+  client::Client client(c.ClientOpts({tracker_host}));
+  auto st = client.ListStorages("group1");
+  if (!st.ok()) return 0;
+  for (const auto& m : *st) {
+    if (m.ip == ip) return m.status;
+  }
+  return 0;
+}
+
+// Some clients (the Java ones among them) send SERVER_DELETE_STORAGE to one
+// tracker only. The other tracker keeps listing the storage OFFLINE; its
+// peer must not start replicating to it again from that listing.
+TEST_F(FaultScenario, StorageDeletedOnOneTrackerStaysForgottenByItsPeer) {
+  for (int i = 0; i < 4; ++i) cluster_.AddHost();
+  const std::string peers = "tracker_server = " + cluster_.ip(0) +
+                            ":22122\ntracker_server = " + cluster_.ip(1) +
+                            ":22122\n";
+  cluster_.StartTracker(0, peers);
+  cluster_.StartTracker(1, peers);
+  s1_ = cluster_.StartStorage(2, "group1", {0, 1});
+  s2_ = cluster_.StartStorage(3, "group1", {0, 1});
+  ASSERT_TRUE(cluster_.WaitActive(0, 2));
+  ASSERT_TRUE(cluster_.WaitActive(1, 2));
+  opts_ = cluster_.ClientOpts({0, 1});
+  std::map<std::string, std::string> files;
+  {
+    Workload w(cluster_, opts_, 2);
+    while (w.acked() < 20) Sleep(50);
+    w.Stop();
+    files = w.files();
+  }
+  const double t = Converge(cluster_, {s1_, s2_});
+  ASSERT_GE(t, 0);
+  const std::string gone = cluster_.ip(3);
+  const std::string mark = cluster_.base(s1_) + "/data/sync/" + gone + ".mark";
+  for (int i = 0; i < 50 && !std::filesystem::exists(mark); ++i) Sleep(100);
+  ASSERT_TRUE(std::filesystem::exists(mark));
+  cluster_.Kill(s2_, SIGKILL);
+  for (int i = 0; i < 100 && (StateOn(cluster_, 0, gone) != 5 ||
+                              StateOn(cluster_, 1, gone) != 5);
+       ++i) {
+    Sleep(100);
+  }
+  ASSERT_EQ(StateOn(cluster_, 1, gone), 5);
+  ASSERT_EQ(DeleteOn(cluster_, cluster_.ip(0), gone), 0);
+  EXPECT_EQ(StateOn(cluster_, 0, gone),
+            static_cast<uint8_t>(proto::StorageState::kDeleted));
+  EXPECT_EQ(StateOn(cluster_, 1, gone), 5);
+  // Heartbeats go to both trackers every second; the peer hears DELETED
+  // from one and OFFLINE from the other, several times over.
+  const std::string log = cluster_.base(s1_) + "/logs/storaged.log";
+  const std::string started = "group peer " + gone + " found";
+  auto count = [&] {
+    std::ifstream in(log);
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    size_t n = 0;
+    for (size_t at = text.find(started); at != std::string::npos;
+         at = text.find(started, at + 1)) {
+      ++n;
+    }
+    return n;
+  };
+  for (int i = 0; i < 50 && std::filesystem::exists(mark); ++i) Sleep(100);
+  EXPECT_FALSE(std::filesystem::exists(mark));
+  const size_t workers_started = count();
+  Sleep(5000);
+  EXPECT_EQ(count(), workers_started)
+      << "a sync worker for the deleted peer was started again";
+  EXPECT_FALSE(std::filesystem::exists(mark));
+  // The survivor still serves everything, through either tracker.
+  int lost = CountLost(cluster_, opts_, files);
+  Report("storage deleted on one tracker", files.size(), lost, t);
+  EXPECT_EQ(lost, 0);
 }
 
 }  // namespace

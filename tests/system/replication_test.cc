@@ -600,6 +600,86 @@ TEST_F(Replication, MonitorShowsSyncDelayAndLeader) {
   EXPECT_TRUE(zero) << monitor().dump();
 }
 
+// The state the tracker lists for `ip` in group1 (0 when not listed).
+uint8_t ListedState(client::Client& c, const std::string& ip) {
+  auto st = c.ListStorages("group1");
+  if (!st.ok()) return 0;
+  for (const auto& s : *st) {
+    if (s.ip == ip) return s.status;
+  }
+  return 0;
+}
+
+// Polls until `pred` holds or 15 s pass.
+template <typename Pred>
+bool Within15s(Pred pred) {
+  for (int i = 0; i < 300; ++i) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return pred();
+}
+
+// A member that died for good is removed (FastDFS's `fdfs_monitor delete`,
+// here through the CLI and the raw command); the machine that replaces it,
+// same address and an empty disk, joins as a new member and is copied in
+// full before it serves.
+TEST_F(Replication, ADeletedMemberIsForgottenAndItsReplacementIsCopiedInFull) {
+  client::Client c(cluster_.ClientOpts());
+  std::map<std::string, std::string> files;
+  auto upload = [&](int i) {
+    std::string data = fmt::format("file {} ", i) + std::string(500 * i, 'x');
+    auto id = c.Upload(Source::FromString(data), "txt");
+    ASSERT_TRUE(id.ok()) << id.status().ToString();
+    files[*id] = data;
+  };
+  for (int i = 0; i < 6; ++i) upload(i);
+  for (const auto& [id, data] : files) ASSERT_TRUE(HasContent(id, data)) << id;
+
+  const std::string body =
+      proto::EncodeGroupAndStorageId("group1", "127.0.0.2");
+  const uint16_t tracker = cluster_.tracker_port();
+  EXPECT_EQ(Ask("127.0.0.1", tracker, proto::kServerDeleteStorage, body).status,
+            EBUSY);
+  EXPECT_EQ(c.DeleteStorage("group1", "127.0.0.2").code(), Status::Code::kBusy);
+  EXPECT_EQ(c.DeleteStorage("group1", "127.0.0.9").code(),
+            Status::Code::kNotFound);
+  const std::string mark =
+      cluster_.storage_base(0) + "/data/sync/127.0.0.2.mark";
+  ASSERT_TRUE(Within15s([&] { return std::filesystem::exists(mark); }));
+
+  cluster_.StopStorage(1, SIGKILL);
+  ASSERT_TRUE(Within15s([&] { return ListedState(c, "127.0.0.2") == 5; }));
+  std::string out;
+  ASSERT_EQ(cluster_.RunCli("monitor delete group1 127.0.0.2", &out), 0) << out;
+  EXPECT_EQ(ListedState(c, "127.0.0.2"),
+            static_cast<uint8_t>(proto::StorageState::kDeleted));
+  EXPECT_EQ(Ask("127.0.0.1", tracker, proto::kServerDeleteStorage, body).status,
+            EALREADY);
+  EXPECT_TRUE(c.DeleteStorage("group1", "127.0.0.2").ok());
+  EXPECT_EQ(c.ListGroups()->at(0).storage_count, 1);
+  // The survivor stops replicating to it and forgets how far it got.
+  EXPECT_TRUE(Within15s([&] { return !std::filesystem::exists(mark); }));
+
+  for (int i = 6; i < 10; ++i) upload(i);
+  const std::string base = cluster_.storage_base(1);
+  std::filesystem::remove_all(base);
+  std::filesystem::create_directories(base);
+  cluster_.RestartStorage(1);
+  uint8_t first = 0;
+  ASSERT_TRUE(Within15s([&] {
+    first = ListedState(c, "127.0.0.2");
+    return first != 0 && first != 4 && first != 5;
+  }));
+  EXPECT_TRUE(first == 1 || first == 2 || first == 7)
+      << static_cast<int>(first);
+  ASSERT_TRUE(Within15s([&] { return ListedState(c, "127.0.0.2") == 7; }));
+  for (const auto& [id, data] : files) {
+    EXPECT_EQ(Fetch("127.0.0.2", port_, id).body, data) << id;
+  }
+  EXPECT_EQ(c.ListGroups()->at(0).storage_count, 2);
+}
+
 TEST_F(Replication, PeerThatWasDownCatchesUp) {
   client::Client c(cluster_.ClientOpts());
   cluster_.StopStorage(1, SIGKILL);
