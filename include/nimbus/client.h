@@ -147,6 +147,11 @@ class Client {
   // tracker that cannot be reached, or refuses, fails the call after the
   // others were asked (run it again once it is back).
   Status DeleteStorage(const std::string& group, const std::string& storage_id);
+  // Removes `group` on every configured tracker (`fdfs_monitor
+  // delete_group`); each refuses (Busy) while the group has a member that
+  // was not deleted. NotFound when no tracker knows the group; a tracker
+  // that cannot be reached or refuses fails the call after the others.
+  Status DeleteGroup(const std::string& group);
   Status ActiveTest(const HostPort& server);
   // Asks every configured tracker which tracker leads. `status` is not OK
   // for a tracker that cannot be reached (or knows no leader yet).

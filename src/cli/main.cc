@@ -207,6 +207,11 @@ int Main(int argc, char** argv) {
   mon_del->add_option("group", del_group)->required();
   mon_del->add_option("storage", del_storage, "the storage server's IP address")
       ->required();
+  auto* mon_del_group = mon->add_subcommand(
+      "delete-group",
+      "remove a group whose storage servers were all deleted, on every "
+      "tracker (`fdfs_monitor delete_group`)");
+  mon_del_group->add_option("group", del_group)->required();
 
   UrlArgs url_args;
   auto* url = app.add_subcommand(
@@ -435,6 +440,12 @@ int Main(int argc, char** argv) {
     std::cout << "deleted " << del_storage << " from " << del_group
               << "; if it starts again it joins as a new member and is "
                  "copied in full\n";
+    return 0;
+  }
+  if (*mon_del_group) {
+    Status s = c.DeleteGroup(del_group);
+    if (!s.ok()) return Fail(s);
+    std::cout << "deleted group " << del_group << "\n";
     return 0;
   }
   if (*mon) {

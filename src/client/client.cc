@@ -758,4 +758,31 @@ Status Client::DeleteStorage(const std::string& group,
   return Status::OK();
 }
 
+Status Client::DeleteGroup(const std::string& group) {
+  Status s = proto::ValidateGroupName(group);
+  if (!s.ok()) return s;
+  if (opts_.trackers.empty()) {
+    return Status::InvalidArgument("no tracker_server configured");
+  }
+  size_t unknown = 0;
+  Status failed;
+  for (const HostPort& t : opts_.trackers) {
+    std::string reply;
+    Call call(pool_.get(), t);
+    s = call.Run(proto::kServerDeleteGroup, 0, proto::EncodeGroup(group),
+                 nullptr, &reply, nullptr, nullptr);
+    if (s.IsNotFound()) {
+      ++unknown;
+    } else if (!s.ok()) {
+      failed = Status::FromErrno(
+          s.ToErrno(), "tracker " + t.ToString() + ": " + s.message());
+    }
+  }
+  if (!failed.ok()) return failed;
+  if (unknown == opts_.trackers.size()) {
+    return Status::NotFound("no tracker knows group " + group);
+  }
+  return Status::OK();
+}
+
 }  // namespace nimbus::client

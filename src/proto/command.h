@@ -27,7 +27,9 @@ enum Cmd : uint8_t {
   kListOneGroup = 90,
   kListAllGroups = 91,
   kListStorage = 92,
-  kServerDeleteStorage = 93,  // an admin removes an OFFLINE storage
+  kServerDeleteStorage = 93,   // an admin removes an OFFLINE storage
+  kServerSetTrunkServer = 94,  // answered EOPNOTSUPP: no trunk server here
+  kServerDeleteGroup = 108,    // an admin removes a group with no members
   // storage -> tracker
   kStorageJoin = 81,
   kStorageBeat = 83,

@@ -39,6 +39,9 @@ TEST(CommandTable, KnowsClientCommandsAndRejectsUnknown) {
   ASSERT_TRUE(del.has_value());
   EXPECT_EQ(del->min_body, 17);
   EXPECT_EQ(del->max_body, 31);
+  EXPECT_EQ(FindCommand(kServerDeleteGroup)->min_body, 16);
+  EXPECT_EQ(FindCommand(kServerDeleteGroup)->max_body, 16);
+  EXPECT_EQ(FindCommand(kServerSetTrunkServer)->min_body, 16);
 }
 
 }  // namespace

@@ -615,6 +615,20 @@ Status Registry::DeleteStorage(const std::string& group,
   return Status::OK();
 }
 
+Status Registry::DeleteGroup(const std::string& group) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto git = groups_.find(group);
+  if (git == groups_.end()) return Status::NotFound("no group " + group);
+  if (HasMember(git->second, "")) {
+    return Status::Busy(group +
+                        " still has members; delete each (stopped) storage "
+                        "first");
+  }
+  groups_.erase(git);
+  ++changes_;
+  return Status::OK();
+}
+
 std::string Registry::Changelog(const std::string& group) const {
   std::lock_guard<std::mutex> lock(mu_);
   std::string out;

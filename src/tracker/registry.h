@@ -102,6 +102,11 @@ class Registry {
   // Already if it was deleted before. A deleted storage that joins again is
   // a new member: it gets a full copy from a peer before it serves.
   Status DeleteStorage(const std::string& group, const std::string& ip);
+  // Removes `group` (SERVER_DELETE_GROUP, as `fdfs_monitor delete_group`)
+  // once every member was deleted: it is no longer listed and a storage
+  // that joins it later starts it afresh. NotFound if unknown; Busy while a
+  // member is not deleted.
+  Status DeleteGroup(const std::string& group);
   // Every address change of `group` as "old new\n" lines (CHANGELOG_REQ).
   std::string Changelog(const std::string& group) const;
   // Bumped on every change worth persisting.

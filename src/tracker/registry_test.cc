@@ -372,5 +372,27 @@ TEST(RegistryDelete, AJoiningMemberWhoseSourceIsDeletedGetsAnother) {
   EXPECT_EQ(j->status, kActive);
 }
 
+TEST(RegistryDelete, AGroupGoesOnlyOnceEveryMemberWasDeleted) {
+  Registry r(Opts());
+  ASSERT_TRUE(r.Join(Join("g"), "10.0.0.1", 100).ok());
+  ASSERT_TRUE(r.Join(Join("h", 23001), "10.0.0.2", 100).ok());
+  EXPECT_EQ(r.DeleteGroup("g").code(), Status::Code::kBusy);
+  EXPECT_EQ(r.DeleteGroup("x").code(), Status::Code::kNotFound);
+  r.ConnectionLost("g", "10.0.0.1");
+  EXPECT_EQ(r.DeleteGroup("g").code(), Status::Code::kBusy);  // OFFLINE
+  ASSERT_TRUE(r.DeleteStorage("g", "10.0.0.1").ok());
+  ASSERT_TRUE(r.DeleteGroup("g").ok());
+  EXPECT_EQ(r.ListGroups("g").status().code(), Status::Code::kNotFound);
+  ASSERT_EQ(r.ListGroups(std::nullopt)->size(), 1u);
+  Registry r2(Opts());
+  ASSERT_TRUE(r2.Load(r.Serialize()).ok());
+  EXPECT_EQ(r2.ListGroups(std::nullopt)->size(), 1u);
+  // A storage that joins it later starts it afresh, on its own port.
+  auto j = r.Join(Join("g", 23010), "10.0.0.1", 200);
+  ASSERT_TRUE(j.ok()) << j.status().ToString();
+  EXPECT_EQ(j->status, kActive);
+  EXPECT_EQ(r.ListGroups("g")->at(0).storage_port, 23010);
+}
+
 }  // namespace
 }  // namespace nimbus::tracker

@@ -62,6 +62,8 @@ const std::array<TrackerServer::Handler, 256>& TrackerServer::Handlers() {
     t[proto::kListOneGroup] = &TrackerServer::HandleListGroups;
     t[proto::kListStorage] = &TrackerServer::HandleListStorage;
     t[proto::kServerDeleteStorage] = &TrackerServer::HandleDeleteStorage;
+    t[proto::kServerDeleteGroup] = &TrackerServer::HandleDeleteGroup;
+    t[proto::kServerSetTrunkServer] = &TrackerServer::HandleSetTrunkServer;
     t[proto::kStorageJoin] = &TrackerServer::HandleJoin;
     t[proto::kStorageBeat] = &TrackerServer::HandleBeat;
     t[proto::kStorageReportDiskUsage] = &TrackerServer::HandleDiskUsage;
@@ -320,6 +322,21 @@ Status TrackerServer::HandleDeleteStorage(Conn& conn, std::string_view body,
                  req.group);
   }
   return s;
+}
+
+Status TrackerServer::HandleDeleteGroup(Conn& conn, std::string_view body,
+                                        uint8_t, std::string*) {
+  NIMBUS_LET_OR_RETURN(std::string group, proto::DecodeGroup(body));
+  Status s = registry_.DeleteGroup(group);
+  if (s.ok()) spdlog::warn("{} deleted group {}", conn.peer_ip, group);
+  return s;
+}
+
+Status TrackerServer::HandleSetTrunkServer(Conn&, std::string_view, uint8_t,
+                                           std::string*) {
+  // FastDFS's client tries the next tracker on EOPNOTSUPP and reports it.
+  return Status::NotSupported(
+      "there is no trunk server: each storage packs its own small files");
 }
 
 Status TrackerServer::HandleJoin(Conn& conn, std::string_view body, uint8_t,

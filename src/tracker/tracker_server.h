@@ -75,6 +75,8 @@ class TrackerServer {
   Status HandleListGroups(Conn&, std::string_view, uint8_t, std::string*);
   Status HandleListStorage(Conn&, std::string_view, uint8_t, std::string*);
   Status HandleDeleteStorage(Conn&, std::string_view, uint8_t, std::string*);
+  Status HandleDeleteGroup(Conn&, std::string_view, uint8_t, std::string*);
+  Status HandleSetTrunkServer(Conn&, std::string_view, uint8_t, std::string*);
   Status HandleJoin(Conn&, std::string_view, uint8_t, std::string*);
   Status HandleBeat(Conn&, std::string_view, uint8_t, std::string*);
   Status HandleDiskUsage(Conn&, std::string_view, uint8_t, std::string*);

@@ -12,6 +12,9 @@
 #include <random>
 #include <thread>
 
+#include "direct_request.h"
+#include "proto/command.h"
+#include "proto/tracker_messages.h"
 #include "test_cluster.h"
 
 namespace nimbus::test {
@@ -185,6 +188,44 @@ TEST_F(Cli, ExitCodesForScripts) {
                             .c_str()) >>
                 8,
             5);
+}
+
+// `fdfs_monitor delete` and `delete_group`: refused while the storage is
+// up, done once it is stopped; the group goes once its member is deleted.
+TEST_F(Cli, MonitorDeleteRemovesAStoppedStorageThenItsGroup) {
+  std::string out;
+  EXPECT_EQ(
+      cluster_.RunCli("monitor delete group2 127.0.0.1 2>/dev/null", &out), 6);
+  EXPECT_EQ(cluster_.RunCli("monitor delete-group group2 2>/dev/null", &out),
+            6);
+  EXPECT_EQ(
+      cluster_.RunCli("monitor delete group9 127.0.0.1 2>/dev/null", &out), 3);
+  cluster_.StopStorage(1);
+  std::string state;
+  for (int i = 0; i < 100 && state != "OFFLINE"; ++i) {
+    ASSERT_EQ(cluster_.RunCli("monitor --json", &out), 0);
+    state = nlohmann::json::parse(out)["groups"][1]["storages"][0]["state"];
+    if (state != "OFFLINE") {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  ASSERT_EQ(state, "OFFLINE");
+  ASSERT_EQ(cluster_.RunCli("monitor delete group2 127.0.0.1", &out), 0) << out;
+  ASSERT_EQ(cluster_.RunCli("monitor --json", &out), 0);
+  auto j = nlohmann::json::parse(out);
+  EXPECT_EQ(j["groups"][1]["storages"][0]["state"], "DELETED");
+  ASSERT_EQ(cluster_.RunCli("monitor delete-group group2", &out), 0) << out;
+  ASSERT_EQ(cluster_.RunCli("monitor --json", &out), 0);
+  j = nlohmann::json::parse(out);
+  ASSERT_EQ(j["groups"].size(), 1u);
+  EXPECT_EQ(j["groups"][0]["group"], "group1");
+  EXPECT_EQ(cluster_.RunCli("monitor delete-group group2 2>/dev/null", &out),
+            3);
+  // FastDFS's trunk server does not exist here: a clear refusal.
+  EXPECT_EQ(Ask("127.0.0.1", cluster_.tracker_port(),
+                proto::kServerSetTrunkServer, proto::EncodeGroup("group1"))
+                .status,
+            EOPNOTSUPP);
 }
 
 }  // namespace
