@@ -166,6 +166,12 @@ class Client {
   struct Reply;
   class Call;
   Result<Reply> TrackerCall(uint8_t cmd, const std::string& body);
+  // Sends an administrative change to every configured tracker: OK when
+  // each did it (or had done it before: EALREADY); NotFound (naming `what`)
+  // when none knows it; otherwise the last tracker's refusal or network
+  // error, after every tracker was asked.
+  Status OnEveryTracker(uint8_t cmd, const std::string& body,
+                        const std::string& what);
   Result<proto::FetchAll> QueryFetch(uint8_t cmd, const std::string& group,
                                      const std::string& name);
   // Runs `attempt` on the servers the tracker says hold the file, then, if

@@ -736,13 +736,28 @@ Status Client::DeleteStorage(const std::string& group,
     return Status::NotFound("no tracker knows storage " + storage_id + " in " +
                             group);
   }
-  unknown = 0;
+  return OnEveryTracker(proto::kServerDeleteStorage, body,
+                        "storage " + storage_id + " in " + group);
+}
+
+Status Client::DeleteGroup(const std::string& group) {
+  Status s = proto::ValidateGroupName(group);
+  if (!s.ok()) return s;
+  return OnEveryTracker(proto::kServerDeleteGroup, proto::EncodeGroup(group),
+                        "group " + group);
+}
+
+Status Client::OnEveryTracker(uint8_t cmd, const std::string& body,
+                              const std::string& what) {
+  if (opts_.trackers.empty()) {
+    return Status::InvalidArgument("no tracker_server configured");
+  }
+  size_t unknown = 0;
   Status failed;
   for (const HostPort& t : opts_.trackers) {
     std::string reply;
     Call call(pool_.get(), t);
-    s = call.Run(proto::kServerDeleteStorage, 0, body, nullptr, &reply, nullptr,
-                 nullptr);
+    Status s = call.Run(cmd, 0, body, nullptr, &reply, nullptr, nullptr);
     if (s.IsNotFound()) {
       ++unknown;
     } else if (!s.ok() && s.code() != Status::Code::kAlready) {
@@ -752,35 +767,7 @@ Status Client::DeleteStorage(const std::string& group,
   }
   if (!failed.ok()) return failed;
   if (unknown == opts_.trackers.size()) {
-    return Status::NotFound("no tracker knows storage " + storage_id + " in " +
-                            group);
-  }
-  return Status::OK();
-}
-
-Status Client::DeleteGroup(const std::string& group) {
-  Status s = proto::ValidateGroupName(group);
-  if (!s.ok()) return s;
-  if (opts_.trackers.empty()) {
-    return Status::InvalidArgument("no tracker_server configured");
-  }
-  size_t unknown = 0;
-  Status failed;
-  for (const HostPort& t : opts_.trackers) {
-    std::string reply;
-    Call call(pool_.get(), t);
-    s = call.Run(proto::kServerDeleteGroup, 0, proto::EncodeGroup(group),
-                 nullptr, &reply, nullptr, nullptr);
-    if (s.IsNotFound()) {
-      ++unknown;
-    } else if (!s.ok()) {
-      failed = Status::FromErrno(
-          s.ToErrno(), "tracker " + t.ToString() + ": " + s.message());
-    }
-  }
-  if (!failed.ok()) return failed;
-  if (unknown == opts_.trackers.size()) {
-    return Status::NotFound("no tracker knows group " + group);
+    return Status::NotFound("no tracker knows " + what);
   }
   return Status::OK();
 }

@@ -606,10 +606,10 @@ Status Registry::DeleteStorage(const std::string& group,
   n.paths.clear();
   n.sync_src.clear();
   n.initial_sync_done = false;
+  // A member it was copying to gets another source from CheckActive.
   for (auto& [other_ip, other] : g.nodes) {
     other.synced_by.erase(ip);
-    if (other.sync_src == ip)
-      other.sync_src.clear();  // CheckActive names another
+    if (other.sync_src == ip) other.sync_src.clear();
   }
   ++changes_;
   return Status::OK();
