@@ -25,14 +25,19 @@ std::string StateName(uint8_t s) {
   return proto::StorageStateName(static_cast<proto::StorageState>(s));
 }
 
+bool Deleted(const proto::StorageStat& s) {
+  return s.status == static_cast<uint8_t>(proto::StorageState::kDeleted);
+}
+
 // fdfs_monitor's "delay": how far `s` is behind the newest change that
-// originated on another member of its group. nullopt when a member with
-// changes has never reported syncing to it.
+// originated on another member of its group (deleted ones send nothing
+// more). nullopt when a member with changes has never reported syncing to
+// it.
 std::optional<int64_t> SyncDelay(const proto::StorageStat& s,
                                  const std::vector<proto::StorageStat>& all) {
   int64_t newest = 0;
   for (const auto& o : all) {
-    if (o.ip != s.ip) {
+    if (o.ip != s.ip && !Deleted(o)) {
       newest = std::max(newest, o.counters.v[proto::kLastSourceUpdate]);
     }
   }
@@ -87,7 +92,7 @@ Status PrintMonitor(client::Client& c, bool json, std::ostream& out) {
                            {"store_path_count", g.store_path_count},
                            {"storages", nlohmann::json::array()}};
       for (const auto& s : *storages) {
-        auto delay = SyncDelay(s, *storages);
+        auto delay = Deleted(s) ? std::nullopt : SyncDelay(s, *storages);
         jg["storages"].push_back(
             {{"id", s.id},
              {"ip", s.ip},
@@ -123,9 +128,12 @@ Status PrintMonitor(client::Client& c, bool json, std::ostream& out) {
         "  {:<16} {:<10} {:>10} {:>10} {:<11} {:>10} {:>8} {:>8}\n", "STORAGE",
         "STATE", "TOTAL MB", "FREE MB", "HEARTBEAT", "SYNC DELAY", "UPLOADS",
         "DOWNLDS");
+    const auto members =
+        std::count_if(storages->begin(), storages->end(),
+                      [](const proto::StorageStat& s) { return !Deleted(s); });
     for (const auto& s : *storages) {
       std::string delay = "-";
-      if (storages->size() > 1) {
+      if (members > 1 && !Deleted(s)) {
         auto d = SyncDelay(s, *storages);
         delay = d ? fmt::format("{}s", *d) : "unknown";
       }

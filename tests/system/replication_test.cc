@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -625,7 +626,9 @@ bool Within15s(Pred pred) {
 // same address and an empty disk, joins as a new member and is copied in
 // full before it serves.
 TEST_F(Replication, ADeletedMemberIsForgottenAndItsReplacementIsCopiedInFull) {
-  client::Client c(cluster_.ClientOpts());
+  // Placement asked for each upload: both members are sources.
+  client::Client c(OptsWith(&client::ClientOptions::upload_target_ttl,
+                            std::chrono::milliseconds(0)));
   std::map<std::string, std::string> files;
   auto upload = [&](int i) {
     std::string data = fmt::format("file {} ", i) + std::string(500 * i, 'x');
@@ -635,6 +638,10 @@ TEST_F(Replication, ADeletedMemberIsForgottenAndItsReplacementIsCopiedInFull) {
   };
   for (int i = 0; i < 6; ++i) upload(i);
   for (const auto& [id, data] : files) ASSERT_TRUE(HasContent(id, data)) << id;
+  // Its own files reach its replacement only through the full copy.
+  ASSERT_TRUE(std::any_of(files.begin(), files.end(), [](const auto& f) {
+    return SourceOf(f.first) == "127.0.0.2";
+  }));
 
   const std::string body =
       proto::EncodeGroupAndStorageId("group1", "127.0.0.2");
@@ -648,6 +655,14 @@ TEST_F(Replication, ADeletedMemberIsForgottenAndItsReplacementIsCopiedInFull) {
       cluster_.storage_base(0) + "/data/sync/127.0.0.2.mark";
   ASSERT_TRUE(Within15s([&] { return std::filesystem::exists(mark); }));
 
+  // Its uploads are known to the tracker (the monitor's sync delay counts
+  // them until it is deleted).
+  ASSERT_TRUE(Within15s([&] {
+    auto st = c.ListStorages("group1");
+    return st.ok() && std::all_of(st->begin(), st->end(), [](const auto& m) {
+             return m.counters.v[proto::kLastSourceUpdate] > 0;
+           });
+  }));
   cluster_.StopStorage(1, SIGKILL);
   ASSERT_TRUE(Within15s([&] { return ListedState(c, "127.0.0.2") == 5; }));
   std::string out;
@@ -658,6 +673,14 @@ TEST_F(Replication, ADeletedMemberIsForgottenAndItsReplacementIsCopiedInFull) {
             EALREADY);
   EXPECT_TRUE(c.DeleteStorage("group1", "127.0.0.2").ok());
   EXPECT_EQ(c.ListGroups()->at(0).storage_count, 1);
+  // The monitor shows it, without a sync delay, and the member left has
+  // none to wait for.
+  ASSERT_EQ(cluster_.RunCli("monitor --json", &out), 0);
+  auto mon = nlohmann::json::parse(out)["groups"][0]["storages"];
+  ASSERT_EQ(mon.size(), 2u);
+  EXPECT_EQ(mon[0]["sync_delay_s"], 0) << mon.dump();
+  EXPECT_EQ(mon[1]["state"], "DELETED");
+  EXPECT_TRUE(mon[1]["sync_delay_s"].is_null()) << mon.dump();
   // The survivor stops replicating to it and forgets how far it got.
   EXPECT_TRUE(Within15s([&] { return !std::filesystem::exists(mark); }));
 
