@@ -34,6 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     case 4:
       (void)DecodeGroupAndName(in);
+      (void)DecodeGroupAndStorageId(in);
       break;
     case 5:
       (void)DecodeDownloadRequest(in);
