@@ -118,6 +118,9 @@ asio::awaitable<void> LeaderElection::Loop() {
         });
     SetLeader(best.hp);
     if (best.key != self_.ToString()) co_await AdoptSyncSources(best.hp);
+    for (const Candidate& c : alive) {
+      if (c.key != self_.ToString()) co_await AdoptDeletions(c.hp);
+    }
     timer.expires_after(interval_);
     auto [ec] = co_await timer.async_wait(
         asio::experimental::as_tuple(asio::use_awaitable));
@@ -135,6 +138,19 @@ asio::awaitable<void> LeaderElection::AdoptSyncSources(const HostPort& leader) {
     for (const proto::StorageStat& m : *members) {
       if (!m.src_id.empty()) registry_->AdoptSyncSource(group, m.ip, m.src_id);
     }
+  }
+}
+
+asio::awaitable<void> LeaderElection::AdoptDeletions(const HostPort& peer) {
+  for (const std::string& group : registry_->GroupsWithOfflineMembers()) {
+    auto reply =
+        co_await Ask(peer, proto::kListStorage, proto::EncodeGroup(group));
+    if (!reply.ok()) {
+      if (reply.status().IsNotFound()) continue;  // it has no such group
+      co_return;
+    }
+    auto members = proto::DecodeStorageStats(*reply);
+    if (members.ok()) registry_->AdoptDeletions(group, *members);
   }
 }
 

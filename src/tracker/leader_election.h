@@ -17,6 +17,10 @@
 // still in WAIT_SYNC or SYNCING (Registry::AdoptSyncSource), so all trackers
 // name one source and the new member gets one full copy.
 //
+// Every tracker, leader or not, also adopts the deletions its peers made of
+// storages that are OFFLINE here (Registry::AdoptDeletions), so a storage
+// removed through one tracker is removed on all that can reach it.
+//
 // Runs as a coroutine on the tracker's io_context; status() and leader()
 // are safe from any thread.
 #ifndef NIMBUS_TRACKER_LEADER_ELECTION_H_
@@ -58,6 +62,8 @@ class LeaderElection {
   asio::awaitable<Result<std::string>> Ask(const HostPort& peer, uint8_t cmd,
                                            const std::string& body);
   asio::awaitable<void> AdoptSyncSources(const HostPort& leader);
+  // Deletions `peer` made that this tracker missed (Registry::AdoptDeletions).
+  asio::awaitable<void> AdoptDeletions(const HostPort& peer);
   void SetLeader(const HostPort& l);
 
   asio::io_context& io_;

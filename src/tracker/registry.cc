@@ -602,17 +602,56 @@ Status Registry::DeleteStorage(const std::string& group,
     return Status::Busy(ip + " is " + proto::StorageStateName(n.state) +
                         "; only an OFFLINE storage can be deleted");
   }
+  MarkDeleted(g, n);
+  return Status::OK();
+}
+
+void Registry::MarkDeleted(Group& g, Node& n) {
   n.state = StorageState::kDeleted;
   n.paths.clear();
   n.sync_src.clear();
   n.initial_sync_done = false;
   // A member it was copying to gets another source from CheckActive.
   for (auto& [other_ip, other] : g.nodes) {
-    other.synced_by.erase(ip);
-    if (other.sync_src == ip) other.sync_src.clear();
+    other.synced_by.erase(n.ip);
+    if (other.sync_src == n.ip) other.sync_src.clear();
   }
   ++changes_;
-  return Status::OK();
+}
+
+std::vector<std::string> Registry::GroupsWithOfflineMembers() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> out;
+  for (const auto& [name, g] : groups_) {
+    for (const auto& [ip, n] : g.nodes) {
+      if (n.state == StorageState::kOffline) {
+        out.push_back(name);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+int Registry::AdoptDeletions(const std::string& group,
+                             const std::vector<proto::StorageStat>& view) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto git = groups_.find(group);
+  if (git == groups_.end()) return 0;
+  int adopted = 0;
+  for (const proto::StorageStat& m : view) {
+    if (m.status != static_cast<uint8_t>(StorageState::kDeleted)) continue;
+    auto nit = git->second.nodes.find(m.ip);
+    if (nit == git->second.nodes.end() ||
+        nit->second.state != StorageState::kOffline) {
+      continue;
+    }
+    MarkDeleted(git->second, nit->second);
+    spdlog::warn("storage {} of {}: deleted on another tracker; deleted here",
+                 m.ip, group);
+    ++adopted;
+  }
+  return adopted;
 }
 
 Status Registry::DeleteGroup(const std::string& group) {

@@ -107,6 +107,15 @@ class Registry {
   // that joins it later starts it afresh. NotFound if unknown; Busy while a
   // member is not deleted.
   Status DeleteGroup(const std::string& group);
+  // Groups with a member that is OFFLINE here: the only ones in which
+  // another tracker's deletion can be adopted.
+  std::vector<std::string> GroupsWithOfflineMembers() const;
+  // Another tracker lists the members of `group` as `view`. A member it
+  // lists DELETED that is OFFLINE here is deleted here too: clients that
+  // send SERVER_DELETE_STORAGE to one tracker only would otherwise leave
+  // the others listing it OFFLINE for ever. Returns how many were deleted.
+  int AdoptDeletions(const std::string& group,
+                     const std::vector<proto::StorageStat>& view);
   // Every address change of `group` as "old new\n" lines (CHANGELOG_REQ).
   std::string Changelog(const std::string& group) const;
   // Bumped on every change worth persisting.
@@ -153,6 +162,8 @@ class Registry {
   static Result<Node*> LiveNode(std::map<std::string, Group>& groups,
                                 const std::string& group,
                                 const std::string& ip);
+  // Marks `n` of `g` DELETED and drops what refers to it (mu_ held).
+  void MarkDeleted(Group& g, Node& n);
   bool NodeWritable(const Node& n) const;
   int64_t NodeFreeMb(const Node& n) const;
   int64_t NodeTotalMb(const Node& n) const;

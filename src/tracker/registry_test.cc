@@ -394,5 +394,31 @@ TEST(RegistryDelete, AGroupGoesOnlyOnceEveryMemberWasDeleted) {
   EXPECT_EQ(r.ListGroups("g")->at(0).storage_port, 23010);
 }
 
+TEST(RegistryDelete, ADeletionMadeOnAnotherTrackerIsAdoptedForOfflineMembers) {
+  Registry here(Opts());
+  Registry there(Opts());
+  for (Registry* r : {&here, &there}) {
+    ASSERT_TRUE(r->Join(Join("g"), "10.0.0.1", 100).ok());
+    ASSERT_TRUE(r->Join(Join("g"), "10.0.0.2", 100).ok());
+    ASSERT_TRUE(r->Join(Join("g"), "10.0.0.3", 100).ok());
+    r->ConnectionLost("g", "10.0.0.2");
+    r->ConnectionLost("g", "10.0.0.3");
+  }
+  EXPECT_EQ(here.GroupsWithOfflineMembers(), std::vector<std::string>{"g"});
+  ASSERT_TRUE(there.DeleteStorage("g", "10.0.0.2").ok());
+  ASSERT_TRUE(there.DeleteStorage("g", "10.0.0.3").ok());
+  // 10.0.0.3 came back here in the meantime: it stays.
+  ASSERT_TRUE(here.Beat("g", "10.0.0.3", nullptr, 101).ok());
+  auto view = there.ListStorages("g", std::nullopt);
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(here.AdoptDeletions("g", *view), 1);
+  EXPECT_EQ(StateOf(here, "10.0.0.2"), kDeleted);
+  EXPECT_NE(StateOf(here, "10.0.0.3"), kDeleted);
+  EXPECT_NE(StateOf(here, "10.0.0.1"), kDeleted);
+  EXPECT_EQ(here.AdoptDeletions("g", *view), 0);  // nothing more to adopt
+  EXPECT_EQ(here.AdoptDeletions("nope", *view), 0);
+  EXPECT_TRUE(here.GroupsWithOfflineMembers().empty());
+}
+
 }  // namespace
 }  // namespace nimbus::tracker

@@ -677,47 +677,56 @@ uint8_t StateOn(NetCluster& c, size_t tracker_host, const std::string& ip) {
 }
 
 // Some clients (the Java ones among them) send SERVER_DELETE_STORAGE to one
-// tracker only. The other tracker keeps listing the storage OFFLINE; its
-// peer must not start replicating to it again from that listing.
-TEST_F(FaultScenario, StorageDeletedOnOneTrackerStaysForgottenByItsPeer) {
-  for (int i = 0; i < 4; ++i) cluster_.AddHost();
-  const std::string peers = "tracker_server = " + cluster_.ip(0) +
-                            ":22122\ntracker_server = " + cluster_.ip(1) +
+// tracker only. Trackers that know each other (tracker_server in
+// tracker.conf) adopt the deletion; one that does not keeps listing the
+// storage OFFLINE, and the storage's peer must not start replicating to it
+// again from that listing.
+void DeleteOnOneTracker(NetCluster& cluster, bool trackers_are_peers) {
+  for (int i = 0; i < 4; ++i) cluster.AddHost();
+  const std::string peers = "tracker_server = " + cluster.ip(0) +
+                            ":22122\ntracker_server = " + cluster.ip(1) +
                             ":22122\n";
-  cluster_.StartTracker(0, peers);
-  cluster_.StartTracker(1, peers);
-  s1_ = cluster_.StartStorage(2, "group1", {0, 1});
-  s2_ = cluster_.StartStorage(3, "group1", {0, 1});
-  ASSERT_TRUE(cluster_.WaitActive(0, 2));
-  ASSERT_TRUE(cluster_.WaitActive(1, 2));
-  opts_ = cluster_.ClientOpts({0, 1});
+  cluster.StartTracker(0, trackers_are_peers ? peers : "");
+  cluster.StartTracker(1, trackers_are_peers ? peers : "");
+  size_t s1 = cluster.StartStorage(2, "group1", {0, 1});
+  size_t s2 = cluster.StartStorage(3, "group1", {0, 1});
+  ASSERT_TRUE(cluster.WaitActive(0, 2));
+  ASSERT_TRUE(cluster.WaitActive(1, 2));
+  client::ClientOptions opts = cluster.ClientOpts({0, 1});
   std::map<std::string, std::string> files;
   {
-    Workload w(cluster_, opts_, 2);
+    Workload w(cluster, opts, 2);
     while (w.acked() < 20) Sleep(50);
     w.Stop();
     files = w.files();
   }
-  const double t = Converge(cluster_, {s1_, s2_});
+  const double t = Converge(cluster, {s1, s2});
   ASSERT_GE(t, 0);
-  const std::string gone = cluster_.ip(3);
-  const std::string mark = cluster_.base(s1_) + "/data/sync/" + gone + ".mark";
+  const std::string gone = cluster.ip(3);
+  const std::string mark = cluster.base(s1) + "/data/sync/" + gone + ".mark";
   for (int i = 0; i < 50 && !std::filesystem::exists(mark); ++i) Sleep(100);
   ASSERT_TRUE(std::filesystem::exists(mark));
-  cluster_.Kill(s2_, SIGKILL);
-  for (int i = 0; i < 100 && (StateOn(cluster_, 0, gone) != 5 ||
-                              StateOn(cluster_, 1, gone) != 5);
+  cluster.Kill(s2, SIGKILL);
+  for (int i = 0; i < 100 && (StateOn(cluster, 0, gone) != 5 ||
+                              StateOn(cluster, 1, gone) != 5);
        ++i) {
     Sleep(100);
   }
-  ASSERT_EQ(StateOn(cluster_, 1, gone), 5);
-  ASSERT_EQ(DeleteOn(cluster_, cluster_.ip(0), gone), 0);
-  EXPECT_EQ(StateOn(cluster_, 0, gone),
-            static_cast<uint8_t>(proto::StorageState::kDeleted));
-  EXPECT_EQ(StateOn(cluster_, 1, gone), 5);
-  // Heartbeats go to both trackers every second; the peer hears DELETED
-  // from one and OFFLINE from the other, several times over.
-  const std::string log = cluster_.base(s1_) + "/logs/storaged.log";
+  ASSERT_EQ(StateOn(cluster, 1, gone), 5);
+  ASSERT_EQ(DeleteOn(cluster, cluster.ip(0), gone), 0);
+  const uint8_t deleted = static_cast<uint8_t>(proto::StorageState::kDeleted);
+  EXPECT_EQ(StateOn(cluster, 0, gone), deleted);
+  if (trackers_are_peers) {
+    // Within a few of the trackers' rounds (tracker_ping_interval_ms, 1 s).
+    for (int i = 0; i < 50 && StateOn(cluster, 1, gone) != deleted; ++i) {
+      Sleep(100);
+    }
+    EXPECT_EQ(StateOn(cluster, 1, gone), deleted)
+        << "the other tracker did not adopt the deletion";
+  }
+  // Heartbeats go to both trackers every second; the peer hears of the
+  // deletion, and from the other tracker, several times over.
+  const std::string log = cluster.base(s1) + "/logs/storaged.log";
   const std::string started = "group peer " + gone + " found";
   auto count = [&] {
     std::ifstream in(log);
@@ -736,10 +745,24 @@ TEST_F(FaultScenario, StorageDeletedOnOneTrackerStaysForgottenByItsPeer) {
   EXPECT_EQ(count(), workers_started)
       << "a sync worker for the deleted peer was started again";
   EXPECT_FALSE(std::filesystem::exists(mark));
+  if (!trackers_are_peers) {
+    EXPECT_EQ(StateOn(cluster, 1, gone), 5);
+  }
   // The survivor still serves everything, through either tracker.
-  int lost = CountLost(cluster_, opts_, files);
-  Report("storage deleted on one tracker", files.size(), lost, t);
+  int lost = CountLost(cluster, opts, files);
+  std::printf(
+      "storage deleted on one tracker (%s): acked %zu, lost %d\n",
+      trackers_are_peers ? "trackers are peers" : "independent trackers",
+      files.size(), lost);
   EXPECT_EQ(lost, 0);
+}
+
+TEST_F(FaultScenario, StorageDeletedOnOneTrackerIsDeletedOnItsPeerTracker) {
+  DeleteOnOneTracker(cluster_, true);
+}
+
+TEST_F(FaultScenario, StorageDeletedOnOneIndependentTrackerStaysForgotten) {
+  DeleteOnOneTracker(cluster_, false);
 }
 
 }  // namespace
