@@ -104,8 +104,12 @@ TEST(TrackerMessages, GroupAndStorageIdAsFastDfsPacksThem) {
   EXPECT_EQ(d->group, "group1");
   ASSERT_TRUE(d->id.has_value());
   EXPECT_EQ(*d->id, "10.0.0.5");
-  // A terminator some clients send is not part of the id.
+  // A terminator some clients send is not part of the id, nor is the
+  // padding of a fixed 15-byte IP field (the Java clients': 31 bytes).
   d = DecodeGroupAndStorageId(b + std::string(1, '\0'));
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(*d->id, "10.0.0.5");
+  d = DecodeGroupAndStorageId(b + std::string(7, '\0'));
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(*d->id, "10.0.0.5");
   d = DecodeGroupAndStorageId(EncodeGroup("group2"));
