@@ -272,6 +272,14 @@ TEST(Registry, RenamedStorageKeepsItsStateAndItsFiles) {
 namespace nimbus::tracker {
 namespace {
 
+// 10.0.0.1 and 10.0.0.2 in group g, both ACTIVE (the second copied from
+// the first).
+void TwoSyncedMembers(Registry& r) {
+  ASSERT_TRUE(r.Join(Join("g"), "10.0.0.1", 100).ok());
+  ASSERT_TRUE(r.Join(Join("g"), "10.0.0.2", 100).ok());
+  ASSERT_TRUE(r.SyncDone("g", "10.0.0.1", "10.0.0.2").ok());
+}
+
 uint8_t StateOf(const Registry& r, const std::string& ip) {
   auto st = r.ListStorages("g", ip);
   return st.ok() ? st->at(0).status : 0xFF;
@@ -283,9 +291,7 @@ constexpr uint8_t kActive = static_cast<uint8_t>(proto::StorageState::kActive);
 
 TEST(RegistryDelete, OnlyAnOfflineMemberIsDeletedAndThenNoLongerCounts) {
   Registry r(Opts());
-  ASSERT_TRUE(r.Join(Join("g"), "10.0.0.1", 100).ok());
-  ASSERT_TRUE(r.Join(Join("g"), "10.0.0.2", 100).ok());
-  ASSERT_TRUE(r.SyncDone("g", "10.0.0.1", "10.0.0.2").ok());
+  ASSERT_NO_FATAL_FAILURE(TwoSyncedMembers(r));
   ASSERT_TRUE(r.ReportSync("g", "10.0.0.1", {{"10.0.0.2", 150}}).ok());
   EXPECT_EQ(r.DeleteStorage("g", "10.0.0.2").code(), Status::Code::kBusy);
   EXPECT_EQ(r.DeleteStorage("g", "10.0.0.9").code(), Status::Code::kNotFound);
@@ -329,9 +335,7 @@ TEST(RegistryDelete, OnlyAnOfflineMemberIsDeletedAndThenNoLongerCounts) {
 
 TEST(RegistryDelete, ADeletedStorageThatJoinsAgainIsCopiedAnew) {
   Registry r(Opts());
-  ASSERT_TRUE(r.Join(Join("g"), "10.0.0.1", 100).ok());
-  ASSERT_TRUE(r.Join(Join("g"), "10.0.0.2", 100).ok());
-  ASSERT_TRUE(r.SyncDone("g", "10.0.0.1", "10.0.0.2").ok());
+  ASSERT_NO_FATAL_FAILURE(TwoSyncedMembers(r));
   r.ConnectionLost("g", "10.0.0.2");
   ASSERT_TRUE(r.DeleteStorage("g", "10.0.0.2").ok());
   // It says it is synced; the tracker knows its peers forgot it.
