@@ -57,6 +57,25 @@ asio::awaitable<void> TcpServer::AcceptLoop() {
       spdlog::warn("accept failed: {}", ec.message());
       continue;
     }
+    if (!allow_.allows_all()) {
+      std::error_code peer_ec;
+      auto peer = accepted.remote_endpoint(peer_ec);
+      if (peer_ec || !allow_.Allows(peer.address())) {
+        refused_.fetch_add(1);
+        // A scan must not flood the log: a line at most every 10 s.
+        auto now = std::chrono::steady_clock::now();
+        if (now - last_refusal_log_ >= std::chrono::seconds(10)) {
+          spdlog::warn(
+              "refusing {}: not in allow_hosts ({} refused since the "
+              "last such line)",
+              peer_ec ? peer_ec.message() : peer.address().to_string(),
+              refused_.load() - refused_logged_);
+          refused_logged_ = refused_.load();
+          last_refusal_log_ = now;
+        }
+        continue;  // the socket closes as it goes out of scope
+      }
+    }
     if (live_.load() >= max_connections_) {
       spdlog::warn("refusing connection: max_connections {} reached",
                    max_connections_);

@@ -10,11 +10,13 @@
 
 #include <asio.hpp>
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <string>
 
 #include "common/env.h"
 #include "common/status.h"
+#include "net/host_allow_list.h"
 #include "net/io_loop_pool.h"
 
 namespace nimbus::net {
@@ -29,8 +31,13 @@ class TcpServer {
   // Binds and listens. `bind_addr` empty means all IPv4 addresses; port 0
   // picks an ephemeral port (see port()).
   Status Listen(const std::string& bind_addr, uint16_t port);
+  // Peers the list does not allow are disconnected as soon as they are
+  // accepted (allow_hosts). Call before Start(); the default allows all.
+  void SetAllowList(HostAllowList list) { allow_ = std::move(list); }
   // Starts the accept loop; returns immediately.
   void Start();
+  // Connections refused by the allow list so far.
+  int64_t refused() const { return refused_.load(); }
   void Stop();
   uint16_t port() const { return port_; }
   int live_connections() const { return live_.load(); }
@@ -45,6 +52,10 @@ class TcpServer {
   asio::ip::tcp::acceptor acceptor_;
   uint16_t port_ = 0;
   std::atomic<int> live_{0};
+  HostAllowList allow_;
+  std::atomic<int64_t> refused_{0};
+  int64_t refused_logged_ = 0;  // accept loop only
+  std::chrono::steady_clock::time_point last_refusal_log_{};
 };
 
 // Writes <data_dir>/<program>.port and .pid (atomically), so scripts and

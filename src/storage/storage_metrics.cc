@@ -44,6 +44,9 @@ std::string StorageServer::RenderMetrics() {
           static_cast<double>(c.v[proto::kSuccessSyncOutBytes]));
   gauge("nimbus_storage_connections", "Client and peer connections open now.",
         server_.live_connections());
+  counter("nimbus_storage_connections_refused_total",
+          "Connections closed at once: the peer is not in allow_hosts.",
+          static_cast<double>(server_.refused()));
   gauge("nimbus_storage_start_time_seconds",
         "When this server started (unix time).",
         static_cast<double>(start_time_));

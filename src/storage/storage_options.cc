@@ -119,6 +119,12 @@ Result<StorageOptions> StorageOptions::FromConfig(ConfigFile& cf) {
   o.disk_writer_threads = static_cast<int>(v);
   NIMBUS_ASSIGN_OR_RETURN(v, cf.GetInt("max_connections", 1024, 1, 1000000));
   o.max_connections = static_cast<int>(v);
+  auto allow = net::HostAllowList::Parse(cf.GetAll("allow_hosts"));
+  if (!allow.ok()) {
+    return Status::InvalidArgument(cf.source() + ": " +
+                                   allow.status().message());
+  }
+  o.allow_hosts = std::move(*allow);
   std::string buff = cf.GetString("buff_size", "1MB");
   auto bs = ParseByteSize(buff);
   if (!bs.ok() || *bs < 4096 || *bs > (64 << 20)) {

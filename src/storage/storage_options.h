@@ -11,6 +11,7 @@
 #include "common/host_port.h"
 #include "common/result.h"
 #include "metrics/metrics_options.h"
+#include "net/host_allow_list.h"
 
 namespace nimbus::storage {
 
@@ -65,6 +66,9 @@ struct StorageOptions {
   int disk_reader_threads = 1;
   int disk_writer_threads = 1;
   int max_connections = 1024;
+  // allow_hosts: who may connect to the protocol port (every host by
+  // default).
+  net::HostAllowList allow_hosts;
   size_t buff_size = 1024 * 1024;
   // Inodes of deleted small files kept for new files, per store path
   // (SparePool; 0 = remove as FastDFS does), and how long each waits

@@ -143,6 +143,10 @@ Status StorageServer::Start() {
   s = net::WriteRuntimeFiles(env_, opts_.base_path + "/data", "nimbus-storage",
                              server_.port());
   if (!s.ok()) return s;
+  server_.SetAllowList(opts_.allow_hosts);
+  if (!opts_.allow_hosts.allows_all()) {
+    spdlog::info("allow_hosts: {}", opts_.allow_hosts.Describe());
+  }
   server_.Start();
   if (opts_.metrics.enabled()) {
     http_ = std::make_unique<net::HttpEndpoint>(

@@ -19,6 +19,10 @@ std::string TrackerServer::RenderMetrics() {
   });
   e.Family("nimbus_tracker_connections", "gauge", "Connections open now.");
   e.Sample("nimbus_tracker_connections", {}, server_.live_connections());
+  e.Family("nimbus_tracker_connections_refused_total", "counter",
+           "Connections closed at once: the peer is not in allow_hosts.");
+  e.Sample("nimbus_tracker_connections_refused_total", {},
+           static_cast<double>(server_.refused()));
   proto::TrackerStatus st = election_.status();
   e.Family("nimbus_tracker_is_leader", "gauge",
            "1 when this tracker is the leader of its cluster.");

@@ -38,6 +38,12 @@ Result<TrackerOptions> TrackerOptions::FromConfig(ConfigFile& cf) {
   o.work_threads = static_cast<int>(v);
   NIMBUS_ASSIGN_OR_RETURN(v, cf.GetInt("max_connections", 1024, 1, 1000000));
   o.max_connections = static_cast<int>(v);
+  auto allow = net::HostAllowList::Parse(cf.GetAll("allow_hosts"));
+  if (!allow.ok()) {
+    return Status::InvalidArgument(cf.source() + ": " +
+                                   allow.status().message());
+  }
+  o.allow_hosts = std::move(*allow);
   NIMBUS_ASSIGN_OR_RETURN(o.connect_timeout_s,
                           cf.GetSeconds("connect_timeout", 10, 1, 3600));
   NIMBUS_ASSIGN_OR_RETURN(o.network_timeout_s,

@@ -12,6 +12,7 @@
 #include "common/reserved_space.h"
 #include "common/result.h"
 #include "metrics/metrics_options.h"
+#include "net/host_allow_list.h"
 
 namespace nimbus::tracker {
 
@@ -30,6 +31,9 @@ struct TrackerOptions {
   std::string base_path;
   int work_threads = 4;
   int max_connections = 1024;
+  // allow_hosts: who may connect to the protocol port (every host by
+  // default).
+  net::HostAllowList allow_hosts;
   int64_t connect_timeout_s = 10;
   int64_t network_timeout_s = 60;
   StoreLookup store_lookup = StoreLookup::kLoadBalance;

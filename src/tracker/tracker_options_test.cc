@@ -35,6 +35,27 @@ TEST(TrackerOptions, InvalidValuesAreStartupErrors) {
   EXPECT_FALSE(Parse("base_path=/t\nport = 99999\n").ok());
 }
 
+TEST(TrackerOptions, AllowHostsAsFastDfsWritesThem) {
+  auto all = Parse("base_path=/t\nallow_hosts = *\n");
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_TRUE(all->allow_hosts.allows_all());
+  auto some = Parse(
+      "base_path=/t\nallow_hosts = 10.0.1.[1-15,20]\n"
+      "allow_hosts = 192.168.5.64/26\nallow_hosts = localhost\n");
+  ASSERT_TRUE(some.ok()) << some.status().ToString();
+  EXPECT_FALSE(some->allow_hosts.allows_all());
+  EXPECT_TRUE(some->allow_hosts.Allows(asio::ip::make_address("10.0.1.20")));
+  EXPECT_TRUE(some->allow_hosts.Allows(asio::ip::make_address("127.0.0.1")));
+  EXPECT_FALSE(some->allow_hosts.Allows(asio::ip::make_address("10.0.1.16")));
+  // A list that cannot be read is a start-up error naming the file, not an
+  // open server.
+  auto bad = Parse("base_path=/t\nallow_hosts = 10.0.1.[1-\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("tracker.conf"), std::string::npos)
+      << bad.status().ToString();
+  EXPECT_NE(bad.status().message().find("10.0.1.[1-"), std::string::npos);
+}
+
 TEST(TrackerOptions, TrunkFileSettings) {
   auto off = Parse("base_path=/t\n");
   ASSERT_TRUE(off.ok());

@@ -98,6 +98,10 @@ Status TrackerServer::Start() {
   if (!s.ok()) return s;
   s = net::WriteRuntimeFiles(env_, data, "nimbus-tracker", server_.port());
   if (!s.ok()) return s;
+  server_.SetAllowList(opts_.allow_hosts);
+  if (!opts_.allow_hosts.allows_all()) {
+    spdlog::info("allow_hosts: {}", opts_.allow_hosts.Describe());
+  }
   server_.Start();
   if (opts_.metrics.enabled()) {
     http_ = std::make_unique<net::HttpEndpoint>(

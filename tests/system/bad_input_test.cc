@@ -1,7 +1,11 @@
 // Hostile and broken requests against live servers: each gets an error or a
 // closed connection, leaves no partial or temp file, and the server keeps
 // serving (a normal upload afterwards still works).
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <thread>
@@ -211,6 +215,71 @@ TEST_F(BadInput, ReservedSpaceRefusesUpload) {
   ASSERT_TRUE(c->ReadExact(h, sizeof(h)).ok());
   EXPECT_EQ(proto::DecodeHeader(h).status, ENOSPC);
   cluster_.WaitActive(1);
+}
+
+// An ACTIVE_TEST sent from loopback address `from` to 127.0.0.1:`port`:
+// its status, or -1 when the server closed the connection instead.
+int ActiveTestFrom(const std::string& from, uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -2;
+  timeval tv{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  sockaddr_in local{};
+  local.sin_family = AF_INET;
+  ::inet_pton(AF_INET, from.c_str(), &local.sin_addr);
+  sockaddr_in remote{};
+  remote.sin_family = AF_INET;
+  remote.sin_port = htons(port);
+  ::inet_pton(AF_INET, "127.0.0.1", &remote.sin_addr);
+  int status = -2;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof(local)) == 0 &&
+      ::connect(fd, reinterpret_cast<sockaddr*>(&remote), sizeof(remote)) ==
+          0) {
+    std::string frame;
+    proto::AppendHeader(&frame, 0, proto::kActiveTest);
+    char h[proto::kHeaderSize];
+    size_t got = 0;
+    if (::send(fd, frame.data(), frame.size(), MSG_NOSIGNAL) ==
+        static_cast<ssize_t>(frame.size())) {
+      while (got < sizeof(h)) {
+        ssize_t n = ::recv(fd, h + got, sizeof(h) - got, 0);
+        if (n <= 0) break;
+        got += static_cast<size_t>(n);
+      }
+    }
+    status = got == sizeof(h) ? proto::DecodeHeader(h).status : -1;
+  }
+  ::close(fd);
+  return status;
+}
+
+// FastDFS's allow_hosts: a peer not in the list is disconnected before its
+// request is read; the listed ones (the cluster's own servers among them)
+// are served as before.
+TEST(AllowHosts, PeersOutsideTheListAreDisconnectedAtOnce) {
+  TestCluster cluster("allow");
+  cluster.StartTracker(
+      "allow_hosts = 127.0.0.1\nallow_hosts = 127.0.0.[3-4]\n");
+  cluster.AddStorage("group1", "allow_hosts = 127.0.0.0/30\n");
+  cluster.WaitActive(1);
+  const uint16_t tracker = cluster.tracker_port();
+  const uint16_t storage = cluster.storage_port(0);
+  EXPECT_EQ(ActiveTestFrom("127.0.0.1", tracker), 0);
+  EXPECT_EQ(ActiveTestFrom("127.0.0.4", tracker), 0);
+  EXPECT_EQ(ActiveTestFrom("127.0.0.2", tracker), -1);
+  EXPECT_EQ(ActiveTestFrom("127.0.0.5", tracker), -1);
+  EXPECT_EQ(ActiveTestFrom("127.0.0.3", storage), 0);
+  EXPECT_EQ(ActiveTestFrom("127.0.0.4", storage), -1);
+  std::string metrics =
+      HttpExchange(cluster.tracker_metrics_port(),
+                   "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(metrics.find("nimbus_tracker_connections_refused_total 2"),
+            std::string::npos)
+      << metrics;
+  client::Client c(cluster.ClientOpts());
+  auto id = c.Upload(Source::FromString("allowed"), "txt");
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  EXPECT_EQ(*c.DownloadToString(*id), "allowed");
 }
 
 }  // namespace
