@@ -2,7 +2,8 @@
 //
 //   <program> CONFIG [--log-stderr]
 //
-// Parses the FastDFS-style config into Options (Options::FromConfig), sets up
+// Parses the FastDFS-style config into Options (Options::FromConfig),
+// switches to run_by_group / run_by_user when started as root, sets up
 // logging (base_path/logs/<log_name> unless --log-stderr), logs each config
 // key the server does not use once, starts Server(options, Env::Default()),
 // and runs it until SIGINT or SIGTERM. Returns 0 after a clean stop, 1 on a
@@ -23,6 +24,7 @@
 #include "common/config_file.h"
 #include "common/env.h"
 #include "common/logging.h"
+#include "common/run_as.h"
 
 namespace nimbus::net {
 
@@ -46,6 +48,12 @@ int ServerMain(int argc, char** argv, const std::string& program,
   if (!cf.ok()) return fail(cf.status());
   auto opts = Options::FromConfig(*cf);
   if (!opts.ok()) return fail(opts.status());
+  auto run_as = RunAs::Resolve(opts->run_by_group, opts->run_by_user);
+  if (!run_as.ok()) return fail(run_as.status());
+  // Before the first file or socket: what the server creates belongs to
+  // the account it runs as.
+  Status dropped = run_as->Apply();
+  if (!dropped.ok()) return fail(dropped);
   Env* env = Env::Default();
   if (!log_stderr) {
     env->CreateDirIfMissing(opts->base_path);
@@ -55,6 +63,9 @@ int ServerMain(int argc, char** argv, const std::string& program,
       InitLogging(program, opts->log_level,
                   log_stderr ? "" : opts->base_path + "/logs/" + log_name);
   if (!s.ok()) return fail(s);
+  if (!run_as->changes_nothing()) {
+    spdlog::info("running as {}", run_as->Describe());
+  }
   for (const std::string& key : cf->UnknownKeys()) {
     spdlog::info("config {}: key `{}` is not used by {}; ignored", conf, key,
                  program);

@@ -125,6 +125,8 @@ Result<StorageOptions> StorageOptions::FromConfig(ConfigFile& cf) {
                                    allow.status().message());
   }
   o.allow_hosts = std::move(*allow);
+  o.run_by_group = cf.GetString("run_by_group");
+  o.run_by_user = cf.GetString("run_by_user");
   std::string buff = cf.GetString("buff_size", "1MB");
   auto bs = ParseByteSize(buff);
   if (!bs.ok() || *bs < 4096 || *bs > (64 << 20)) {

@@ -69,6 +69,10 @@ struct StorageOptions {
   // allow_hosts: who may connect to the protocol port (every host by
   // default).
   net::HostAllowList allow_hosts;
+  // run_by_group / run_by_user: the account to switch to when started as
+  // root (empty: as started).
+  std::string run_by_group;
+  std::string run_by_user;
   size_t buff_size = 1024 * 1024;
   // Inodes of deleted small files kept for new files, per store path
   // (SparePool; 0 = remove as FastDFS does), and how long each waits

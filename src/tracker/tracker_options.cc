@@ -44,6 +44,8 @@ Result<TrackerOptions> TrackerOptions::FromConfig(ConfigFile& cf) {
                                    allow.status().message());
   }
   o.allow_hosts = std::move(*allow);
+  o.run_by_group = cf.GetString("run_by_group");
+  o.run_by_user = cf.GetString("run_by_user");
   NIMBUS_ASSIGN_OR_RETURN(o.connect_timeout_s,
                           cf.GetSeconds("connect_timeout", 10, 1, 3600));
   NIMBUS_ASSIGN_OR_RETURN(o.network_timeout_s,

@@ -34,6 +34,10 @@ struct TrackerOptions {
   // allow_hosts: who may connect to the protocol port (every host by
   // default).
   net::HostAllowList allow_hosts;
+  // run_by_group / run_by_user: the account to switch to when started as
+  // root (empty: as started).
+  std::string run_by_group;
+  std::string run_by_user;
   int64_t connect_timeout_s = 10;
   int64_t network_timeout_s = 60;
   StoreLookup store_lookup = StoreLookup::kLoadBalance;

@@ -62,6 +62,9 @@ struct WebOptions {
   int64_t upload_lease_s = 30;
 
   std::string log_level = "info";
+  // The account to switch to when started as root (empty: as started).
+  std::string run_by_group;
+  std::string run_by_user;
   std::string log_file;
 
   static Result<WebOptions> FromConfig(ConfigFile& cf);

@@ -1,7 +1,14 @@
 // Restarting the tracker and storages (cleanly and with kill -9) keeps every
 // file readable, and a restarted tracker still knows its storages.
+#include <fmt/format.h>
+#include <grp.h>
 #include <gtest/gtest.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -141,6 +148,72 @@ TEST(Restart, AFileAKillCutShortIsRemovedAndAWholeOneIsAdopted) {
   EXPECT_EQ(*got, content);
   EXPECT_FALSE(
       std::filesystem::exists(cluster.storage_base(1) + "/data/" + torn));
+}
+
+// The "Uid:" or "Gid:" line of /proc/<pid>/status: real, effective, saved,
+// filesystem ids.
+std::string IdsOf(const std::string& pid_file, const std::string& which) {
+  std::string pid = ReadAll(pid_file);
+  while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) {
+    pid.pop_back();
+  }
+  std::ifstream in("/proc/" + pid + "/status");
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(which + ":", 0) == 0) return line;
+  }
+  return "";
+}
+
+// FastDFS's run_by_group / run_by_user: servers started as root switch to
+// that account before they create anything, and work as it.
+TEST(RunBy, ServersStartedAsRootRunAsTheConfiguredAccount) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to switch accounts";
+  const passwd* nobody = getpwnam("nobody");
+  const group* nogroup = getgrnam("nogroup");
+  ASSERT_TRUE(nobody != nullptr && nogroup != nullptr);
+  const uid_t uid = nobody->pw_uid;
+  const gid_t gid = nogroup->gr_gid;
+  TestCluster cluster("runby");
+  ASSERT_EQ(::chown(cluster.dir().c_str(), uid, gid), 0);
+  const std::string as = "run_by_group = nogroup\nrun_by_user = nobody\n";
+  cluster.StartTracker(as);
+  cluster.AddStorage("group1", as);
+  cluster.WaitActive(1);
+  const std::string ids = fmt::format("\t{}\t{}\t{}\t{}", uid, uid, uid, uid);
+  EXPECT_EQ(IdsOf(cluster.dir() + "/tracker/data/nimbus-tracker.pid", "Uid"),
+            "Uid:" + ids);
+  EXPECT_EQ(IdsOf(cluster.storage_base(0) + "/data/nimbus-storage.pid", "Gid"),
+            fmt::format("Gid:\t{}\t{}\t{}\t{}", gid, gid, gid, gid));
+  client::Client c(cluster.ClientOpts());
+  auto id = c.Upload(Source::FromString("owned by nobody"), "txt");
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  EXPECT_EQ(*c.DownloadToString(*id), "owned by nobody");
+  // What they wrote belongs to that account.
+  size_t checked = 0;
+  for (const auto& e :
+       std::filesystem::recursive_directory_iterator(cluster.dir())) {
+    // The configs and the stderr files are the test's own.
+    if (e.path().extension() == ".conf" || e.path().extension() == ".stderr") {
+      continue;
+    }
+    struct stat st {};
+    ASSERT_EQ(::lstat(e.path().c_str(), &st), 0);
+    EXPECT_EQ(st.st_uid, uid) << e.path();
+    ++checked;
+  }
+  EXPECT_GT(checked, 10u);
+  // An account that does not exist is a start-up error, not a root server.
+  const std::string conf = cluster.dir() + "/bad.conf";
+  std::ofstream(conf) << "base_path = " << cluster.dir()
+                      << "/bad\nport = 0\nrun_by_user = no-such-user-nimbus\n";
+  std::string cmd = std::string(NIMBUS_TRACKER_BIN) + " " + conf + " 2>&1";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string out;
+  for (char buf[256]; std::fgets(buf, sizeof(buf), p) != nullptr;) out += buf;
+  EXPECT_EQ(WEXITSTATUS(::pclose(p)), 1) << out;
+  EXPECT_NE(out.find("no-such-user-nimbus"), std::string::npos) << out;
+  EXPECT_FALSE(std::filesystem::exists(cluster.dir() + "/bad"));
 }
 
 }  // namespace
