@@ -14,6 +14,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # tools used by tests and the local cluster
   python3 iproute2 procps psmisc prometheus curl
+  # systemd-analyze checks the units in deploy/systemd/
+  systemd
   # nginx for HTTP downloads (secure_link is built into nginx-core)
   nginx-core
   # cloud-disk service (nimbus-web): FastCGI, metadata stores and cache

@@ -54,6 +54,9 @@ NIMBUS_RUN_DIR=$smoke NIMBUS_TRACKER_PORT=26122 NIMBUS_STORAGE_PORT1=26000 \
 step "monitoring: promtool on live /metrics, deploy/prometheus checks, a real Prometheus scrape"
 tests/ops/prometheus_smoke.sh 26200 26190
 
+step "deployment: cmake --install and the systemd units (systemd-analyze verify)"
+tests/ops/systemd_check.sh build/release
+
 step "interoperability: a third-party FastDFS client (npm fdfs) against that cluster"
 if ! command -v node >/dev/null 2>&1; then
   apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
