@@ -125,17 +125,16 @@ Result<std::vector<uint32_t>> HostAllowList::SystemResolver(
 Result<HostAllowList> HostAllowList::Parse(
     const std::vector<std::string>& entries, const Resolver& resolve) {
   HostAllowList list;
-  if (entries.empty()) return list;
-  list.all_ = false;
+  bool star = false;
   size_t budget = kMaxExpanded;
   for (const std::string& raw : entries) {
     const std::string entry(Trim(raw));
-    if (entry.empty()) return Bad(raw, "empty");
+    if (entry.empty()) continue;  // `allow_hosts =`: no entry
     NIMBUS_LET_OR_RETURN(std::vector<std::string> names,
                          Expand(entry, &budget));
     for (const std::string& name : names) {
       if (name == "*" || name == "0.0.0.0") {
-        list.all_ = true;
+        star = true;
         continue;
       }
       if (size_t slash = name.find('/'); slash != std::string::npos) {
@@ -164,6 +163,8 @@ Result<HostAllowList> HostAllowList::Parse(
       for (uint32_t ip : *ips) list.blocks_.push_back({ip, ~uint32_t{0}});
     }
   }
+  // A "*" anywhere wins, as does a list with no entry at all.
+  list.all_ = star || list.blocks_.empty();
   if (list.all_) list.blocks_.clear();
   return list;
 }

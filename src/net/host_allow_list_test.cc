@@ -31,10 +31,13 @@ TEST(HostAllowList, NoEntryOrAStarAllowsEveryHost) {
   ASSERT_TRUE(none.ok());
   EXPECT_TRUE(none->allows_all());
   EXPECT_TRUE(none->Allows(A("203.0.113.9")));
-  auto star = HostAllowList::Parse({"10.0.0.1", "*"});
-  ASSERT_TRUE(star.ok());
-  EXPECT_TRUE(star->Allows(A("203.0.113.9")));
-  EXPECT_TRUE(star->Allows(A("::1")));
+  for (const auto& entries : std::vector<std::vector<std::string>>{
+           {"10.0.0.1", "*"}, {"*", "10.0.0.1"}, {"", " "}}) {
+    auto l = HostAllowList::Parse(entries);
+    ASSERT_TRUE(l.ok());
+    EXPECT_TRUE(l->Allows(A("203.0.113.9")));
+    EXPECT_TRUE(l->Allows(A("::1")));
+  }
   EXPECT_TRUE(HostAllowList::Parse({"0.0.0.0"})->allows_all());
 }
 
@@ -82,8 +85,8 @@ TEST(HostAllowList, HostNamesResolveOnceWithTheirPaddedRanges) {
 TEST(HostAllowList, MalformedEntriesAreNamed) {
   for (const char* bad :
        {"10.0.0.0/33", "10.0.0/8", "10.0.1.[3-1]", "10.0.1.[1-2", "10.0.1.]",
-        "10.0.[1-2].[1-2]", "10.0.1.[]", "10.0.1.[a-b]", "bad host!", "",
-        "10.[0-255].[0-255].1"}) {
+        "10.0.[1-2].[1-2]", "10.0.1.[]", "10.0.1.[a-b]", "bad host!",
+        "10.[0-255].[0-255].1", "::1"}) {
     auto l = HostAllowList::Parse({bad}, FakeResolver);
     ASSERT_FALSE(l.ok()) << bad;
     EXPECT_EQ(l.status().code(), Status::Code::kInvalidArgument) << bad;
