@@ -122,6 +122,15 @@ Result<std::vector<uint32_t>> HostAllowList::SystemResolver(
   return out;
 }
 
+Result<HostAllowList> HostAllowList::FromConfig(ConfigFile& cf) {
+  auto list = Parse(cf.GetAll("allow_hosts"));
+  if (!list.ok()) {
+    return Status::InvalidArgument(cf.source() + ": " +
+                                   list.status().message());
+  }
+  return list;
+}
+
 Result<HostAllowList> HostAllowList::Parse(
     const std::vector<std::string>& entries, const Resolver& resolve) {
   HostAllowList list;

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "common/config_file.h"
 #include "common/result.h"
 
 namespace nimbus::net {
@@ -38,6 +39,8 @@ class HostAllowList {
   // resolve, or whose ranges would expand to more than kMaxExpanded names.
   static Result<HostAllowList> Parse(const std::vector<std::string>& entries,
                                      const Resolver& resolve = SystemResolver);
+  // The `allow_hosts` lines of a server's config; an error names the file.
+  static Result<HostAllowList> FromConfig(ConfigFile& cf);
   // getaddrinfo, IPv4 only.
   static Result<std::vector<uint32_t>> SystemResolver(const std::string& host);
 

@@ -119,12 +119,7 @@ Result<StorageOptions> StorageOptions::FromConfig(ConfigFile& cf) {
   o.disk_writer_threads = static_cast<int>(v);
   NIMBUS_ASSIGN_OR_RETURN(v, cf.GetInt("max_connections", 1024, 1, 1000000));
   o.max_connections = static_cast<int>(v);
-  auto allow = net::HostAllowList::Parse(cf.GetAll("allow_hosts"));
-  if (!allow.ok()) {
-    return Status::InvalidArgument(cf.source() + ": " +
-                                   allow.status().message());
-  }
-  o.allow_hosts = std::move(*allow);
+  NIMBUS_ASSIGN_OR_RETURN(o.allow_hosts, net::HostAllowList::FromConfig(cf));
   o.run_by_group = cf.GetString("run_by_group");
   o.run_by_user = cf.GetString("run_by_user");
   std::string buff = cf.GetString("buff_size", "1MB");
