@@ -24,6 +24,7 @@
 #include "proto/server_messages.h"
 #include "proto/sync_messages.h"
 #include "proto/tracker_messages.h"
+#include "tracker/registry_state.h"
 #include "tracker/tracker_options.h"
 
 namespace nimbus::tracker {
@@ -124,36 +125,8 @@ class Registry {
   Status Load(const std::string& json);
 
  private:
-  struct Node {
-    std::string ip;
-    proto::StorageState state = proto::StorageState::kInit;
-    int64_t join_time = 0;
-    int64_t up_time = 0;
-    int64_t upload_priority = 0;
-    std::string version;
-    std::vector<proto::PathUsage> paths;
-    proto::StorageCounters counters;
-    int64_t last_beat = 0;
-    mutable uint32_t next_path = 0;  // store_path round robin
-    // Peer IP -> every change that originated here up to this time is there.
-    std::map<std::string, int64_t> synced_by;
-    // A member that joined a group holding data starts in WAIT_SYNC: the
-    // ACTIVE member `sync_src` copies everything to it, then reports done.
-    bool initial_sync_done = false;
-    std::string sync_src;
-  };
-  struct Group {
-    std::string name;
-    int64_t port = 0;
-    int64_t store_path_count = 0;
-    int64_t subdir_count_per_path = 0;
-    std::map<std::string, Node> nodes;  // by IP, so "first by IP" is begin()
-    uint32_t next_write = 0;
-    uint32_t next_read = 0;
-    // Old IP -> new IP of members whose address changed: file names keep
-    // the old source address, and peers rename their sync marks.
-    std::map<std::string, std::string> renamed;
-  };
+  using Node = StorageEntry;
+  using Group = GroupEntry;
 
   // Whether `g` has a member other than `except_ip` that was not deleted.
   static bool HasMember(const Group& g, const std::string& except_ip);
