@@ -12,11 +12,10 @@
 namespace nimbus::test {
 
 Direct Ask(const std::string& ip, uint16_t port, uint8_t cmd,
-           const std::string& body) {
+           const std::string& body, std::chrono::milliseconds reply_timeout) {
   Direct d;
-  auto c = net::BlockingConnection::Connect(ip, port,
-                                            std::chrono::milliseconds(2000),
-                                            std::chrono::milliseconds(5000));
+  auto c = net::BlockingConnection::Connect(
+      ip, port, std::chrono::milliseconds(2000), reply_timeout);
   if (!c.ok()) return d;
   std::string frame;
   proto::AppendHeader(&frame, static_cast<int64_t>(body.size()), cmd);

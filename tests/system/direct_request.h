@@ -3,6 +3,7 @@
 #ifndef NIMBUS_TESTS_SYSTEM_DIRECT_REQUEST_H_
 #define NIMBUS_TESTS_SYSTEM_DIRECT_REQUEST_H_
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -14,9 +15,11 @@ struct Direct {
   std::string body;
 };
 
-// One request `cmd` with `body` to ip:port; the reply's status and body.
-Direct Ask(const std::string& ip, uint16_t port, uint8_t cmd,
-           const std::string& body);
+// One request `cmd` with `body` to ip:port; the reply's status and body,
+// or status -1 when no whole reply came within `reply_timeout`.
+Direct Ask(
+    const std::string& ip, uint16_t port, uint8_t cmd, const std::string& body,
+    std::chrono::milliseconds reply_timeout = std::chrono::milliseconds(5000));
 
 std::string GroupOf(const std::string& id);
 std::string NameOf(const std::string& id);  // without the group

@@ -262,7 +262,10 @@ TEST_F(Trunk, WithNoTrackerUploadsGoOnAfterOneWait) {
         proto::EncodeUploadPrefix(
             {0, static_cast<int64_t>(data.size()), "txt"}) +
         data;
-    return Ask("127.0.0.1", port_, proto::kUploadFile, body);
+    // The first reply comes after the storage's 5 s wait: the default
+    // 5 s reply timeout would race it.
+    return Ask("127.0.0.1", port_, proto::kUploadFile, body,
+               std::chrono::milliseconds(20000));
   };
   using Clock = std::chrono::steady_clock;
   auto t0 = Clock::now();
