@@ -4,11 +4,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "proto/file_name.h"
 #include "proto/header.h"
 #include "proto/metadata.h"
 #include "proto/server_messages.h"
+#include "proto/storage_ids.h"
 #include "proto/storage_messages.h"
 #include "proto/tracker_messages.h"
 
@@ -19,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // The first byte picks the decoder; the rest is its input.
   std::string_view in(reinterpret_cast<const char*>(data) + 1, size - 1);
   int64_t pkg_len = static_cast<int64_t>(in.size()) + (data[0] & 0x0f);
-  switch (data[0] % 20) {
+  switch (data[0] % 21) {
     case 0:
       if (in.size() >= kHeaderSize) (void)DecodeHeader(in.data());
       break;
@@ -96,6 +98,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       (void)DecodeFileInfoReply(in);
       (void)DecodeJoinReply(in);
       break;
+    case 20: {
+      std::vector<StorageIdEntry> into;
+      (void)StorageIds::DecodeReply(in, (data[0] & 1) != 0, &into);
+      (void)StorageIds::Parse(in, (data[0] & 1) != 0, "fuzz");
+      break;
+    }
   }
   return 0;
 }

@@ -63,10 +63,14 @@ struct ClientOptions {
   // answer goes on being used. 0 asks before every upload, as FastDFS
   // clients do.
   std::chrono::milliseconds upload_target_ttl{1000};
+  // FastDFS's use_storage_id: file names may carry their source's storage
+  // id, which Info() turns into the address with the group's listing (one
+  // more tracker request). Downloads find the source either way.
+  bool use_storage_id = false;
 
   // Reads client.conf keys: tracker_server (repeatable), connect_timeout,
   // network_timeout, use_connection_pool, connection_pool_max_idle_time,
-  // member_cache_ttl, upload_target_ttl (seconds).
+  // member_cache_ttl, upload_target_ttl (seconds), use_storage_id.
   static Result<ClientOptions> FromConfig(ConfigFile& cf);
 };
 

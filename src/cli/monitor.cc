@@ -6,6 +6,9 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "proto/constants.h"
 
@@ -124,29 +127,44 @@ Status PrintMonitor(client::Client& c, bool json, std::ostream& out) {
         "  space: {} MB total, {} MB free, {} MB reserved\n",
         g.group_name, g.storage_port, g.storage_count, g.readable_server_count,
         g.writable_server_count, g.total_mb, g.free_mb, g.reserved_mb);
-    out << fmt::format(
-        "  {:<16} {:<10} {:>10} {:>10} {:<11} {:>10} {:>8} {:>8}\n", "STORAGE",
-        "STATE", "TOTAL MB", "FREE MB", "HEARTBEAT", "SYNC DELAY", "UPLOADS",
-        "DOWNLDS");
     const auto members =
         std::count_if(storages->begin(), storages->end(),
                       [](const proto::StorageStat& s) { return !Deleted(s); });
+    // The first two columns are as wide as their longest entry: a storage
+    // id beside the address, "SYNCING from <source>".
+    struct Row {
+      std::string storage, state, delay;
+      const proto::StorageStat* s;
+    };
+    std::vector<Row> rows;
+    size_t storage_w = std::string_view("STORAGE").size();
+    size_t state_w = std::string_view("STATE").size();
     for (const auto& s : *storages) {
-      std::string delay = "-";
+      Row r{s.ip, StateName(s.status), "-", &s};
+      if (!s.id.empty() && s.id != s.ip) r.storage += " (" + s.id + ")";
       if (members > 1 && !Deleted(s)) {
         auto d = SyncDelay(s, *storages);
-        delay = d ? fmt::format("{}s", *d) : "unknown";
+        r.delay = d ? fmt::format("{}s", *d) : "unknown";
       }
-      std::string state = StateName(s.status);
       if (!s.src_id.empty() &&
           (s.status == static_cast<uint8_t>(proto::StorageState::kWaitSync) ||
            s.status == static_cast<uint8_t>(proto::StorageState::kSyncing))) {
-        state += " from " + s.src_id;
+        r.state += " from " + s.src_id;
       }
+      storage_w = std::max(storage_w, r.storage.size());
+      state_w = std::max(state_w, r.state.size());
+      rows.push_back(std::move(r));
+    }
+    out << fmt::format(
+        "  {:<{}} {:<{}} {:>10} {:>10} {:<11} {:>10} {:>8} {:>8}\n", "STORAGE",
+        storage_w, "STATE", state_w, "TOTAL MB", "FREE MB", "HEARTBEAT",
+        "SYNC DELAY", "UPLOADS", "DOWNLDS");
+    for (const Row& r : rows) {
+      const proto::StorageStat& s = *r.s;
       out << fmt::format(
-          "  {:<16} {:<10} {:>10} {:>10} {:<11} {:>10} {:>8} {:>8}\n", s.ip,
-          state, s.total_mb, s.free_mb,
-          Ago(s.counters.v[proto::kLastHeartBeatTime], now), delay,
+          "  {:<{}} {:<{}} {:>10} {:>10} {:<11} {:>10} {:>8} {:>8}\n",
+          r.storage, storage_w, r.state, state_w, s.total_mb, s.free_mb,
+          Ago(s.counters.v[proto::kLastHeartBeatTime], now), r.delay,
           s.counters.v[proto::kSuccessUploadCount],
           s.counters.v[proto::kSuccessDownloadCount]);
     }

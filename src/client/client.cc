@@ -14,6 +14,7 @@
 #include "proto/file_name.h"
 #include "proto/header.h"
 #include "proto/server_messages.h"
+#include "proto/storage_ids.h"
 #include "proto/storage_messages.h"
 
 namespace nimbus::client {
@@ -56,6 +57,11 @@ Result<ClientOptions> ClientOptions::FromConfig(ConfigFile& cf) {
   o.member_cache_ttl = std::chrono::seconds(v);
   NIMBUS_ASSIGN_OR_RETURN(v, cf.GetSeconds("upload_target_ttl", 1, 0, 3600));
   o.upload_target_ttl = std::chrono::seconds(v);
+  NIMBUS_ASSIGN_OR_RETURN(o.use_storage_id,
+                          cf.GetBool("use_storage_id", false));
+  // FastDFS's client reads it from there or the tracker; ids come from
+  // the tracker's listing here.
+  (void)cf.GetString("storage_ids_filename");
   (void)cf.GetString("base_path");  // FastDFS clients log there; we do not
   // Read by `nimbus url` (cli/deploy_command.cc), not by the library.
   (void)cf.GetString("http_url_base");
@@ -505,7 +511,11 @@ std::optional<HostPort> Client::SourceRoute(const std::string& group,
     }
   }
   for (const proto::StorageStat& m : *members) {
-    if (m.ip == ip &&
+    // Under use_storage_id with ids in names, the field is the member's id.
+    uint32_t number = 0;
+    const bool named = m.ip == ip || (proto::IsNumericId(m.id, &number) &&
+                                      number == fields->source_ip);
+    if (named &&
         m.status == static_cast<uint8_t>(proto::StorageState::kActive)) {
       return HostPort{m.ip, static_cast<uint16_t>(m.storage_port)};
     }
@@ -575,6 +585,18 @@ Result<FileInfo> Client::Info(const std::string& file_id, bool ask_server) {
   info.slave = id->logic.IsSlave(*fields);
   info.size = fields->EncodedSize();
   info.crc32 = fields->crc32;
+  if (opts_.use_storage_id) {
+    // As FastDFS's client with use_storage_id: the source field may be a
+    // storage id, which the group's listing turns into an address.
+    auto members = ListStorages(id->group);
+    if (!members.ok()) return members.status();
+    for (const proto::StorageStat& m : *members) {
+      uint32_t number = 0;
+      if (proto::IsNumericId(m.id, &number) && number == fields->source_ip) {
+        info.source_ip = m.ip;
+      }
+    }
+  }
   if (!ask_server && !info.appender && !info.slave) return info;
   std::string name = id->logic.ToString();
   auto where = QueryFetch(proto::kQueryFetchOne, id->group, name);

@@ -15,7 +15,7 @@ constexpr int64_t kJoinBody = 17 + 6 * 8 + 8 + 1 + 1 + 16 + 8;
 constexpr int64_t kStatBlock = 12 + 42 * 8;
 constexpr int64_t kMaxStorePaths = 256;
 
-constexpr std::array<CommandSpec, 45> kCommands = {{
+constexpr std::array<CommandSpec, 46> kCommands = {{
     {kQuit, "QUIT", 0, 0, false},
     {kActiveTest, "ACTIVE_TEST", 0, 0, false},
     {kQueryStoreWithoutGroupOne, "QUERY_STORE_WITHOUT_GROUP_ONE", 0, 0, false},
@@ -33,6 +33,7 @@ constexpr std::array<CommandSpec, 45> kCommands = {{
     {kServerSetTrunkServer, "SERVER_SET_TRUNK_SERVER", kG,
      kG + static_cast<int64_t>(kStorageIdSize) - 1, false},
     {kServerDeleteGroup, "SERVER_DELETE_GROUP", kG, kG, false},
+    {kFetchStorageIds, "FETCH_STORAGE_IDS", 4, 4, false},
     {kStorageJoin, "STORAGE_JOIN", kJoinBody, kJoinBody, false},
     {kStorageBeat, "STORAGE_BEAT", 0, kStatBlock, false},
     {kStorageReportDiskUsage, "STORAGE_REPORT_DISK_USAGE", 16,

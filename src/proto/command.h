@@ -30,6 +30,7 @@ enum Cmd : uint8_t {
   kServerDeleteStorage = 93,   // an admin removes an OFFLINE storage
   kServerSetTrunkServer = 94,  // answered EOPNOTSUPP: no trunk server here
   kServerDeleteGroup = 108,    // an admin removes a group with no members
+  kFetchStorageIds = 69,       // storage_ids.conf, paged (use_storage_id)
   // storage -> tracker
   kStorageJoin = 81,
   kStorageBeat = 83,

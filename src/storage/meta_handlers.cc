@@ -60,7 +60,7 @@ asio::awaitable<Status> StorageServer::HandleQueryInfo(Conn& c,
   if (!t.ok()) co_return t.status();
   proto::FileInfoReply info;
   info.create_time = t->fields.create_time;
-  info.source_ip = proto::FormatIpv4(t->fields.source_ip);
+  info.source_ip = SourceAddress(t->fields.source_ip);
   bool derived = t->fields.IsAppender() || t->logic.IsSlave(t->fields);
   Status s = co_await disks_[t->logic.store_path_index]->Run([&]() -> Status {
     auto st = store_.StatFile(*t);

@@ -16,6 +16,7 @@
 #include "proto/constants.h"
 #include "proto/header.h"
 #include "proto/metadata.h"
+#include "proto/storage_ids.h"
 #include "proto/storage_messages.h"
 #include "proto/sync_messages.h"
 #include "storage/storage_server_internal.h"
@@ -224,10 +225,31 @@ void StorageServer::SetAdvertisedIp(const std::string& ip) {
   }
 }
 
+void StorageServer::SetNameSourceId(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (own_id_ != id) {
+    if (id.empty()) {
+      spdlog::info("new file names carry this server's address");
+    } else {
+      spdlog::info("new file names carry this server's storage id {}", id);
+    }
+    own_id_ = id;
+  }
+}
+
+std::string StorageServer::SourceAddress(uint32_t source_field) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = id_addresses_.find(source_field);
+  return it != id_addresses_.end() ? it->second
+                                   : proto::FormatIpv4(source_field);
+}
+
 uint32_t StorageServer::SourceIp(const Conn& c) {
   std::string ip;
   {
     std::lock_guard<std::mutex> lock(mu_);
+    uint32_t number = 0;
+    if (proto::IsNumericId(own_id_, &number)) return number;
     ip = advertised_ip_;
   }
   if (ip.empty()) ip = c.local_ip;

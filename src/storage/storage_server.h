@@ -73,6 +73,13 @@ class StorageServer {
   // The address a tracker sees us at; it becomes the source IP in new file
   // names unless bind_addr is set.
   void SetAdvertisedIp(const std::string& ip);
+  // The tracker's use_storage_id settings: with id_type_in_filename = id,
+  // `id` (this server's numeric storage id) is the source in new file
+  // names instead of the address; empty goes back to the address.
+  void SetNameSourceId(const std::string& id);
+  // The address of the member a file name's source field names: a peer's
+  // numeric storage id (learnt from the tracker's listing) or an address.
+  std::string SourceAddress(uint32_t source_field) const;
   // A tracker's parameters (store path balancing, reserved space, trunk
   // files) are in force: uploads held by AwaitTrackerParameters go on.
   void MarkTrackerParametersKnown() {
@@ -313,8 +320,11 @@ class StorageServer {
   const int64_t start_time_;
 
   mutable std::mutex mu_;
-  std::string advertised_ip_;   // guarded by mu_
-  std::set<std::string> busy_;  // guarded by mu_
+  std::string advertised_ip_;  // guarded by mu_
+  std::string own_id_;         // numeric storage id in names; guarded by mu_
+  // Members' numeric storage ids (use_storage_id) -> their addresses.
+  std::map<uint32_t, std::string> id_addresses_;  // guarded by mu_
+  std::set<std::string> busy_;                    // guarded by mu_
   // Peers' address changes (old -> new), for UpdateSource.
   std::map<std::string, std::string> renamed_;  // guarded by mu_
   // Idle forwarding connections by (loop, peer IP); emptied before the

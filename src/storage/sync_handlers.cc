@@ -10,6 +10,7 @@
 #include "common/crc32.h"
 #include "net/timed_io.h"
 #include "proto/constants.h"
+#include "proto/storage_ids.h"
 #include "proto/sync_messages.h"
 #include "storage/orphan_scan.h"
 #include "storage/storage_server.h"
@@ -174,6 +175,19 @@ asio::awaitable<void> StorageServer::RollBack(const FileRef& ref) {
 void StorageServer::UpdatePeers(const std::vector<proto::StorageStat>& members,
                                 const std::string& self_ip) {
   std::lock_guard<std::mutex> lock(mu_);
+  // A joining peer's source is listed by its storage id under
+  // use_storage_id, by its address otherwise.
+  std::string self_id = self_ip;
+  for (const proto::StorageStat& m : members) {
+    uint32_t number = 0;
+    if (m.id != m.ip && proto::IsNumericId(m.id, &number)) {
+      id_addresses_[number] = m.ip;
+    }
+    if (m.ip == self_ip && !m.id.empty()) self_id = m.id;
+  }
+  auto my_copy = [&](const proto::StorageStat& m) {
+    return m.src_id == self_ip || m.src_id == self_id;
+  };
   for (const proto::StorageStat& m : members) {
     if (m.ip == self_ip) continue;
     auto it = workers_.find(m.ip);
@@ -205,11 +219,11 @@ void StorageServer::UpdatePeers(const std::vector<proto::StorageStat>& members,
     if (it == workers_.end()) {
       spdlog::info("group peer {} found; starting sync worker", m.ip);
       auto w = std::make_unique<SyncWorker>(this, io_, m.ip, server_.port());
-      w->SetPeerState(m.status, m.src_id == self_ip);
+      w->SetPeerState(m.status, my_copy(m));
       w->Start();
       workers_[m.ip] = std::move(w);
     } else {
-      it->second->SetPeerState(m.status, m.src_id == self_ip);
+      it->second->SetPeerState(m.status, my_copy(m));
     }
   }
 }
@@ -281,7 +295,7 @@ std::vector<std::string> StorageServer::Peers(bool active_only) const {
 
 std::optional<std::string> StorageServer::UpdateSource(
     uint32_t source_ip) const {
-  std::string ip = proto::FormatIpv4(source_ip);
+  std::string ip = SourceAddress(source_ip);
   std::lock_guard<std::mutex> lock(mu_);
   // Bounded: a chain of address changes cannot loop forever.
   for (int hops = 0; hops < 16 && !workers_.contains(ip); ++hops) {

@@ -12,6 +12,7 @@
 #include "proto/command.h"
 #include "proto/header.h"
 #include "proto/server_messages.h"
+#include "proto/storage_ids.h"
 #include "proto/sync_messages.h"
 #include "proto/tracker_messages.h"
 #include "storage/storage_server.h"
@@ -189,6 +190,29 @@ asio::awaitable<Status> TrackerReporter::Session(asio::ip::tcp::socket& sock) {
           "trunk files are on but http_port is off: nginx cannot serve packed "
           "files over HTTP (set http_port and regenerate the nginx config)");
     }
+  }
+  {
+    // use_storage_id with id_type_in_filename = id: new names carry this
+    // server's numeric id (the tracker admitted it by storage_ids.conf).
+    auto get = [&](const char* key) -> std::string {
+      auto it = params.find(key);
+      return it == params.end() ? std::string() : it->second;
+    };
+    std::string id;
+    const bool ids =
+        get("use_storage_id") == "true" || get("use_storage_id") == "1";
+    if (ids && get("id_type_in_filename") == "id") {
+      uint32_t number = 0;
+      id = get("storage_id");
+      if (!proto::IsNumericId(id, &number)) {
+        spdlog::warn(
+            "tracker {} asks for storage ids in file names but sent no "
+            "numeric id for this server (`{}`); names carry the address",
+            tracker_.ToString(), id);
+        id.clear();
+      }
+    }
+    server_->SetNameSourceId(id);
   }
   server_->MarkTrackerParametersKnown();
 

@@ -17,6 +17,13 @@ Result<proto::JoinReply> Registry::Join(const proto::JoinRequest& req,
                                         const std::string& ip, int64_t now) {
   Status s = proto::ValidateGroupName(req.group);
   if (!s.ok()) return s;
+  if (opts_.use_storage_id &&
+      opts_.storage_ids.ByAddress(req.group, ip, req.port) == nullptr) {
+    // As FastDFS: only the servers storage_ids.conf lists may join.
+    return Status::NotFound("storage " + ip + ":" + std::to_string(req.port) +
+                            " of " + req.group +
+                            " is not in the tracker's storage_ids.conf");
+  }
   std::lock_guard<std::mutex> lock(mu_);
   auto [git, created] = groups_.try_emplace(req.group);
   Group& g = git->second;
@@ -223,13 +230,25 @@ proto::Parameters Registry::StorageParameters() const {
   proto::Parameters p;
   p["reserved_storage_space"] = opts_.reserved.ToString();
   p["store_path"] = std::to_string(static_cast<int>(opts_.store_path));
-  p["use_storage_id"] = "false";
+  p["use_storage_id"] = opts_.use_storage_id ? "true" : "false";
+  p["id_type_in_filename"] = opts_.id_in_filename ? "id" : "ip";
   p["use_trunk_file"] = opts_.use_trunk_file ? "true" : "false";
   p["slot_max_size"] = std::to_string(opts_.slot_max_size);
   p["trunk_file_size"] = std::to_string(opts_.trunk_file_size);
   p["storage_sync_file_max_delay"] =
       std::to_string(opts_.storage_sync_file_max_delay_s);
   return p;
+}
+
+std::string Registry::StorageIdOf(const std::string& group,
+                                  const std::string& ip) const {
+  if (!opts_.use_storage_id) return "";
+  std::lock_guard<std::mutex> lock(mu_);
+  auto git = groups_.find(group);
+  if (git == groups_.end()) return "";
+  const proto::StorageIdEntry* e =
+      opts_.storage_ids.ByAddress(group, ip, git->second.port);
+  return e == nullptr ? "" : e->id;
 }
 
 int64_t Registry::NodeFreeMb(const Node& n) const {
@@ -392,13 +411,13 @@ Result<proto::FetchAll> Registry::QueryFetch(const std::string& group,
   if (!logic.ok()) return logic.status();
   auto fields = proto::DecodeNameBase(logic->name);
   if (!fields.ok()) return fields.status();
-  std::string source_ip = proto::FormatIpv4(fields->source_ip);
   std::lock_guard<std::mutex> lock(mu_);
   auto git = groups_.find(group);
   if (git == groups_.end()) {
     return Status::NotFound("group " + group + " does not exist");
   }
   Group& g = git->second;
+  std::string source_ip = SourceAddress(g, fields->source_ip);
   // The source may have moved since it named the file (bounded: a chain of
   // renames cannot loop forever).
   for (int hops = 0; hops < 16; ++hops) {
@@ -506,13 +525,13 @@ Result<std::vector<proto::StorageStat>> Registry::ListStorages(
   const Group& g = git->second;
   std::vector<proto::StorageStat> out;
   for (const auto& [ip, n] : g.nodes) {
-    if (id && *id != ip) continue;
     proto::StorageStat s;
+    s.id = IdOf(g, ip);
+    if (id && *id != ip && *id != s.id) continue;
     s.status = static_cast<uint8_t>(n.state);
     s.rw_mode = n.state == StorageState::kActive ? 3 : 0;
-    s.id = ip;
     s.ip = ip;
-    s.src_id = n.sync_src;
+    s.src_id = n.sync_src.empty() ? "" : IdOf(g, n.sync_src);
     s.version = n.version;
     s.join_time = n.join_time;
     s.up_time = n.up_time;
@@ -584,12 +603,13 @@ Status Registry::RenameStorage(const std::string& group,
 }
 
 Status Registry::DeleteStorage(const std::string& group,
-                               const std::string& ip) {
+                               const std::string& id_or_ip) {
+  const std::string& ip = id_or_ip;
   std::lock_guard<std::mutex> lock(mu_);
   auto git = groups_.find(group);
   if (git == groups_.end()) return Status::NotFound("no group " + group);
   Group& g = git->second;
-  auto nit = g.nodes.find(ip);
+  auto nit = g.nodes.find(AddressOfId(g, ip));
   if (nit == g.nodes.end()) {
     return Status::NotFound("no storage " + ip + " in " + group);
   }
@@ -694,11 +714,13 @@ std::vector<std::string> Registry::GroupsWithJoiningMembers() const {
 }
 
 void Registry::AdoptSyncSource(const std::string& group, const std::string& ip,
-                               const std::string& src) {
+                               const std::string& src_id) {
   std::lock_guard<std::mutex> lock(mu_);
   auto git = groups_.find(group);
   if (git == groups_.end()) return;
   Group& g = git->second;
+  // Listed by its id under use_storage_id.
+  const std::string src = AddressOfId(g, src_id);
   auto nit = g.nodes.find(ip);
   auto sit = g.nodes.find(src);
   if (nit == g.nodes.end() || sit == g.nodes.end() || src == ip) return;
@@ -757,6 +779,33 @@ Status Registry::Load(const std::string& text) {
   std::lock_guard<std::mutex> lock(mu_);
   groups_ = std::move(groups);
   return Status::OK();
+}
+
+std::string Registry::IdOf(const Group& g, const std::string& ip) const {
+  if (!opts_.use_storage_id) return ip;
+  const proto::StorageIdEntry* e =
+      opts_.storage_ids.ByAddress(g.name, ip, g.port);
+  return e == nullptr ? ip : e->id;
+}
+
+std::string Registry::AddressOfId(const Group& g, const std::string& id) const {
+  if (!opts_.use_storage_id || g.nodes.contains(id)) return id;
+  const proto::StorageIdEntry* e = opts_.storage_ids.ById(id);
+  if (e == nullptr || e->group != g.name) return id;
+  for (const std::string& ip : e->ips) {
+    if (g.nodes.contains(ip)) return ip;
+  }
+  return e->ips.front();
+}
+
+std::string Registry::SourceAddress(const Group& g, uint32_t field) const {
+  if (opts_.id_in_filename) {
+    // Names made before ids were turned on carry an address: a field that
+    // is no id of this group is read as one.
+    const proto::StorageIdEntry* e = opts_.storage_ids.ByNumber(field);
+    if (e != nullptr && e->group == g.name) return AddressOfId(g, e->id);
+  }
+  return proto::FormatIpv4(field);
 }
 
 }  // namespace nimbus::tracker

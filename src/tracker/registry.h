@@ -6,9 +6,10 @@
 // over in-memory maps, never I/O). Times are wall-clock seconds passed in by
 // the caller so policies can be tested without sleeping.
 //
-// A storage is identified by (group, IP address), as in FastDFS without
-// use_storage_id. State survives restarts through Serialize()/Load(): a
-// reloaded storage starts OFFLINE until it joins again.
+// A storage is identified by (group, IP address); with use_storage_id it
+// must be listed in storage_ids.conf and is listed by its id. State survives
+// restarts through Serialize()/Load(): a reloaded storage starts OFFLINE until
+// it joins again.
 #ifndef NIMBUS_TRACKER_REGISTRY_H_
 #define NIMBUS_TRACKER_REGISTRY_H_
 
@@ -57,6 +58,10 @@ class Registry {
   void ConnectionLost(const std::string& group, const std::string& ip);
   // Settings storages fetch with PARAMETER_REQ.
   proto::Parameters StorageParameters() const;
+  // The storage id of the member of `group` at `ip` (use_storage_id), or
+  // empty.
+  std::string StorageIdOf(const std::string& group,
+                          const std::string& ip) const;
 
   // --- client-facing ----------------------------------------------------
   // Where to upload. `group` empty means "tracker's choice" (store_lookup).
@@ -102,7 +107,8 @@ class Registry {
   // an unknown group or storage; Busy unless it is OFFLINE (stop it first);
   // Already if it was deleted before. A deleted storage that joins again is
   // a new member: it gets a full copy from a peer before it serves.
-  Status DeleteStorage(const std::string& group, const std::string& ip);
+  // With use_storage_id the storage may be named by its id.
+  Status DeleteStorage(const std::string& group, const std::string& id_or_ip);
   // Removes `group` (SERVER_DELETE_GROUP, as `fdfs_monitor delete_group`)
   // once every member was deleted: it is no longer listed and a storage
   // that joins it later starts it afresh. NotFound if unknown; Busy while a
@@ -135,6 +141,13 @@ class Registry {
   static Result<Node*> LiveNode(std::map<std::string, Group>& groups,
                                 const std::string& group,
                                 const std::string& ip);
+  // The id a member at `ip` is listed under: its storage id with
+  // use_storage_id, else the address.
+  std::string IdOf(const Group& g, const std::string& ip) const;
+  // The member address for `id` (a storage id or already an address).
+  std::string AddressOfId(const Group& g, const std::string& id) const;
+  // The address of the source a file name's 32-bit source field names.
+  std::string SourceAddress(const Group& g, uint32_t field) const;
   // Marks `n` of `g` DELETED and drops what refers to it (mu_ held).
   void MarkDeleted(Group& g, Node& n);
   bool NodeWritable(const Node& n) const;

@@ -426,3 +426,72 @@ TEST(RegistryDelete, ADeletionMadeOnAnotherTrackerIsAdoptedForOfflineMembers) {
 
 }  // namespace
 }  // namespace nimbus::tracker
+
+namespace nimbus::tracker {
+namespace {
+
+// use_storage_id: only listed storages join; they are listed, found as a
+// file's source and deleted by their id, and names from before ids (an
+// address in the source field) still find their source.
+TEST(RegistryStorageIds, AdmittedListedAndFoundByTheirIds) {
+  TrackerOptions o = Opts();
+  o.use_storage_id = true;
+  o.id_in_filename = true;
+  o.storage_ids = *proto::StorageIds::Parse(
+      "100001 group1 10.0.0.1\n100002 group1 10.0.0.2,192.168.0.2\n"
+      "100003 group2 10.0.0.3\n",
+      true, "ids");
+  o.download_server = DownloadServer::kSourceFirst;
+  Registry r(o);
+  EXPECT_EQ(r.Join(Join("group1"), "10.0.0.9", 100).status().code(),
+            Status::Code::kNotFound);
+  // Listed, but for another group.
+  EXPECT_EQ(r.Join(Join("group1"), "10.0.0.3", 100).status().code(),
+            Status::Code::kNotFound);
+  ASSERT_TRUE(r.Join(Join("group1"), "10.0.0.1", 100).ok());
+  ASSERT_TRUE(r.Join(Join("group1"), "192.168.0.2", 100).ok());
+  auto copying = r.ListStorages("group1", std::string("192.168.0.2"));
+  ASSERT_TRUE(copying.ok());
+  EXPECT_EQ(copying->at(0).src_id, "100001");  // its source, by id
+  ASSERT_TRUE(r.SyncDone("group1", "10.0.0.1", "192.168.0.2").ok());
+  auto g = r.ListGroups("group1");
+  ASSERT_TRUE(g.ok());
+  EXPECT_EQ(g->at(0).storage_count, 2);
+
+  auto listed = r.ListStorages("group1", std::nullopt);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ(listed->at(0).id, "100001");
+  EXPECT_EQ(listed->at(1).id, "100002");
+  EXPECT_EQ(listed->at(1).ip, "192.168.0.2");
+  auto one = r.ListStorages("group1", std::string("100002"));
+  ASSERT_TRUE(one.ok());
+  ASSERT_EQ(one->size(), 1u);
+  EXPECT_EQ(one->at(0).ip, "192.168.0.2");
+  EXPECT_EQ(r.StorageIdOf("group1", "192.168.0.2"), "100002");
+  EXPECT_EQ(r.StorageIdOf("group1", "10.0.0.9"), "");
+  EXPECT_EQ(r.StorageParameters()["id_type_in_filename"], "id");
+  EXPECT_EQ(r.StorageParameters()["use_storage_id"], "true");
+
+  // A name whose source field is id 100002 (0.1.134.162 read as an
+  // address), and one from before ids naming 10.0.0.1.
+  for (auto [name, want] :
+       {std::pair{NameFrom("0.1.134.162", 90), "192.168.0.2"},
+        std::pair{NameFrom("10.0.0.1", 90), "10.0.0.1"}}) {
+    auto up = r.QueryFetch("group1", name, Registry::FetchKind::kUpdate, 100);
+    ASSERT_TRUE(up.ok()) << up.status().ToString();
+    EXPECT_EQ(up->ips[0], want) << name;
+    auto read = r.QueryFetch("group1", name, Registry::FetchKind::kOne, 100);
+    ASSERT_TRUE(read.ok());
+    EXPECT_EQ(read->ips[0], want) << name;
+  }
+
+  r.ConnectionLost("group1", "192.168.0.2");
+  EXPECT_TRUE(r.DeleteStorage("group1", "100002").ok());
+  EXPECT_EQ(r.DeleteStorage("group1", "100002").code(), Status::Code::kAlready);
+  EXPECT_EQ(r.DeleteStorage("group1", "100003").code(),
+            Status::Code::kNotFound);
+}
+
+}  // namespace
+}  // namespace nimbus::tracker

@@ -1,5 +1,7 @@
 #include "tracker/tracker_options.h"
 
+#include "common/env.h"
+
 namespace nimbus::tracker {
 
 Result<TrackerOptions> TrackerOptions::FromConfig(ConfigFile& cf) {
@@ -76,12 +78,36 @@ Result<TrackerOptions> TrackerOptions::FromConfig(ConfigFile& cf) {
       cf.GetSeconds("storage_sync_file_max_delay", 86400, 1, 86400 * 365));
   NIMBUS_ASSIGN_OR_RETURN(o.storage_ip_changed_auto_adjust,
                           cf.GetBool("storage_ip_changed_auto_adjust", true));
-  bool use_storage_id = false;
-  NIMBUS_ASSIGN_OR_RETURN(use_storage_id, cf.GetBool("use_storage_id", false));
-  if (use_storage_id) {
-    return Status::NotSupported(cf.source() +
-                                ": use_storage_id = true is not supported yet; "
-                                "storages are identified by IP address");
+  NIMBUS_ASSIGN_OR_RETURN(o.use_storage_id,
+                          cf.GetBool("use_storage_id", false));
+  std::string id_type = cf.GetString("id_type_in_filename", "ip");
+  if (id_type != "ip" && id_type != "id") {
+    return Status::InvalidArgument(cf.source() +
+                                   ": id_type_in_filename must be ip or id");
+  }
+  o.id_in_filename = o.use_storage_id && id_type == "id";
+  std::string ids_file =
+      cf.GetString("storage_ids_filename", "storage_ids.conf");
+  if (o.use_storage_id) {
+    // A relative name is relative to this file's directory, as in FastDFS.
+    if (!ids_file.empty() && ids_file.front() != '/') {
+      size_t slash = cf.source().rfind('/');
+      if (slash != std::string::npos) {
+        ids_file = cf.source().substr(0, slash + 1) + ids_file;
+      }
+    }
+    auto text = Env::Default()->ReadSmallFile(ids_file, 1 << 20);
+    if (!text.ok()) {
+      return Status::InvalidArgument(cf.source() + ": storage_ids_filename " +
+                                     ids_file + ": " + text.status().message());
+    }
+    NIMBUS_ASSIGN_OR_RETURN(
+        o.storage_ids,
+        proto::StorageIds::Parse(*text, o.id_in_filename, ids_file));
+    if (o.storage_ids.empty()) {
+      return Status::InvalidArgument(ids_file +
+                                     ": use_storage_id needs at least one id");
+    }
   }
   NIMBUS_ASSIGN_OR_RETURN(o.use_trunk_file,
                           cf.GetBool("use_trunk_file", false));

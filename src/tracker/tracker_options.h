@@ -13,6 +13,7 @@
 #include "common/result.h"
 #include "metrics/metrics_options.h"
 #include "net/host_allow_list.h"
+#include "proto/storage_ids.h"
 
 namespace nimbus::tracker {
 
@@ -49,6 +50,13 @@ struct TrackerOptions {
   int64_t check_active_interval_s = 120;
   int64_t storage_sync_file_max_delay_s = 86400;
   bool storage_ip_changed_auto_adjust = true;
+  // use_storage_id: storages are admitted only as listed in
+  // storage_ids_filename and are listed by their id; with
+  // id_type_in_filename = id (id_in_filename) new file names carry the
+  // source's id instead of its address.
+  bool use_storage_id = false;
+  bool id_in_filename = false;
+  proto::StorageIds storage_ids;
   // FastDFS's small-file packing, sent to the storages with their
   // parameters: files of 1 .. slot_max_size bytes are packed into trunk
   // files of trunk_file_size (each storage allocates in its own).

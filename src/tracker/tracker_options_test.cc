@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
+
 namespace nimbus::tracker {
 namespace {
 
@@ -33,6 +36,52 @@ TEST(TrackerOptions, InvalidValuesAreStartupErrors) {
   EXPECT_FALSE(Parse("base_path=/t\nreserved_storage_space = lots\n").ok());
   EXPECT_FALSE(Parse("base_path=/t\nuse_storage_id = true\n").ok());
   EXPECT_FALSE(Parse("base_path=/t\nport = 99999\n").ok());
+}
+
+// storage_ids_filename is read relative to tracker.conf's directory.
+TEST(TrackerOptions, StorageIdsAreLoadedBesideTheConfig) {
+  const std::string dir = ::testing::TempDir() + "/ids_conf";
+  ASSERT_EQ(system(("rm -rf " + dir + " && mkdir -p " + dir).c_str()), 0);
+  auto parse_at = [&](const std::string& text) {
+    auto cf = ConfigFile::Parse(text, dir + "/tracker.conf");
+    if (!cf.ok()) return Result<TrackerOptions>(cf.status());
+    return TrackerOptions::FromConfig(*cf);
+  };
+  const std::string on = "base_path=/t\nuse_storage_id = true\n";
+  // No table where it is looked for.
+  auto missing = parse_at(on);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find(dir + "/storage_ids.conf"),
+            std::string::npos)
+      << missing.status().ToString();
+
+  std::ofstream(dir + "/storage_ids.conf") << "100001 group1 10.0.0.1\n"
+                                              "server2 group1 10.0.0.2\n";
+  // Ids that are not numbers are fine while names carry addresses...
+  auto by_ip = parse_at(on);
+  ASSERT_TRUE(by_ip.ok()) << by_ip.status().ToString();
+  EXPECT_TRUE(by_ip->use_storage_id);
+  EXPECT_FALSE(by_ip->id_in_filename);
+  EXPECT_EQ(by_ip->storage_ids.size(), 2u);
+  // ...but not when they go into file names.
+  auto by_id = parse_at(on + "id_type_in_filename = id\n");
+  ASSERT_FALSE(by_id.ok());
+  EXPECT_NE(by_id.status().message().find("server2"), std::string::npos);
+  EXPECT_FALSE(parse_at(on + "id_type_in_filename = name\n").ok());
+
+  std::ofstream(dir + "/other.conf") << "7 group1 10.0.0.7\n";
+  auto named = parse_at(on +
+                        "storage_ids_filename = other.conf\n"
+                        "id_type_in_filename = id\n");
+  ASSERT_TRUE(named.ok()) << named.status().ToString();
+  EXPECT_TRUE(named->id_in_filename);
+  EXPECT_EQ(named->storage_ids.ById("7")->ips[0], "10.0.0.7");
+  std::ofstream(dir + "/empty.conf") << "# nothing\n";
+  EXPECT_FALSE(parse_at(on + "storage_ids_filename = empty.conf\n").ok());
+  // Off, the table is not read at all.
+  auto off = parse_at("base_path=/t\nstorage_ids_filename = nowhere.conf\n");
+  ASSERT_TRUE(off.ok());
+  EXPECT_TRUE(off->storage_ids.empty());
 }
 
 TEST(TrackerOptions, AllowHostsAsFastDfsWritesThem) {

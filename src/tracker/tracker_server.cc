@@ -68,6 +68,7 @@ const std::array<TrackerServer::Handler, 256>& TrackerServer::Handlers() {
     t[proto::kStorageBeat] = &TrackerServer::HandleBeat;
     t[proto::kStorageReportDiskUsage] = &TrackerServer::HandleDiskUsage;
     t[proto::kStorageParameterReq] = &TrackerServer::HandleParameterReq;
+    t[proto::kFetchStorageIds] = &TrackerServer::HandleFetchStorageIds;
     t[proto::kStorageSyncReport] = &TrackerServer::HandleSyncReport;
     t[proto::kStorageSyncNotify] = &TrackerServer::HandleSyncNotify;
     t[proto::kTrackerGetStatus] = &TrackerServer::HandleGetStatus;
@@ -375,9 +376,29 @@ Status TrackerServer::HandleDiskUsage(Conn& conn, std::string_view body,
   return registry_.ReportDiskUsage(conn.group, conn.peer_ip, *paths, Now());
 }
 
-Status TrackerServer::HandleParameterReq(Conn&, std::string_view, uint8_t,
+Status TrackerServer::HandleParameterReq(Conn& conn, std::string_view, uint8_t,
                                          std::string* reply) {
-  *reply = proto::EncodeParameters(registry_.StorageParameters());
+  proto::Parameters p = registry_.StorageParameters();
+  if (conn.joined) {
+    // The asking storage's own id: what it writes into new file names
+    // under id_type_in_filename = id.
+    std::string id = registry_.StorageIdOf(conn.group, conn.peer_ip);
+    if (!id.empty()) p["storage_id"] = id;
+  }
+  *reply = proto::EncodeParameters(p);
+  return Status::OK();
+}
+
+Status TrackerServer::HandleFetchStorageIds(Conn&, std::string_view body,
+                                            uint8_t, std::string* reply) {
+  if (!opts_.use_storage_id) {
+    return Status::NotSupported("use_storage_id is off on this tracker");
+  }
+  // FastDFS's reply fits its 256 KiB task buffer; clients page with the
+  // start index.
+  NIMBUS_ASSIGN_OR_RETURN(
+      *reply, opts_.storage_ids.EncodeReply(
+                  static_cast<int32_t>(DecodeBE32(body.data())), 64 * 1024));
   return Status::OK();
 }
 

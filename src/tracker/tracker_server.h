@@ -74,6 +74,7 @@ class TrackerServer {
   Status HandleQueryFetch(Conn&, std::string_view, uint8_t, std::string*);
   Status HandleListGroups(Conn&, std::string_view, uint8_t, std::string*);
   Status HandleListStorage(Conn&, std::string_view, uint8_t, std::string*);
+  Status HandleFetchStorageIds(Conn&, std::string_view, uint8_t, std::string*);
   Status HandleDeleteStorage(Conn&, std::string_view, uint8_t, std::string*);
   Status HandleDeleteGroup(Conn&, std::string_view, uint8_t, std::string*);
   Status HandleSetTrunkServer(Conn&, std::string_view, uint8_t, std::string*);
