@@ -38,7 +38,11 @@ class StorageIdTest : public ::testing::Test {
            "100002 group1 127.0.0.2\n";
     cluster_.StartTracker(
         "use_storage_id = true\nstorage_ids_filename = storage_ids.conf\n"
-        "id_type_in_filename = id\n");
+        "id_type_in_filename = id\n"
+        // Small files packed: their trunk files are named by the source
+        // field too.
+        "use_trunk_file = true\nslot_max_size = 64KB\n"
+        "trunk_file_size = 4MB\n");
     port_ = TestCluster::SharedPort();
     cluster_.AddStorage("group1", "port = " + std::to_string(port_) + "\n");
     cluster_.AddStorage("group1", "bind_addr = 127.0.0.2\nport = " +
@@ -93,6 +97,9 @@ TEST_F(StorageIdTest, NamesCarryIdsAndEveryRouteFollowsThem) {
     const uint32_t field = SourceField(*id);
     ASSERT_TRUE(kIds.contains(field)) << *id << " names " << field;
     sources.insert(field);
+    auto fid = proto::ParseFileId(*id);
+    auto fields = proto::DecodeNameBase(fid->logic.name);
+    EXPECT_TRUE(fid->logic.IsTrunk(*fields)) << *id;
     const std::string& source = kIds.at(field);
 
     EXPECT_EQ(UpdateTarget(*id), source) << *id;
