@@ -4,10 +4,15 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <memory>
+
+#include "common/env.h"
+#include "common/rotating_log_sink.h"
+
 namespace nimbus {
 
 Status InitLogging(const std::string& program, const std::string& level,
-                   const std::string& log_file) {
+                   const std::string& log_file, const LogRotation& rotation) {
   spdlog::level::level_enum lvl;
   if (level == "emerg" || level == "alert" || level == "crit" ||
       level == "critical") {
@@ -31,6 +36,10 @@ Status InitLogging(const std::string& program, const std::string& level,
   try {
     if (log_file.empty()) {
       logger = spdlog::stderr_color_mt(program);
+    } else if (rotation.enabled()) {
+      logger = std::make_shared<spdlog::logger>(
+          program, std::make_shared<RotatingLogSink>(log_file, rotation,
+                                                     Env::Default()));
     } else {
       logger = spdlog::basic_logger_mt(program, log_file);
     }

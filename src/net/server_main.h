@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <csignal>
 #include <iostream>
 #include <string>
@@ -61,7 +62,8 @@ int ServerMain(int argc, char** argv, const std::string& program,
   }
   Status s =
       InitLogging(program, opts->log_level,
-                  log_stderr ? "" : opts->base_path + "/logs/" + log_name);
+                  log_stderr ? "" : opts->base_path + "/logs/" + log_name,
+                  opts->log_rotation);
   if (!s.ok()) return fail(s);
   if (!run_as->changes_nothing()) {
     spdlog::info("running as {}", run_as->Describe());
@@ -78,6 +80,9 @@ int ServerMain(int argc, char** argv, const std::string& program,
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
+  // Its thread inherits the mask. A daily rotation is checked on every
+  // flush, so an idle server's log still turns over on time.
+  if (opts->log_rotation.daily) spdlog::flush_every(std::chrono::seconds(30));
 
   Server server(*opts, env);
   s = server.Start();

@@ -150,6 +150,7 @@ Result<StorageOptions> StorageOptions::FromConfig(ConfigFile& cf) {
   NIMBUS_ASSIGN_OR_RETURN(o.sync_wait_msec,
                           cf.GetInt("sync_wait_msec", 50, 1, 60000));
   o.log_level = cf.GetString("log_level", "info");
+  NIMBUS_ASSIGN_OR_RETURN(o.log_rotation, LogRotation::FromConfig(cf));
   NIMBUS_ASSIGN_OR_RETURN(o.metrics,
                           metrics::MetricsOptions::FromConfig(cf, o.bind_addr));
   NIMBUS_ASSIGN_OR_RETURN(o.http_port,

@@ -9,6 +9,7 @@
 
 #include "common/config_file.h"
 #include "common/host_port.h"
+#include "common/log_rotation.h"
 #include "common/result.h"
 #include "metrics/metrics_options.h"
 #include "net/host_allow_list.h"
@@ -93,6 +94,9 @@ struct StorageOptions {
   int64_t sync_wait_msec = 50;  // sync worker poll interval when idle
   int64_t binlog_max_bytes = int64_t{1} << 30;
   std::string log_level = "info";
+  // rotate_error_log, error_log_rotate_time, rotate_error_log_size,
+  // log_file_keep_days.
+  LogRotation log_rotation;
   metrics::MetricsOptions metrics;
   // Nimbus keys: where this server answers HTTP GET/HEAD for packed files
   // (trunk files), which nginx cannot read from the store path itself; the

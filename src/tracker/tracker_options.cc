@@ -129,6 +129,7 @@ Result<TrackerOptions> TrackerOptions::FromConfig(ConfigFile& cf) {
   }
   o.trunk_file_size = *trunk_size;
   o.log_level = cf.GetString("log_level", "info");
+  NIMBUS_ASSIGN_OR_RETURN(o.log_rotation, LogRotation::FromConfig(cf));
   NIMBUS_ASSIGN_OR_RETURN(o.metrics,
                           metrics::MetricsOptions::FromConfig(cf, o.bind_addr));
   return o;

@@ -9,6 +9,7 @@
 
 #include "common/config_file.h"
 #include "common/host_port.h"
+#include "common/log_rotation.h"
 #include "common/reserved_space.h"
 #include "common/result.h"
 #include "metrics/metrics_options.h"
@@ -69,6 +70,9 @@ struct TrackerOptions {
   std::vector<HostPort> peers;
   int64_t tracker_ping_interval_ms = 1000;
   std::string log_level = "info";
+  // rotate_error_log, error_log_rotate_time, rotate_error_log_size,
+  // log_file_keep_days.
+  LogRotation log_rotation;
   metrics::MetricsOptions metrics;
 
   // Reads every key this tracker implements from `cf`. Invalid values and

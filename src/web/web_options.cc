@@ -92,6 +92,7 @@ Result<WebOptions> WebOptions::FromConfig(ConfigFile& cf) {
   NIMBUS_ASSIGN_OR_RETURN(o.upload_lease_s,
                           cf.GetSeconds("upload_lease", 30, 5, 3600));
   o.log_level = cf.GetString("log_level", o.log_level);
+  NIMBUS_ASSIGN_OR_RETURN(o.log_rotation, LogRotation::FromConfig(cf));
   o.run_by_group = cf.GetString("run_by_group");
   o.run_by_user = cf.GetString("run_by_user");
   o.log_file = cf.GetString("log_file");

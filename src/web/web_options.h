@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/config_file.h"
+#include "common/log_rotation.h"
 #include "common/result.h"
 
 namespace nimbus::web {
@@ -62,6 +63,9 @@ struct WebOptions {
   int64_t upload_lease_s = 30;
 
   std::string log_level = "info";
+  // rotate_error_log, error_log_rotate_time, rotate_error_log_size,
+  // log_file_keep_days (as the DFS servers).
+  LogRotation log_rotation;
   // The account to switch to when started as root (empty: as started).
   std::string run_by_group;
   std::string run_by_user;
