@@ -157,6 +157,22 @@ Result<int64_t> ConfigFile::GetSeconds(std::string_view key, int64_t def,
   return v * unit;
 }
 
+Result<int> ConfigFile::GetTimeOfDay(std::string_view key, int def) {
+  known_.emplace(key);
+  const Entry* e = Last(key);
+  if (e == nullptr || e->value.empty()) return def;
+  std::string_view s = Trim(e->value);
+  size_t colon = s.find(':');
+  int64_t hour = -1, minute = -1;
+  if (colon == std::string_view::npos || colon == 0 || colon > 2 ||
+      s.size() - colon - 1 != 2 || !ParseInt64(s.substr(0, colon), &hour) ||
+      !ParseInt64(s.substr(colon + 1), &minute) || hour < 0 || hour > 23 ||
+      minute < 0 || minute > 59) {
+    return Invalid(key, *e, "not a time of day HH:MM");
+  }
+  return static_cast<int>(hour * 60 + minute);
+}
+
 std::vector<std::string> ConfigFile::UnknownKeys() const {
   std::vector<std::string> out;
   for (const auto& [key, entries] : entries_) {

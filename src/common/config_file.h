@@ -46,6 +46,10 @@ class ConfigFile {
   Result<int64_t> GetSeconds(std::string_view key, int64_t def, int64_t min,
                              int64_t max);
 
+  // A time of day "HH:MM" (hour 0..23, minute 0..59) as minutes since
+  // midnight; `def` likewise.
+  Result<int> GetTimeOfDay(std::string_view key, int def);
+
   // Keys present in the file that no getter asked for.
   std::vector<std::string> UnknownKeys() const;
   const std::string& source() const { return source_; }

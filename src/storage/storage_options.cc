@@ -149,6 +149,25 @@ Result<StorageOptions> StorageOptions::FromConfig(ConfigFile& cf) {
   o.spare_quarantine_ms = v * 1000;
   NIMBUS_ASSIGN_OR_RETURN(o.sync_wait_msec,
                           cf.GetInt("sync_wait_msec", 50, 1, 60000));
+  NIMBUS_ASSIGN_OR_RETURN(o.sync_start_minute,
+                          cf.GetTimeOfDay("sync_start_time", 0));
+  NIMBUS_ASSIGN_OR_RETURN(o.sync_end_minute,
+                          cf.GetTimeOfDay("sync_end_time", 23 * 60 + 59));
+  if (o.sync_start_minute == o.sync_end_minute) {
+    return Status::InvalidArgument(
+        cf.source() +
+        ": sync_start_time and sync_end_time are equal: replication would "
+        "run one minute a day");
+  }
+  NIMBUS_ASSIGN_OR_RETURN(o.sync_interval_ms,
+                          cf.GetInt("sync_interval", 0, 0, 60000));
+  if (o.sync_replicas > 0 && !o.SyncAlways()) {
+    return Status::InvalidArgument(
+        cf.source() +
+        ": sync_replicas waits for peers to hold each new file, which "
+        "sync_start_time / sync_end_time forbid outside their hours; use "
+        "one or the other");
+  }
   o.log_level = cf.GetString("log_level", "info");
   NIMBUS_ASSIGN_OR_RETURN(o.log_rotation, LogRotation::FromConfig(cf));
   NIMBUS_ASSIGN_OR_RETURN(o.metrics,

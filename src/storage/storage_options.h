@@ -92,6 +92,24 @@ struct StorageOptions {
   // QD1 writes make replication lag (docs/performance.md section 14).
   uint64_t replica_direct_io_min_bytes = 1 << 20;
   int64_t sync_wait_msec = 50;  // sync worker poll interval when idle
+  // sync_start_time / sync_end_time (FastDFS): replication to peers runs
+  // only between these local times of day, in minutes since midnight, both
+  // included (00:00 to 23:59: always; a start after the end spans
+  // midnight). Outside, changes wait in the binlog.
+  int sync_start_minute = 0;
+  int sync_end_minute = 23 * 60 + 59;
+  // sync_interval (FastDFS): a pause after each change sent to a peer, in
+  // milliseconds (0: none), to spare the network.
+  int64_t sync_interval_ms = 0;
+  bool SyncAlways() const {
+    return sync_start_minute == 0 && sync_end_minute == 23 * 60 + 59;
+  }
+  // Whether replication may run at `minute` of the day.
+  bool InSyncWindow(int minute) const {
+    return sync_start_minute <= sync_end_minute
+               ? minute >= sync_start_minute && minute <= sync_end_minute
+               : minute >= sync_start_minute || minute <= sync_end_minute;
+  }
   int64_t binlog_max_bytes = int64_t{1} << 30;
   std::string log_level = "info";
   // rotate_error_log, error_log_rotate_time, rotate_error_log_size,

@@ -114,6 +114,39 @@ TEST(StorageOptions, SyncReplicas) {
   EXPECT_FALSE(Parse(base + "sync_replicas = 99\n").ok());
 }
 
+TEST(StorageOptions, SyncWindowAndInterval) {
+  const std::string base = "group_name=g\nbase_path=/b\ntracker_server=t:1\n";
+  auto all_day = Parse(base);
+  ASSERT_TRUE(all_day.ok());
+  EXPECT_TRUE(all_day->SyncAlways());
+  EXPECT_EQ(all_day->sync_interval_ms, 0);
+  auto night = Parse(base +
+                     "sync_start_time = 22:30\nsync_end_time = 6:00\n"
+                     "sync_interval = 20\n");
+  ASSERT_TRUE(night.ok()) << night.status().ToString();
+  EXPECT_FALSE(night->SyncAlways());
+  EXPECT_EQ(night->sync_interval_ms, 20);
+  EXPECT_TRUE(night->InSyncWindow(22 * 60 + 30));
+  EXPECT_TRUE(night->InSyncWindow(0));
+  EXPECT_TRUE(night->InSyncWindow(6 * 60));
+  EXPECT_FALSE(night->InSyncWindow(6 * 60 + 1));
+  EXPECT_FALSE(night->InSyncWindow(22 * 60 + 29));
+  auto day = Parse(base + "sync_start_time = 09:00\nsync_end_time = 17:00\n");
+  ASSERT_TRUE(day.ok());
+  EXPECT_TRUE(day->InSyncWindow(12 * 60));
+  EXPECT_FALSE(day->InSyncWindow(17 * 60 + 1));
+  EXPECT_FALSE(day->InSyncWindow(0));
+  EXPECT_FALSE(Parse(base + "sync_start_time = 25:00\n").ok());
+  EXPECT_FALSE(Parse(base + "sync_end_time = noon\n").ok());
+  EXPECT_FALSE(
+      Parse(base + "sync_start_time = 01:00\nsync_end_time = 01:00\n").ok());
+  EXPECT_FALSE(Parse(base + "sync_interval = -1\n").ok());
+  // sync_replicas needs replication at all hours.
+  auto both = Parse(base + "sync_replicas = 1\nsync_start_time = 01:00\n");
+  ASSERT_FALSE(both.ok());
+  EXPECT_NE(both.status().message().find("sync_replicas"), std::string::npos);
+}
+
 TEST(StorageOptions, AnnotatedDeployExampleIsValid) {
   auto cf = ConfigFile::Load(NIMBUS_DEPLOY_CONF "/storage.conf");
   ASSERT_TRUE(cf.ok()) << cf.status().ToString();

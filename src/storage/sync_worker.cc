@@ -24,6 +24,14 @@ asio::awaitable<void> Sleep(asio::io_context& io, std::chrono::milliseconds d) {
 
 int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
 
+// Minutes since local midnight.
+int LocalMinute() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  return tm.tm_hour * 60 + tm.tm_min;
+}
+
 // Retries of an unreachable or refusing peer back off up to this: short
 // enough that a peer coming back is caught up within seconds.
 constexpr std::chrono::milliseconds kMaxBackoff(2000);
@@ -348,6 +356,7 @@ asio::awaitable<void> SyncWorker::Loop() {
     inflight = 0;
   };
   auto backoff = std::chrono::milliseconds(100);
+  bool waiting_for_window = false;
   const auto wait =
       std::chrono::milliseconds(server_->options().sync_wait_msec);
   while (!stop_.load()) {
@@ -380,9 +389,30 @@ asio::awaitable<void> SyncWorker::Loop() {
         spdlog::info("sync to {}: full copy done", peer_ip_);
       }
     }
+    // sync_start_time / sync_end_time: outside them nothing new is sent;
+    // what is in flight is still answered.
+    const StorageOptions& o = server_->options();
+    const bool window_open = o.SyncAlways() || o.InSyncWindow(LocalMinute());
+    if (!window_open && inflight == 0) {
+      if (!waiting_for_window) {
+        spdlog::info(
+            "sync to {}: outside sync_start_time {:02}:{:02} .. "
+            "sync_end_time {:02}:{:02}; changes wait",
+            peer_ip_, o.sync_start_minute / 60, o.sync_start_minute % 60,
+            o.sync_end_minute / 60, o.sync_end_minute % 60);
+        waiting_for_window = true;
+      }
+      drop_connection();
+      co_await Sleep(io_, std::chrono::seconds(1));
+      continue;
+    }
+    if (window_open && waiting_for_window) {
+      spdlog::info("sync to {}: sync window open; sending", peer_ip_);
+      waiting_for_window = false;
+    }
     // A file sent in several chunks travels alone: nothing follows it
     // before its reply (a failure would send it all again).
-    const bool may_send = inflight < kWindow &&
+    const bool may_send = window_open && inflight < kWindow &&
                           (inflight == 0 || !queue[inflight - 1].sent.alone);
     if (may_send && queue.size() == inflight) {
       // Reads more records; a failure is reported once the records read so
@@ -475,6 +505,9 @@ asio::awaitable<void> SyncWorker::Loop() {
         q.sent = Sent{};  // nothing to wait for
       }
       ++inflight;
+      if (o.sync_interval_ms > 0) {
+        co_await Sleep(io_, std::chrono::milliseconds(o.sync_interval_ms));
+      }
       continue;  // send more before waiting for replies
     }
     if (inflight == 0) continue;

@@ -14,7 +14,9 @@
 // failures retry the same record with back-off. Disk reads run on the store
 // path's DiskExecutor (binlog records up to 64 per trip), except that the
 // binlog tail and a new file whose bytes are all in the page cache are read
-// on the worker's thread.
+// on the worker's thread. Outside the storage's sync_start_time ..
+// sync_end_time nothing new is sent (changes wait in the binlog), and
+// sync_interval pauses after each change sent.
 #ifndef NIMBUS_STORAGE_SYNC_WORKER_H_
 #define NIMBUS_STORAGE_SYNC_WORKER_H_
 
