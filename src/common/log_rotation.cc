@@ -6,21 +6,25 @@
 
 namespace nimbus {
 
-Result<LogRotation> LogRotation::FromConfig(ConfigFile& cf) {
+Result<LogRotation> LogRotation::FromConfig(ConfigFile& cf, bool access_log) {
+  const char* const daily_key =
+      access_log ? "rotate_access_log" : "rotate_error_log";
+  const char* const time_key =
+      access_log ? "access_log_rotate_time" : "error_log_rotate_time";
+  const char* const size_key =
+      access_log ? "rotate_access_log_size" : "rotate_error_log_size";
   LogRotation r;
-  NIMBUS_ASSIGN_OR_RETURN(r.daily, cf.GetBool("rotate_error_log", false));
+  NIMBUS_ASSIGN_OR_RETURN(r.daily, cf.GetBool(daily_key, false));
   int at = 0;
-  NIMBUS_ASSIGN_OR_RETURN(at, cf.GetTimeOfDay("error_log_rotate_time", 0));
+  NIMBUS_ASSIGN_OR_RETURN(at, cf.GetTimeOfDay(time_key, 0));
   r.hour = at / 60;
   r.minute = at % 60;
-  const std::string size = cf.GetString("rotate_error_log_size", "0");
+  const std::string size = cf.GetString(size_key, "0");
   auto bytes = ParseByteSize(size);
   if (!bytes.ok() || *bytes < 0) {
     return Status::InvalidArgument(
-        cf.source() +
-        ": rotate_error_log_size must be a size such as 0, "
-        "256MB or 1GB, not `" +
-        size + "`");
+        cf.source() + ": " + size_key +
+        " must be a size such as 0, 256MB or 1GB, not `" + size + "`");
   }
   r.max_size = *bytes;
   int64_t days = 0;

@@ -29,8 +29,12 @@ struct LogRotation {
   int keep_days = 0;
 
   bool enabled() const { return daily || max_size > 0; }
-  // Invalid values are errors naming the key.
-  static Result<LogRotation> FromConfig(ConfigFile& cf);
+  // Invalid values are errors naming the key. `access_log` reads the
+  // storage access log's keys instead (rotate_access_log,
+  // access_log_rotate_time, rotate_access_log_size; log_file_keep_days is
+  // shared).
+  static Result<LogRotation> FromConfig(ConfigFile& cf,
+                                        bool access_log = false);
 };
 
 }  // namespace nimbus

@@ -131,6 +131,7 @@ asio::awaitable<Status> StorageServer::HandleDownload(Conn& c,
   char hdr[proto::kHeaderSize];
   proto::EncodeHeader({static_cast<int64_t>(length), proto::kResp, 0}, hdr);
   c.reply_sent = true;
+  c.reply_len = static_cast<int64_t>(length);
   std::error_code ec = co_await net::WriteAll2(
       c.sock, asio::buffer(hdr), asio::buffer(c.chunk.data(), first),
       c.net_timeout);

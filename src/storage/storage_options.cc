@@ -170,6 +170,10 @@ Result<StorageOptions> StorageOptions::FromConfig(ConfigFile& cf) {
   }
   o.log_level = cf.GetString("log_level", "info");
   NIMBUS_ASSIGN_OR_RETURN(o.log_rotation, LogRotation::FromConfig(cf));
+  NIMBUS_ASSIGN_OR_RETURN(o.use_access_log,
+                          cf.GetBool("use_access_log", false));
+  NIMBUS_ASSIGN_OR_RETURN(o.access_log_rotation,
+                          LogRotation::FromConfig(cf, true));
   NIMBUS_ASSIGN_OR_RETURN(o.metrics,
                           metrics::MetricsOptions::FromConfig(cf, o.bind_addr));
   NIMBUS_ASSIGN_OR_RETURN(o.http_port,

@@ -115,6 +115,11 @@ struct StorageOptions {
   // rotate_error_log, error_log_rotate_time, rotate_error_log_size,
   // log_file_keep_days.
   LogRotation log_rotation;
+  // use_access_log: base_path/logs/storage_access.log, one line per client
+  // request (AccessLog), rotated per rotate_access_log,
+  // access_log_rotate_time, rotate_access_log_size.
+  bool use_access_log = false;
+  LogRotation access_log_rotation;
   metrics::MetricsOptions metrics;
   // Nimbus keys: where this server answers HTTP GET/HEAD for packed files
   // (trunk files), which nginx cannot read from the store path itself; the

@@ -19,6 +19,7 @@
 #include "proto/storage_ids.h"
 #include "proto/storage_messages.h"
 #include "proto/sync_messages.h"
+#include "storage/access_log.h"
 #include "storage/storage_server_internal.h"
 #include "storage/sync_worker.h"
 #include "storage/tracker_reporter.h"
@@ -127,6 +128,12 @@ Status StorageServer::Start() {
   }
   Status s = store_.Init();
   if (!s.ok()) return s;
+  if (opts_.use_access_log) {
+    NIMBUS_ASSIGN_OR_RETURN(
+        access_log_,
+        AccessLog::Open(opts_.base_path + "/logs/storage_access.log",
+                        opts_.access_log_rotation, env_));
+  }
   sync_dir_ = opts_.base_path + "/data/sync";
   binlog_ =
       std::make_unique<BinlogWriter>(env_, sync_dir_, opts_.binlog_max_bytes);
@@ -330,15 +337,17 @@ asio::awaitable<void> StorageServer::Serve(asio::ip::tcp::socket sock) {
     Handler handler = Handlers()[h.cmd];
     Status st;
     auto record = [&] {
+      const auto spent = std::chrono::steady_clock::now() - started;
       requests_.Record(h.cmd, static_cast<uint8_t>(st.ToErrno()),
-                       std::chrono::duration<double>(
-                           std::chrono::steady_clock::now() - started)
-                           .count());
+                       std::chrono::duration<double>(spent).count());
+      if (access_log_ != nullptr) LogAccess(c, body, st, spent, h.pkg_len);
     };
     c.reply.clear();
     c.reply_sent = false;
     c.reply_raw = false;
     c.remaining = 0;
+    c.reply_len = -1;
+    c.read_name.clear();
     c.cmd = h.cmd;
     c.change.reset();
     if (!spec || handler == nullptr) {
@@ -526,7 +535,30 @@ asio::awaitable<Status> StorageServer::ReadName(Conn& c, int64_t len,
     co_return Status::Unavailable("connection lost: " + ec.message());
   }
   c.remaining -= len;
+  if (access_log_ != nullptr) c.read_name = *name;
   co_return Status::OK();
+}
+
+void StorageServer::LogAccess(const Conn& c, std::string_view body,
+                              const Status& st,
+                              std::chrono::steady_clock::duration spent,
+                              int64_t pkg_len) {
+  const char* action = AccessLog::Action(c.cmd);
+  if (action == nullptr) return;
+  const int64_t reply_body =
+      !st.ok() ? 0
+               : (c.reply_len >= 0 ? c.reply_len
+                                   : static_cast<int64_t>(c.reply.size()));
+  access_log_->Write(
+      c.peer_ip, action,
+      // A reply the socket could not take at once is raw bytes now.
+      AccessLog::FileOf(c.cmd, body,
+                        st.ok() && !c.reply_raw ? std::string_view(c.reply)
+                                                : std::string_view(),
+                        opts_.group_name, c.read_name),
+      st.ToErrno(),
+      std::chrono::duration_cast<std::chrono::milliseconds>(spent).count(),
+      proto::kHeaderSize + pkg_len, proto::kHeaderSize + reply_body);
 }
 
 asio::awaitable<Status> StorageServer::ReceiveWhole(Conn& c, size_t n) {

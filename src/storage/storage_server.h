@@ -33,6 +33,7 @@
 #include "proto/file_name.h"
 #include "proto/sync_messages.h"
 #include "proto/tracker_messages.h"
+#include "storage/access_log.h"
 #include "storage/binlog.h"
 #include "storage/disk_executor.h"
 #include "storage/file_counter.h"
@@ -150,6 +151,9 @@ class StorageServer {
   asio::awaitable<void> Serve(asio::ip::tcp::socket sock);
   // Reads a `len`-byte file name that follows a streaming command's prefix.
   asio::awaitable<Status> ReadName(Conn& c, int64_t len, std::string* name);
+  // One access log line for the request `c` just served (use_access_log).
+  void LogAccess(const Conn& c, std::string_view body, const Status& st,
+                 std::chrono::steady_clock::duration spent, int64_t pkg_len);
   // Connections start with a kInitialChunk buffer and get a buff_size one
   // for their first transfer larger than that: an idle or small-file
   // connection holds 64 KiB, a large transfer moves 1 MiB per system call
@@ -307,6 +311,7 @@ class StorageServer {
   net::TcpServer server_;
   std::vector<std::unique_ptr<TrackerReporter>> reporters_;
   std::unique_ptr<BinlogWriter> binlog_;
+  std::unique_ptr<AccessLog> access_log_;      // null unless use_access_log
   std::unique_ptr<GroupCommitter> committer_;  // durability = group-commit
   std::unique_ptr<Scrubber> scrubber_;
   std::unique_ptr<FileCounter> file_counter_;

@@ -33,6 +33,10 @@ struct StorageServer::Conn {
   // could not send at once; the loop sends them as they are.
   bool reply_raw = false;
   bool close = false;  // the connection cannot continue
+  // For the access log: the body size of a response the handler streamed
+  // itself (-1: `reply`'s), and the last file name read after the body.
+  int64_t reply_len = -1;
+  std::string read_name;
   // Every read of `sock` goes through `in`: a small request arrives whole
   // in one recv.
   net::ReadAhead in{16 * 1024};

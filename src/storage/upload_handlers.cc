@@ -244,6 +244,7 @@ asio::awaitable<Status> StorageServer::HandleUpload(Conn& c,
 }
 
 void StorageServer::SendReplyNow(Conn& c) {
+  c.reply_len = static_cast<int64_t>(c.reply.size());
   char hdr[proto::kHeaderSize];
   proto::EncodeHeader({static_cast<int64_t>(c.reply.size()), proto::kResp, 0},
                       hdr);

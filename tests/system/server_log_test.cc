@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "proto/command.h"
 #include "test_cluster.h"
 
 namespace nimbus::test {
@@ -57,6 +58,57 @@ TEST(LogRotation, ServersRotateTheirLogsAsFastDfsConfigsAsk) {
   EXPECT_NE(storage_log.find("nimbus-storage stopped"), std::string::npos)
       << storage_log.substr(
              storage_log.size() > 2000 ? storage_log.size() - 2000 : 0);
+}
+
+TEST(AccessLog, OneLinePerClientRequestInFastDfsLayout) {
+  TestCluster cluster("access_log");
+  cluster.StartTracker();
+  cluster.AddStorage("group1", "use_access_log = true\n");
+  cluster.WaitActive(1);
+  client::Client c(cluster.ClientOpts());
+  const std::string data(5000, 'x');
+  auto id = c.Upload(client::Source::FromString(data), "bin");
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  auto back = c.DownloadToString(*id);
+  ASSERT_TRUE(back.ok());
+  ASSERT_TRUE(c.Delete(*id).ok());
+  EXPECT_FALSE(c.DownloadToString(*id).ok());
+
+  const std::string log =
+      ReadAll(cluster.dir() + "/storage0/logs/storage_access.log");
+  std::vector<std::string> lines;
+  for (size_t at = 0, nl; (nl = log.find('\n', at)) != std::string::npos;
+       at = nl + 1) {
+    // "[YYYY-MM-DD HH:MM:SS] " then the fields.
+    lines.push_back(log.substr(at + 22, nl - at - 22));
+  }
+  // The header is 10 bytes; an upload request also has its 15-byte prefix,
+  // its reply the 16-byte group and the name.
+  const std::string name = id->substr(id->find('/') + 1);
+  const std::vector<std::string> want = {
+      "127.0.0.1 upload " + *id + " 0",
+      "127.0.0.1 download " + *id + " 0",
+      "127.0.0.1 delete " + *id + " 0",
+      "127.0.0.1 download " + *id + " 2",
+  };
+  ASSERT_GE(lines.size(), want.size()) << log;
+  // The client may ask a replica-less group more than once on a failure:
+  // the first four lines are these requests, in order.
+  for (size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(lines[i].rfind(want[i] + " ", 0), 0u) << lines[i];
+  }
+  auto tail = [](const std::string& line) {
+    // "... status ms request response": the last two fields.
+    size_t last = line.rfind(' ');
+    size_t before = line.rfind(' ', last - 1);
+    return std::make_pair(std::stoll(line.substr(before + 1, last - before)),
+                          std::stoll(line.substr(last + 1)));
+  };
+  const auto upload = tail(lines[0]);
+  EXPECT_EQ(upload.first, 10 + 15 + 5000);
+  EXPECT_EQ(upload.second, static_cast<long long>(10 + 16 + name.size()));
+  EXPECT_EQ(tail(lines[1]).second, 10 + 5000);
+  EXPECT_EQ(tail(lines[3]).second, 10);
 }
 
 }  // namespace
