@@ -202,6 +202,24 @@ const StorageIdEntry* StorageIds::ByNumber(uint32_t number) const {
   return it == by_number_.end() ? nullptr : &entries_[it->second];
 }
 
+std::string StorageIds::IdOrAddress(std::string_view group,
+                                    const std::string& ip,
+                                    uint16_t port) const {
+  const StorageIdEntry* e = ByAddress(group, ip, port);
+  return e == nullptr ? ip : e->id;
+}
+
+std::string StorageIds::AddressOf(
+    std::string_view group, const std::string& id,
+    const std::function<bool(const std::string&)>& in_use) const {
+  const StorageIdEntry* e = ById(id);
+  if (e == nullptr || e->group != group) return id;
+  for (const std::string& ip : e->ips) {
+    if (in_use(ip)) return ip;
+  }
+  return e->ips.front();
+}
+
 Result<std::string> StorageIds::EncodeReply(int64_t start,
                                             size_t max_bytes) const {
   if (start < 0 || start >= static_cast<int64_t>(entries_.size())) {

@@ -61,6 +61,17 @@ class StorageIds {
   // under id_type_in_filename = id).
   const StorageIdEntry* ByNumber(uint32_t number) const;
 
+  // The id the server of `group` at `ip` (and `port`) is listed under, or
+  // `ip` itself when the table has none.
+  std::string IdOrAddress(std::string_view group, const std::string& ip,
+                          uint16_t port) const;
+  // The address of the server of `group` named `id`: the first of its
+  // addresses that `in_use` accepts, else its first; `id` itself when it
+  // names no server of the group (it is an address then).
+  std::string AddressOf(
+      std::string_view group, const std::string& id,
+      const std::function<bool(const std::string&)>& in_use) const;
+
   // FETCH_STORAGE_IDS's reply for `start`: total count and count returned
   // (4 bytes each, big-endian) and the entries from `start` on, one line
   // each, as many as fit in `max_bytes`. InvalidArgument when `start` is

@@ -31,6 +31,15 @@ TEST(StorageIds, ParsesFastDfsSampleAndLooksUp) {
   EXPECT_EQ(t->ById("1000010"), nullptr);
   EXPECT_EQ(t->ByNumber(100003)->group, "group2");
   EXPECT_EQ(t->ByNumber(100004), nullptr);
+
+  EXPECT_EQ(t->IdOrAddress("group1", "192.168.0.196", 23000), "100001");
+  EXPECT_EQ(t->IdOrAddress("group1", "192.168.0.9", 23000), "192.168.0.9");
+  auto none = [](const std::string&) { return false; };
+  auto second = [](const std::string& ip) { return ip == "192.168.1.5"; };
+  EXPECT_EQ(t->AddressOf("group2", "100003", second), "192.168.1.5");
+  EXPECT_EQ(t->AddressOf("group2", "100003", none), "10.0.0.5");
+  EXPECT_EQ(t->AddressOf("group1", "100003", none), "100003");
+  EXPECT_EQ(t->AddressOf("group1", "10.1.1.1", none), "10.1.1.1");
 }
 
 TEST(StorageIds, BadTablesAreRefusedNamingTheLine) {

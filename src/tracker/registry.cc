@@ -242,7 +242,6 @@ proto::Parameters Registry::StorageParameters() const {
 
 std::string Registry::StorageIdOf(const std::string& group,
                                   const std::string& ip) const {
-  if (!opts_.use_storage_id) return "";
   std::lock_guard<std::mutex> lock(mu_);
   auto git = groups_.find(group);
   if (git == groups_.end()) return "";
@@ -782,20 +781,14 @@ Status Registry::Load(const std::string& text) {
 }
 
 std::string Registry::IdOf(const Group& g, const std::string& ip) const {
-  if (!opts_.use_storage_id) return ip;
-  const proto::StorageIdEntry* e =
-      opts_.storage_ids.ByAddress(g.name, ip, g.port);
-  return e == nullptr ? ip : e->id;
+  // The table is empty without use_storage_id.
+  return opts_.storage_ids.IdOrAddress(g.name, ip, g.port);
 }
 
 std::string Registry::AddressOfId(const Group& g, const std::string& id) const {
-  if (!opts_.use_storage_id || g.nodes.contains(id)) return id;
-  const proto::StorageIdEntry* e = opts_.storage_ids.ById(id);
-  if (e == nullptr || e->group != g.name) return id;
-  for (const std::string& ip : e->ips) {
-    if (g.nodes.contains(ip)) return ip;
-  }
-  return e->ips.front();
+  if (g.nodes.contains(id)) return id;
+  return opts_.storage_ids.AddressOf(
+      g.name, id, [&](const std::string& ip) { return g.nodes.contains(ip); });
 }
 
 std::string Registry::SourceAddress(const Group& g, uint32_t field) const {
