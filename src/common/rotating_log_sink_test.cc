@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <spdlog/logger.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -34,7 +35,12 @@ std::string Slurp(const std::string& path) {
 class RotatingLogSinkTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = ::testing::TempDir() + "/rotating_log_sink";
+    // One directory per test: ctest runs them in parallel.
+    // One directory per test and process: ctest runs tests in parallel,
+    // and two build trees may run at once.
+    dir_ = ::testing::TempDir() + "/rotating_log_sink_" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name() +
+           "_" + std::to_string(::getpid());
     ASSERT_EQ(std::system(("rm -rf " + dir_ + " && mkdir -p " + dir_).c_str()),
               0);
     path_ = dir_ + "/storaged.log";

@@ -1,6 +1,7 @@
 #include "storage/access_log.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -60,7 +61,8 @@ TEST(AccessLog, FastDfsActionsAndTheFileEachRequestNames) {
 }
 
 TEST(AccessLog, LinesInFastDfsLayout) {
-  const std::string dir = ::testing::TempDir() + "/access_log";
+  const std::string dir =
+      ::testing::TempDir() + "/access_log_" + std::to_string(::getpid());
   ASSERT_EQ(std::system(("rm -rf " + dir + " && mkdir -p " + dir).c_str()), 0);
   auto log = AccessLog::Open(dir + "/storage_access.log", LogRotation(),
                              Env::Default());

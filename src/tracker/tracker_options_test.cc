@@ -1,6 +1,7 @@
 #include "tracker/tracker_options.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -40,7 +41,8 @@ TEST(TrackerOptions, InvalidValuesAreStartupErrors) {
 
 // storage_ids_filename is read relative to tracker.conf's directory.
 TEST(TrackerOptions, StorageIdsAreLoadedBesideTheConfig) {
-  const std::string dir = ::testing::TempDir() + "/ids_conf";
+  const std::string dir =
+      ::testing::TempDir() + "/ids_conf_" + std::to_string(::getpid());
   ASSERT_EQ(system(("rm -rf " + dir + " && mkdir -p " + dir).c_str()), 0);
   auto parse_at = [&](const std::string& text) {
     auto cf = ConfigFile::Parse(text, dir + "/tracker.conf");
