@@ -5,6 +5,7 @@
 // (S counted from the client's last write).
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -642,6 +643,86 @@ TEST_F(FaultScenario, StorageComesBackWithANewAddress) {
   EXPECT_TRUE(std::filesystem::exists(sync + new_ip + ".mark"));
   EXPECT_FALSE(std::filesystem::exists(sync + old_ip + ".mark"));
   Report("storage address change", files.size(), lost, t);
+  EXPECT_EQ(lost, 0);
+  EXPECT_GE(t, 0);
+}
+
+// With storage ids in file names (use_storage_id, id_type_in_filename =
+// id) a storage that moves keeps its id: storage_ids.conf lists both of its
+// addresses, names made before and after the move carry the same id, and
+// every file stays readable without a full copy.
+TEST_F(FaultScenario, StorageWithAnIdComesBackWithANewAddress) {
+  for (int i = 0; i < 3; ++i) cluster_.AddHost();
+  const std::string new_ip = "10.77.0.43";
+  const std::string ids = ::testing::TempDir() + "/fault_storage_ids_" +
+                          std::to_string(::getpid()) + ".conf";
+  std::ofstream(ids) << "100001 group1 " << cluster_.ip(1) << "\n"
+                     << "100002 group1 " << cluster_.ip(2) << "," << new_ip
+                     << "\n";
+  cluster_.StartTracker(0,
+                        "use_storage_id = true\nid_type_in_filename = id\n"
+                        "storage_ids_filename = " +
+                            ids + "\n");
+  s1_ = cluster_.StartStorage(1, "group1", {0});
+  s2_ = cluster_.StartStorage(2, "group1", {0});
+  ASSERT_TRUE(cluster_.WaitActive(0, 2)) << "storages never became ACTIVE";
+  opts_ = cluster_.ClientOpts({0});
+  const std::string old_ip = cluster_.ip(2);
+  // The id as an address, as SourceOf reads a name.
+  const std::string id2 = proto::FormatIpv4(100002);
+  std::map<std::string, std::string> files;
+  std::string mine;  // a file the moving storage is the source of
+  for (int round = 0; round < 2; ++round) {
+    {
+      Workload w(cluster_, opts_, 2);
+      while (w.acked() < 30) Sleep(50);
+      w.Stop();
+      files.insert(w.files().begin(), w.files().end());
+    }
+    NetCluster::ClientScope in(cluster_);
+    const std::string content = "round " + std::to_string(round);
+    std::string body(1, '\0');
+    PutBE64(&body, static_cast<int64_t>(content.size()));
+    body += std::string("txt\0\0\0", 6) + content;
+    auto id =
+        AskForName(round == 0 ? old_ip : new_ip, proto::kUploadFile, body);
+    ASSERT_TRUE(id.ok()) << id.status().ToString();
+    EXPECT_EQ(SourceOf(*id), id2) << *id;  // the same id at both addresses
+    files[*id] = content;
+    if (round == 0) mine = *id;
+    if (round == 1) break;
+    ASSERT_GE(Converge(cluster_, {s1_, s2_}), 0);
+    cluster_.Kill(s2_, SIGTERM);
+    cluster_.ChangeIp(2, new_ip);
+    ASSERT_NO_FATAL_FAILURE(cluster_.Restart(s2_));
+    bool moved = false;
+    client::Client c(opts_);
+    for (int i = 0; i < 100 && !moved; ++i) {
+      auto st = c.ListStorages("group1");
+      if (st.ok() && st->size() == 2) {
+        bool a = false, b = false;
+        for (const auto& m : *st) {
+          a |= m.id == "100001" && m.status == 7;
+          b |= m.id == "100002" && m.ip == new_ip && m.status == 7;
+        }
+        moved = a && b;
+      }
+      if (!moved) Sleep(100);
+    }
+    ASSERT_TRUE(moved) << "100002 is not ACTIVE at " << new_ip;
+  }
+  {
+    // The tracker sends a read or update of the moved storage's old file
+    // to its new address.
+    NetCluster::ClientScope in(cluster_);
+    client::Client c(opts_);
+    auto info = c.Info(mine, true);
+    ASSERT_TRUE(info.ok()) << info.status().ToString();
+    EXPECT_EQ(info->source_ip, new_ip);
+  }
+  int lost = CountLost(cluster_, opts_, files);
+  double t = Converge(cluster_, {s1_, s2_});
+  Report("storage with an id changes address", files.size(), lost, t);
   EXPECT_EQ(lost, 0);
   EXPECT_GE(t, 0);
 }
