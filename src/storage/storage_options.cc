@@ -1,5 +1,7 @@
 #include "storage/storage_options.h"
 
+#include <ctime>
+
 #include "common/reserved_space.h"
 #include "proto/file_name.h"
 
@@ -180,6 +182,14 @@ Result<StorageOptions> StorageOptions::FromConfig(ConfigFile& cf) {
                           metrics::ParsePortSetting(cf, "http_port"));
   o.http_bind_addr = cf.GetString("http_bind_addr", o.bind_addr);
   return o;
+}
+
+bool StorageOptions::SyncOpenNow() const {
+  if (SyncAlways()) return true;
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  return InSyncWindow(tm.tm_hour * 60 + tm.tm_min);
 }
 
 }  // namespace nimbus::storage

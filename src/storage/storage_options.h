@@ -104,6 +104,8 @@ struct StorageOptions {
   bool SyncAlways() const {
     return sync_start_minute == 0 && sync_end_minute == 23 * 60 + 59;
   }
+  // Whether replication may run now (local time).
+  bool SyncOpenNow() const;
   // Whether replication may run at `minute` of the day.
   bool InSyncWindow(int minute) const {
     return sync_start_minute <= sync_end_minute

@@ -24,14 +24,6 @@ asio::awaitable<void> Sleep(asio::io_context& io, std::chrono::milliseconds d) {
 
 int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
 
-// Minutes since local midnight.
-int LocalMinute() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  return tm.tm_hour * 60 + tm.tm_min;
-}
-
 // Retries of an unreachable or refusing peer back off up to this: short
 // enough that a peer coming back is caught up within seconds.
 constexpr std::chrono::milliseconds kMaxBackoff(2000);
@@ -392,7 +384,7 @@ asio::awaitable<void> SyncWorker::Loop() {
     // sync_start_time / sync_end_time: outside them nothing new is sent;
     // what is in flight is still answered.
     const StorageOptions& o = server_->options();
-    const bool window_open = o.SyncAlways() || o.InSyncWindow(LocalMinute());
+    const bool window_open = o.SyncOpenNow();
     if (!window_open && inflight == 0) {
       if (!waiting_for_window) {
         spdlog::info(

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Monitoring checks against a running local cluster (scripts/cluster.sh):
 #   - promtool lints the live /metrics of every server;
-#   - promtool checks deploy/prometheus/ (config and alert rules);
+#   - promtool checks deploy/prometheus/ (config and alert rules) and
+#     runs the alert unit tests (tests/ops/alerts_test.yml);
 #   - a real Prometheus server scrapes the cluster for a few seconds and one
 #     query through its HTTP API must see every storage ACTIVE;
 #   - the Grafana dashboard: every query names exported metrics and runs on
@@ -28,6 +29,7 @@ for t in $targets_tracker $targets_storage; do
 done
 promtool check config "$ROOT/deploy/prometheus/prometheus.yml"
 promtool check rules "$ROOT/deploy/prometheus/nimbus-alerts.yml"
+promtool test rules "$ROOT/tests/ops/alerts_test.yml"
 
 work=$(mktemp -d)
 prom_pid=

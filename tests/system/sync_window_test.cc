@@ -60,6 +60,19 @@ TEST(SyncWindow, ChangesWaitOutsideTheHoursAndGoOutWhenTheyOpen) {
   EXPECT_EQ(Fetch("127.0.0.1", port, held).body, "held back");
   EXPECT_EQ(Fetch("127.0.0.2", port, held).status, ENOENT);
 
+  // The metric the lag alert is silenced by.
+  auto open_metric = [&](size_t i) {
+    const std::string m =
+        HttpExchange(cluster.storage_metrics_port(i),
+                     "GET /metrics HTTP/1.0\r\nHost: x\r\n\r\n",
+                     i == 0 ? "127.0.0.1" : "127.0.0.2");
+    size_t at = m.find("\nnimbus_storage_sync_hours_open ");
+    return at == std::string::npos ? std::string("missing")
+                                   : m.substr(at + 32, 1);
+  };
+  EXPECT_EQ(open_metric(0), "0");
+  EXPECT_EQ(open_metric(1), "1");
+
   // Open all day: the backlog goes out.
   std::ofstream(cluster.dir() + "/storage0.conf", std::ios::app)
       << "sync_start_time = 00:00\nsync_end_time = 23:59\n";
