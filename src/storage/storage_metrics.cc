@@ -113,10 +113,10 @@ std::string StorageServer::RenderMetrics() {
     e.Sample("nimbus_storage_sync_lag_seconds", {{"peer", l.peer}},
              static_cast<double>(l.seconds));
   }
-  e.Family("nimbus_storage_sync_hours_open", "gauge",
+  e.Family("nimbus_storage_sync_window_open", "gauge",
            "1 while sync_start_time .. sync_end_time let this server send "
            "changes to its peers, 0 outside (its peers' lag then grows).");
-  e.Sample("nimbus_storage_sync_hours_open", {},
+  e.Sample("nimbus_storage_sync_window_open", {},
            opts_.SyncOpenNow() ? 1.0 : 0.0);
   e.Family("nimbus_storage_sync_lag_bytes", "gauge",
            "Binlog bytes not yet pushed to each peer (-1 when it spans "

@@ -66,9 +66,10 @@ TEST(SyncWindow, ChangesWaitOutsideTheHoursAndGoOutWhenTheyOpen) {
         HttpExchange(cluster.storage_metrics_port(i),
                      "GET /metrics HTTP/1.0\r\nHost: x\r\n\r\n",
                      i == 0 ? "127.0.0.1" : "127.0.0.2");
-    size_t at = m.find("\nnimbus_storage_sync_hours_open ");
+    const std::string name = "\nnimbus_storage_sync_window_open ";
+    size_t at = m.find(name);
     return at == std::string::npos ? std::string("missing")
-                                   : m.substr(at + 32, 1);
+                                   : m.substr(at + name.size(), 1);
   };
   EXPECT_EQ(open_metric(0), "0");
   EXPECT_EQ(open_metric(1), "1");
