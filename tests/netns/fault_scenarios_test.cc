@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <random>
@@ -230,6 +231,29 @@ std::string SourceOf(const std::string& id) {
   if (!logic.ok()) return "";
   auto fields = proto::DecodeNameBase(logic->name);
   return fields.ok() ? proto::FormatIpv4(fields->source_ip) : "";
+}
+
+// Polls (from inside a ClientScope, up to 10 s) until group1 has exactly
+// two members, both ACTIVE, one matching `first` and one `second`.
+bool WaitForTwoActive(
+    const client::ClientOptions& opts,
+    const std::function<bool(const proto::StorageStat&)>& first,
+    const std::function<bool(const proto::StorageStat&)>& second) {
+  client::Client c(opts);
+  for (int i = 0; i < 100; ++i) {
+    auto st = c.ListStorages("group1");
+    if (st.ok() && st->size() == 2) {
+      bool a = false, b = false;
+      for (const auto& m : *st) {
+        const bool active = m.status == 7;
+        a |= active && first(m);
+        b |= active && second(m);
+      }
+      if (a && b) return true;
+    }
+    Sleep(100);
+  }
+  return false;
 }
 
 class FaultScenario : public ::testing::Test {
@@ -594,19 +618,9 @@ TEST_F(FaultScenario, StorageComesBackWithANewAddress) {
   bool moved = false;
   {
     NetCluster::ClientScope in(cluster_);
-    client::Client c(opts_);
-    for (int i = 0; i < 100 && !moved; ++i) {
-      auto st = c.ListStorages("group1");
-      if (st.ok() && st->size() == 2) {
-        bool a = false, b = false;
-        for (const auto& m : *st) {
-          a |= m.ip == cluster_.ip(1) && m.status == 7;
-          b |= m.ip == new_ip && m.status == 7;
-        }
-        moved = a && b;
-      }
-      if (!moved) Sleep(100);
-    }
+    moved = WaitForTwoActive(
+        opts_, [&](const auto& m) { return m.ip == cluster_.ip(1); },
+        [&](const auto& m) { return m.ip == new_ip; });
   }
   ASSERT_TRUE(moved) << "the tracker did not move " << old_ip << " to "
                      << new_ip;
@@ -695,20 +709,9 @@ TEST_F(FaultScenario, StorageWithAnIdComesBackWithANewAddress) {
     cluster_.Kill(s2_, SIGTERM);
     cluster_.ChangeIp(2, new_ip);
     ASSERT_NO_FATAL_FAILURE(cluster_.Restart(s2_));
-    bool moved = false;
-    client::Client c(opts_);
-    for (int i = 0; i < 100 && !moved; ++i) {
-      auto st = c.ListStorages("group1");
-      if (st.ok() && st->size() == 2) {
-        bool a = false, b = false;
-        for (const auto& m : *st) {
-          a |= m.id == "100001" && m.status == 7;
-          b |= m.id == "100002" && m.ip == new_ip && m.status == 7;
-        }
-        moved = a && b;
-      }
-      if (!moved) Sleep(100);
-    }
+    const bool moved = WaitForTwoActive(
+        opts_, [](const auto& m) { return m.id == "100001"; },
+        [&](const auto& m) { return m.id == "100002" && m.ip == new_ip; });
     ASSERT_TRUE(moved) << "100002 is not ACTIVE at " << new_ip;
   }
   {
