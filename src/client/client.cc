@@ -512,9 +512,7 @@ std::optional<HostPort> Client::SourceRoute(const std::string& group,
   }
   for (const proto::StorageStat& m : *members) {
     // Under use_storage_id with ids in names, the field is the member's id.
-    uint32_t number = 0;
-    const bool named = m.ip == ip || (proto::IsNumericId(m.id, &number) &&
-                                      number == fields->source_ip);
+    const bool named = m.ip == ip || proto::IdIsField(m.id, fields->source_ip);
     if (named &&
         m.status == static_cast<uint8_t>(proto::StorageState::kActive)) {
       return HostPort{m.ip, static_cast<uint16_t>(m.storage_port)};
@@ -591,10 +589,7 @@ Result<FileInfo> Client::Info(const std::string& file_id, bool ask_server) {
     auto members = ListStorages(id->group);
     if (!members.ok()) return members.status();
     for (const proto::StorageStat& m : *members) {
-      uint32_t number = 0;
-      if (proto::IsNumericId(m.id, &number) && number == fields->source_ip) {
-        info.source_ip = m.ip;
-      }
+      if (proto::IdIsField(m.id, fields->source_ip)) info.source_ip = m.ip;
     }
   }
   if (!ask_server && !info.appender && !info.slave) return info;

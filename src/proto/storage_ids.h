@@ -95,6 +95,11 @@ class StorageIds {
 
 // Whether `id` is a decimal number in 1..4294967295; `*number` gets it.
 bool IsNumericId(std::string_view id, uint32_t* number);
+// Whether a file name's source field `field` is the numeric id `id`.
+inline bool IdIsField(std::string_view id, uint32_t field) {
+  uint32_t number = 0;
+  return IsNumericId(id, &number) && number == field;
+}
 
 }  // namespace nimbus::proto
 

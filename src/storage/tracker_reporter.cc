@@ -161,6 +161,11 @@ asio::awaitable<Status> TrackerReporter::Session(asio::ip::tcp::socket& sock) {
       spdlog::warn("tracker sent bad reserved_storage_space `{}`", it->second);
     }
   }
+  // A key the tracker did not send reads as empty.
+  auto get = [&](const char* key) -> std::string {
+    auto it = params.find(key);
+    return it == params.end() ? std::string() : it->second;
+  };
   if (auto it = params.find("store_path"); it != params.end()) {
     // 2 = load balance; anything else is round robin, as in FastDFS.
     server_->store().SetPathBalancing(it->second == "2");
@@ -168,10 +173,6 @@ asio::awaitable<Status> TrackerReporter::Session(asio::ip::tcp::socket& sock) {
   {
     // FastDFS's trunk settings; a tracker that does not send them (or
     // sends nonsense) leaves packing off.
-    auto get = [&](const char* key) -> std::string {
-      auto it = params.find(key);
-      return it == params.end() ? std::string() : it->second;
-    };
     const bool use_trunk =
         get("use_trunk_file") == "true" || get("use_trunk_file") == "1";
     auto slot_max = ParseByteSize(get("slot_max_size"));
@@ -194,10 +195,6 @@ asio::awaitable<Status> TrackerReporter::Session(asio::ip::tcp::socket& sock) {
   {
     // use_storage_id with id_type_in_filename = id: new names carry this
     // server's numeric id (the tracker admitted it by storage_ids.conf).
-    auto get = [&](const char* key) -> std::string {
-      auto it = params.find(key);
-      return it == params.end() ? std::string() : it->second;
-    };
     std::string id;
     const bool ids =
         get("use_storage_id") == "true" || get("use_storage_id") == "1";
