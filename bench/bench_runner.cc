@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <thread>
 
+#include "fastdfs_style_client.h"
 #include "replication_probe.h"
 
 namespace nimbus::bench {
@@ -52,6 +54,11 @@ Status BenchOptions::Validate(const BenchOptions& o) {
   }
   if (o.read_percent < 0 || o.read_percent > 100) {
     return Status::InvalidArgument("--read-percent must be 0 to 100");
+  }
+  if (o.client_style != "nimbus" && o.client_style != "fastdfs") {
+    return Status::InvalidArgument(
+        "--client-style must be nimbus or fastdfs, not '" + o.client_style +
+        "'");
   }
   if (o.client.trackers.empty()) {
     return Status::InvalidArgument("no tracker: --tracker or -c client.conf");
@@ -150,6 +157,12 @@ Result<BenchResult> BenchRunner::Run() {
   for (int t = 0; t < opts_.concurrency; ++t) {
     threads.emplace_back([&, t] {
       client::Client c(opts_.client);
+      std::unique_ptr<FastdfsStyleClient> fdfs;
+      std::string fdfs_data;
+      if (opts_.client_style == "fastdfs") {
+        fdfs = std::make_unique<FastdfsStyleClient>(
+            opts_.client.trackers, opts_.client.network_timeout);
+      }
       LatencyRecorder& lat = rec[static_cast<size_t>(t)];
       std::mt19937 trng(static_cast<uint32_t>(t + 1));
       std::string appender;
@@ -181,19 +194,27 @@ Result<BenchResult> BenchRunner::Run() {
         if (w == "delete") {
           size_t i = next_delete.fetch_add(1);
           if (i >= prepared.size()) break;
-          st = c.Delete(prepared[i]);
+          st = fdfs ? fdfs->Delete(prepared[i]) : c.Delete(prepared[i]);
         } else if (read) {
           got = 0;
-          st = c.Download(prepared[trng() % prepared.size()], 0, 0, sink);
+          const std::string& id = prepared[trng() % prepared.size()];
+          if (fdfs) {
+            st = fdfs->Download(id, &fdfs_data);
+            got = static_cast<int64_t>(fdfs_data.size());
+          } else {
+            st = c.Download(id, 0, 0, sink);
+          }
           if (st.ok() && got != opts_.size) {
             st = Status::Corruption(fmt::format(
                 "downloaded {} bytes, expected {}", got, opts_.size));
           }
         } else if (w == "append") {
-          st = c.Append(appender, client::Source::FromString(payload_));
+          st = fdfs ? fdfs->Append(appender, payload_)
+                    : c.Append(appender, client::Source::FromString(payload_));
         } else {
-          auto id = c.Upload(client::Source::FromString(payload_), "bin",
-                             opts_.group);
+          auto id = fdfs ? fdfs->Upload(payload_, "bin", opts_.group)
+                         : c.Upload(client::Source::FromString(payload_), "bin",
+                                    opts_.group);
           st = id.status();
           if (id.ok()) written[static_cast<size_t>(t)].push_back(*id);
         }

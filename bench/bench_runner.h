@@ -31,6 +31,13 @@ struct BenchOptions {
   // run (ReplicationProbe); 0 = do not wait.
   std::chrono::milliseconds replication_timeout{120000};
   client::ClientOptions client;
+  // "nimbus": the measured operations go through Nimbus's client library
+  // (straight to the source, cached placement unless the TTLs are 0).
+  // "fastdfs": through FastdfsStyleClient, the FastDFS C client's habits
+  // (pooled Nagle-on connections, the tracker asked before every operation,
+  // header and content in separate writes). Preparing and cleaning up use
+  // Nimbus's client either way.
+  std::string client_style = "nimbus";
 
   static Status Validate(const BenchOptions& o);
 };

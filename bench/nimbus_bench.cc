@@ -71,8 +71,10 @@ nlohmann::json ToJson(const BenchResult& r, double rr) {
   }
   // Every request asked the tracker first (--via-tracker), or downloads went
   // to the source and uploads reused the last placement.
-  j["via_tracker"] = r.options.client.member_cache_ttl.count() == 0 &&
-                     r.options.client.upload_target_ttl.count() == 0;
+  j["via_tracker"] = r.options.client_style == "fastdfs" ||
+                     (r.options.client.member_cache_ttl.count() == 0 &&
+                      r.options.client.upload_target_ttl.count() == 0);
+  j["client_style"] = r.options.client_style;
   if (rr > 0) {
     j["rr_ops_per_s"] = rr;
     j["ratio_to_rr"] = r.ops_per_s / rr;
@@ -117,6 +119,13 @@ int Main(int argc, char** argv) {
                "ask the tracker before every download and upload, as "
                "FastDFS clients do (member_cache_ttl = upload_target_ttl = "
                "0)");
+  app.add_option("--client-style", o.client_style,
+                 "nimbus: Nimbus's client library; fastdfs: FastDFS's C "
+                 "client's habits (pooled connections with Nagle on, the "
+                 "tracker asked before every operation, header and content "
+                 "in separate writes, reply header and body read apart)")
+      ->check(CLI::IsMember({"nimbus", "fastdfs"}))
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

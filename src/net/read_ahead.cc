@@ -15,12 +15,14 @@ size_t ReadAhead::TakeBuffered(asio::mutable_buffer* buf) {
   return take;
 }
 
-asio::awaitable<std::error_code> ReadAhead::ReadExact(Socket& sock,
-                                                      asio::mutable_buffer buf,
-                                                      Duration timeout) {
-  TakeBuffered(&buf);
+asio::awaitable<std::error_code> ReadAhead::Read(Socket& sock,
+                                                 asio::mutable_buffer buf,
+                                                 Duration timeout,
+                                                 bool frame_begun) {
+  if (TakeBuffered(&buf) > 0) frame_begun = true;
   if (buf.size() == 0) co_return std::error_code();
   if (buf.size() >= capacity_) {
+    // Only bodies are this large: the frame has begun.
     co_return co_await net::ReadExact(sock, buf, timeout);
   }
   if (!data_) data_ = std::make_unique<char[]>(capacity_);
@@ -29,7 +31,7 @@ asio::awaitable<std::error_code> ReadAhead::ReadExact(Socket& sock,
   if (dog_ == nullptr) dog_ = &Watchdog::Of(sock);
   std::error_code ec =
       co_await ReadAtLeast(sock, asio::buffer(data_.get(), capacity_),
-                           buf.size(), &got, timeout, *dog_);
+                           buf.size(), &got, timeout, *dog_, frame_begun);
   end_ = got;
   if (ec) co_return ec;
   TakeBuffered(&buf);

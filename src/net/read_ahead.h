@@ -23,14 +23,28 @@ class ReadAhead {
   explicit ReadAhead(size_t capacity) : capacity_(capacity) {}
 
   // Reads exactly `buf.size()` bytes: buffered ones first, then from `sock`
-  // (timeout as net::ReadExact).
+  // (timeout as net::ReadExact). Bytes of a frame already begun: a wait
+  // acknowledges what has arrived first (net::AckReceived).
   asio::awaitable<std::error_code> ReadExact(Socket& sock,
                                              asio::mutable_buffer buf,
-                                             Duration timeout);
+                                             Duration timeout) {
+    return Read(sock, buf, timeout, true);
+  }
+  // The same for the first bytes of the next frame (a request's header):
+  // waiting for a peer that has sent nothing since the last reply
+  // acknowledges nothing, so a request that arrives whole costs no extra
+  // system call or packet.
+  asio::awaitable<std::error_code> ReadNextFrame(Socket& sock,
+                                                 asio::mutable_buffer buf,
+                                                 Duration timeout) {
+    return Read(sock, buf, timeout, false);
+  }
   // Bytes received and not yet handed out.
   size_t buffered() const { return end_ - pos_; }
 
  private:
+  asio::awaitable<std::error_code> Read(Socket& sock, asio::mutable_buffer buf,
+                                        Duration timeout, bool frame_begun);
   size_t TakeBuffered(asio::mutable_buffer* buf);
 
   const size_t capacity_;

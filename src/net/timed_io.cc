@@ -1,5 +1,9 @@
 #include "net/timed_io.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <array>
 #include <asio/experimental/as_tuple.hpp>
@@ -61,6 +65,18 @@ size_t TryNow(Socket& sock, const Buffer& buf, std::error_code* ec, Op op) {
 
 }  // namespace
 
+void AckReceived(Socket& sock) {
+#ifdef TCP_QUICKACK
+  // Linux clears the flag by itself once it has acknowledged, so it is set
+  // again before every wait; a failure only costs the delay it would save.
+  const int one = 1;
+  ::setsockopt(sock.native_handle(), IPPROTO_TCP, TCP_QUICKACK, &one,
+               sizeof one);
+#else
+  (void)sock;
+#endif
+}
+
 asio::awaitable<std::error_code> ReadExact(Socket& sock,
                                            asio::mutable_buffer buf,
                                            Duration timeout) {
@@ -68,6 +84,7 @@ asio::awaitable<std::error_code> ReadExact(Socket& sock,
   buf += TryNow(sock, buf, &ec,
                 [&](std::error_code& e) { return sock.read_some(buf, e); });
   if (ec || buf.size() == 0) co_return ec;
+  AckReceived(sock);
   co_return co_await WithDeadline(
       sock,
       [&] {
@@ -79,12 +96,14 @@ asio::awaitable<std::error_code> ReadExact(Socket& sock,
 asio::awaitable<std::error_code> ReadAtLeast(Socket& sock,
                                              asio::mutable_buffer buf,
                                              size_t min, size_t* got,
-                                             Duration timeout, Watchdog& dog) {
+                                             Duration timeout, Watchdog& dog,
+                                             bool frame_begun) {
   std::error_code ec;
   *got = TryNow(sock, buf, &ec,
                 [&](std::error_code& e) { return sock.read_some(buf, e); });
   if (ec || *got >= min) co_return ec;
   const size_t before = *got;
+  if (frame_begun || before > 0) AckReceived(sock);
   Watchdog::Wait wait(dog, sock, timeout);
   auto [rec, more] = co_await asio::async_read(
       sock, buf + before, AtLeast{min - before, buf.size() - before}, kUse);

@@ -20,7 +20,21 @@ namespace nimbus::net {
 using Socket = asio::ip::tcp::socket;
 using Duration = std::chrono::steady_clock::duration;
 
-// Reads exactly `buf.size()` bytes.
+// Acknowledges at once every byte `sock` has received (TCP_QUICKACK; a
+// no-op elsewhere than Linux). The reads below call it before they wait for
+// bytes of a frame that has begun: a peer with Nagle's algorithm on (FastDFS's
+// C client never sets TCP_NODELAY) holds its next small write -- an upload's
+// content after the header and prefix -- until its previous write is
+// acknowledged, and Linux delays that acknowledgement by 40 ms or more on a
+// connection it judges request/response (pingpong mode), whatever our own
+// socket options. FastDFS's servers do the same after every read. One system
+// call, made only when the read is about to wait anyway. docs/performance.md
+// section 21.
+void AckReceived(Socket& sock);
+
+// Reads exactly `buf.size()` bytes. A wait acknowledges what has arrived
+// first (the caller is inside a frame: a header it was sent, a body after
+// its header).
 asio::awaitable<std::error_code> ReadExact(Socket& sock,
                                            asio::mutable_buffer buf,
                                            Duration timeout);
@@ -28,11 +42,16 @@ asio::awaitable<std::error_code> ReadExact(Socket& sock,
 // once `min` have); `*got` is the count read. The deadline is kept by `dog`
 // (the Watchdog of the socket's io_context) rather than by a timer of its
 // own: for reads that usually wait, such as a server's wait for the next
-// request. It is honoured within the watchdog's precision.
+// request. It is honoured within the watchdog's precision. A wait
+// acknowledges what has arrived first (AckReceived) when `frame_begun`, or
+// when this read itself got part of what it needs: a wait for the first
+// byte of the next request has nothing to acknowledge that the reply did
+// not carry.
 asio::awaitable<std::error_code> ReadAtLeast(Socket& sock,
                                              asio::mutable_buffer buf,
                                              size_t min, size_t* got,
-                                             Duration timeout, Watchdog& dog);
+                                             Duration timeout, Watchdog& dog,
+                                             bool frame_begun = true);
 // Writes all of `buf`.
 asio::awaitable<std::error_code> WriteAll(Socket& sock, asio::const_buffer buf,
                                           Duration timeout);

@@ -323,7 +323,7 @@ asio::awaitable<void> StorageServer::Serve(asio::ip::tcp::socket sock) {
   char hdr[proto::kHeaderSize];
   std::string body;
   for (;;) {
-    ec = co_await c.in.ReadExact(c.sock, asio::buffer(hdr), kIdleTimeout);
+    ec = co_await c.in.ReadNextFrame(c.sock, asio::buffer(hdr), kIdleTimeout);
     if (ec) break;
     proto::Header h = proto::DecodeHeader(hdr);
     if (!c.held.empty() && !IsSyncChange(h.cmd)) {

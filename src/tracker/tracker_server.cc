@@ -196,7 +196,7 @@ asio::awaitable<void> TrackerServer::Serve(asio::ip::tcp::socket sock) {
   // A request's header and body usually arrive together: one recv.
   net::ReadAhead in(4096);
   for (;;) {
-    ec = co_await in.ReadExact(sock, asio::buffer(hdr), kIdleTimeout);
+    ec = co_await in.ReadNextFrame(sock, asio::buffer(hdr), kIdleTimeout);
     if (ec) break;
     proto::Header h = proto::DecodeHeader(hdr);
     if (h.cmd == proto::kQuit) break;
