@@ -165,8 +165,11 @@ for round in $(seq "$ROUNDS"); do
     IFS=: read -r kind size threads <<<"$w"
     for sys in fdfs nimbus; do
       f="$OUT/$sys-$kind-$size-$threads-$round.json"
-      inns "$LOAD" "$OUT/$sys.client.conf" "$kind" "$size" "$threads" "$SECONDS_PER_RUN" \
-        $([ "$size" = 256m ] && echo 4 || echo 64) >"$f" || true
+      # A 5 s run holds one to six 256 MiB transfers: those run 4x longer.
+      secs=$SECONDS_PER_RUN prepare=64
+      [ "$size" = 256m ] && secs=$((SECONDS_PER_RUN * 4)) prepare=4
+      inns "$LOAD" "$OUT/$sys.client.conf" "$kind" "$size" "$threads" "$secs" "$prepare" \
+        >"$f" || true
       echo "round $round $sys $w: $(cat "$f")" >&2
     done
   done

@@ -63,6 +63,21 @@ size_t TryNow(Socket& sock, const Buffer& buf, std::error_code* ec, Op op) {
   return e ? 0 : n;
 }
 
+size_t ReadNow(Socket& sock, asio::mutable_buffer buf, std::error_code* ec) {
+  return TryNow(sock, buf, ec,
+                [&](std::error_code& e) { return sock.read_some(buf, e); });
+}
+
+// Acknowledges what arrived, then reads once more before the caller waits:
+// on loopback the acknowledgement goes out, reaches the peer and releases
+// the bytes its Nagle held inside this same system call, so they are often
+// here already and the event loop's wait and wake-up are skipped.
+size_t AckAndReadNow(Socket& sock, asio::mutable_buffer buf,
+                     std::error_code* ec) {
+  AckReceived(sock);
+  return ReadNow(sock, buf, ec);
+}
+
 }  // namespace
 
 void AckReceived(Socket& sock) {
@@ -81,10 +96,10 @@ asio::awaitable<std::error_code> ReadExact(Socket& sock,
                                            asio::mutable_buffer buf,
                                            Duration timeout) {
   std::error_code ec;
-  buf += TryNow(sock, buf, &ec,
-                [&](std::error_code& e) { return sock.read_some(buf, e); });
+  buf += ReadNow(sock, buf, &ec);
   if (ec || buf.size() == 0) co_return ec;
-  AckReceived(sock);
+  buf += AckAndReadNow(sock, buf, &ec);
+  if (ec || buf.size() == 0) co_return ec;
   co_return co_await WithDeadline(
       sock,
       [&] {
@@ -99,11 +114,13 @@ asio::awaitable<std::error_code> ReadAtLeast(Socket& sock,
                                              Duration timeout, Watchdog& dog,
                                              bool frame_begun) {
   std::error_code ec;
-  *got = TryNow(sock, buf, &ec,
-                [&](std::error_code& e) { return sock.read_some(buf, e); });
+  *got = ReadNow(sock, buf, &ec);
   if (ec || *got >= min) co_return ec;
+  if (frame_begun || *got > 0) {
+    *got += AckAndReadNow(sock, buf + *got, &ec);
+    if (ec || *got >= min) co_return ec;
+  }
   const size_t before = *got;
-  if (frame_begun || before > 0) AckReceived(sock);
   Watchdog::Wait wait(dog, sock, timeout);
   auto [rec, more] = co_await asio::async_read(
       sock, buf + before, AtLeast{min - before, buf.size() - before}, kUse);

@@ -28,8 +28,9 @@ using Duration = std::chrono::steady_clock::duration;
 // acknowledged, and Linux delays that acknowledgement by 40 ms or more on a
 // connection it judges request/response (pingpong mode), whatever our own
 // socket options. FastDFS's servers do the same after every read. One system
-// call, made only when the read is about to wait anyway. docs/performance.md
-// section 21.
+// call, made only when the read is about to wait anyway; the reads then try
+// once more before they wait, since on loopback the bytes the acknowledgement
+// released usually arrive within that call. docs/performance.md section 21.
 void AckReceived(Socket& sock);
 
 // Reads exactly `buf.size()` bytes. A wait acknowledges what has arrived
