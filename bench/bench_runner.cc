@@ -199,8 +199,7 @@ Result<BenchResult> BenchRunner::Run() {
           got = 0;
           const std::string& id = prepared[trng() % prepared.size()];
           if (fdfs) {
-            st = fdfs->Download(id, &fdfs_data);
-            got = static_cast<int64_t>(fdfs_data.size());
+            st = fdfs->Download(id, &fdfs_data, &got);
           } else {
             st = c.Download(id, 0, 0, sink);
           }

@@ -161,9 +161,15 @@ for sys in fdfs nimbus; do
 done
 
 for round in $(seq "$ROUNDS"); do
+  # Each system goes first in every other round, and every run starts with
+  # the dirty pages of the one before written back (sync): the two share one
+  # disk, and an upload run's writeback would otherwise land in the next run.
+  order="fdfs nimbus"
+  [ $((round % 2)) = 0 ] && order="nimbus fdfs"
   for w in $SUITE; do
     IFS=: read -r kind size threads <<<"$w"
-    for sys in fdfs nimbus; do
+    for sys in $order; do
+      sync
       f="$OUT/$sys-$kind-$size-$threads-$round.json"
       # A 5 s run holds one to six 256 MiB transfers: those run 4x longer.
       secs=$SECONDS_PER_RUN prepare=64

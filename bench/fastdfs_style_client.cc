@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -110,7 +111,7 @@ Result<FastdfsStyleClient::Conn*> FastdfsStyleClient::Get(
 
 Result<FastdfsStyleClient::Reply> FastdfsStyleClient::Call(
     const std::string& host, uint16_t port, uint8_t cmd, std::string_view fixed,
-    std::string_view content, int64_t max_reply) {
+    std::string_view content, int64_t max_reply, bool drop_large) {
   auto conn = Get(host, port);
   if (!conn.ok()) return conn.status();
   std::string first;
@@ -131,8 +132,19 @@ Result<FastdfsStyleClient::Reply> FastdfsStyleClient::Call(
                       h.cmd, h.pkg_len));
     } else {
       r.status = h.status;
-      r.body.resize(static_cast<size_t>(h.pkg_len));
-      if (h.pkg_len > 0) s = (*conn)->Recv(r.body.data(), r.body.size());
+      r.length = h.pkg_len;
+      if (drop_large && h.pkg_len > kLargeFile) {
+        piece_.resize(256 * 1024);
+        for (int64_t left = h.pkg_len; s.ok() && left > 0;) {
+          size_t n = static_cast<size_t>(
+              std::min<int64_t>(left, static_cast<int64_t>(piece_.size())));
+          s = (*conn)->Recv(piece_.data(), n);
+          left -= static_cast<int64_t>(n);
+        }
+      } else {
+        r.body.resize(static_cast<size_t>(h.pkg_len));
+        if (h.pkg_len > 0) s = (*conn)->Recv(r.body.data(), r.body.size());
+      }
     }
   }
   if (!s.ok()) {
@@ -205,7 +217,8 @@ Result<std::string> FastdfsStyleClient::Upload(std::string_view data,
   return name->group + "/" + name->name;
 }
 
-Status FastdfsStyleClient::Download(const std::string& id, std::string* data) {
+Status FastdfsStyleClient::Download(const std::string& id, std::string* data,
+                                    int64_t* size) {
   auto where = Locate(static_cast<uint8_t>(proto::Cmd::kQueryFetchOne), id);
   if (!where.ok()) return where.status();
   auto fid = proto::ParseFileId(id);
@@ -214,10 +227,12 @@ Status FastdfsStyleClient::Download(const std::string& id, std::string* data) {
   req.name = fid->logic.ToString();
   auto r = Call(where->host, where->port,
                 static_cast<uint8_t>(proto::Cmd::kDownloadFile),
-                proto::EncodeDownloadRequest(req), {}, int64_t{1} << 31);
+                proto::EncodeDownloadRequest(req), {}, int64_t{1} << 40,
+                /*drop_large=*/true);
   if (!r.ok()) return r.status();
   if (r->status != 0) return FromReply(r->status, "download " + id);
   *data = std::move(r->body);
+  if (size != nullptr) *size = r->length;
   return Status::OK();
 }
 

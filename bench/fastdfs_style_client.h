@@ -43,8 +43,12 @@ class FastdfsStyleClient {
   Result<std::string> Upload(std::string_view data, std::string_view ext,
                              const std::string& group, bool appender = false);
   // The whole file into `*data`, read into a buffer of the reply's size as
-  // storage_download_file_to_buff does.
-  Status Download(const std::string& id, std::string* data);
+  // storage_download_file_to_buff does. A file over kLargeFile is read as
+  // storage_download_file_to_file reads it, through a 256 KiB buffer, and
+  // dropped: `*data` is then empty and `*size` its length.
+  Status Download(const std::string& id, std::string* data,
+                  int64_t* size = nullptr);
+  static constexpr int64_t kLargeFile = 16 << 20;
   Status Delete(const std::string& id);
   Status Append(const std::string& id, std::string_view data);
   // SET_METADATA with `packed` metadata (proto/metadata.h's form) sent as the
@@ -60,15 +64,17 @@ class FastdfsStyleClient {
   struct Reply {
     uint8_t status = 0;
     std::string body;
+    int64_t length = 0;  // the body's, also when it was dropped
   };
   // The kept connection to host:port, opened when there is none.
   Result<Conn*> Get(const std::string& host, uint16_t port);
   // One request: header + `fixed` in one send(), `content` (if any) in a
   // second; the reply's header, then its body of at most `max_reply` bytes.
-  // A transport error closes and forgets the connection.
+  // A transport error closes and forgets the connection. A body over
+  // kLargeFile is read in 256 KiB pieces and dropped when `drop_large`.
   Result<Reply> Call(const std::string& host, uint16_t port, uint8_t cmd,
                      std::string_view fixed, std::string_view content,
-                     int64_t max_reply);
+                     int64_t max_reply, bool drop_large = false);
   // Asks the first tracker that answers.
   Result<Reply> AskTracker(uint8_t cmd, std::string_view body,
                            int64_t max_reply);
@@ -78,6 +84,7 @@ class FastdfsStyleClient {
   std::vector<HostPort> trackers_;
   std::chrono::milliseconds timeout_;
   std::map<std::string, std::unique_ptr<Conn>> conns_;
+  std::string piece_;  // the 256 KiB buffer of large downloads
   int connects_ = 0;
 };
 
