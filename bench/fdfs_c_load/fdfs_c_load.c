@@ -12,10 +12,13 @@
  *   cc -O2 -o fdfs_c_load bench/fdfs_c_load/fdfs_c_load.c \
  *      -lfdfsclient -lfastcommon -lpthread -lm
  * Usage:
- *   fdfs_c_load CLIENT_CONF upload|download SIZE THREADS SECONDS [PREPARE]
+ *   fdfs_c_load CLIENT_CONF upload|download SIZE THREADS SECONDS [PREPARE [keep]]
  * SIZE in bytes (suffix k or m). Prints one JSON line: ops/s, MB/s (10^6
  * bytes), p50/p99/max latency in ms, errors. Files it wrote are deleted at
- * the end (downloads: the PREPARE files, 64 by default). */
+ * the end (downloads: the PREPARE files, 64 by default) unless "keep" is
+ * given: on ext4 without a journal, file creation next to tens of thousands
+ * of just-deleted inodes is many times slower for minutes
+ * (docs/performance.md section 1), which would slow whatever runs next. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -155,6 +158,7 @@ int main(int argc, char** argv) {
   int threads = atoi(argv[4]);
   g_seconds = atoi(argv[5]);
   int prepare = argc > 6 ? atoi(argv[6]) : 64;
+  int keep = argc > 7 && strcmp(argv[7], "keep") == 0;
   if (g_size <= 0 || threads <= 0 || g_seconds <= 0 || prepare <= 0) {
     fprintf(stderr, "bad size, threads, seconds or prepare count\n");
     return 2;
@@ -212,7 +216,7 @@ int main(int argc, char** argv) {
       RANK(1.0), (long long)errors, first_error);
   fflush(stdout);
 
-  for (int i = 0; i < g_name_count; ++i) {
+  for (int i = 0; !keep && i < g_name_count; ++i) {
     ConnectionInfo* tracker = tracker_get_connection();
     if (tracker == NULL) break;
     int rc = storage_delete_file(tracker, NULL, g_groups[i], g_names[i]);
