@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <functional>
 
 #include "common/coding.h"
 #include "proto/command.h"
@@ -236,51 +237,51 @@ Status FastdfsStyleClient::Download(const std::string& id, std::string* data,
   return Status::OK();
 }
 
-Status FastdfsStyleClient::Delete(const std::string& id) {
+Status FastdfsStyleClient::Update(
+    const std::string& id, uint8_t cmd,
+    const std::function<std::string(const std::string& group,
+                                    const std::string& name)>& fixed,
+    std::string_view content, std::string_view what) {
+  auto fid = proto::ParseFileId(id);
+  if (!fid.ok()) return fid.status();
   auto where = Locate(static_cast<uint8_t>(proto::Cmd::kQueryUpdate), id);
   if (!where.ok()) return where.status();
-  auto fid = proto::ParseFileId(id);
-  auto r = Call(
-      where->host, where->port, static_cast<uint8_t>(proto::Cmd::kDeleteFile),
-      proto::EncodeGroupAndName(fid->group, fid->logic.ToString()), {}, 0);
+  auto r = Call(where->host, where->port, cmd,
+                fixed(fid->group, fid->logic.ToString()), content, 0);
   if (!r.ok()) return r.status();
-  return r->status == 0 ? Status::OK() : FromReply(r->status, "delete " + id);
+  return r->status == 0 ? Status::OK()
+                        : FromReply(r->status, std::string(what) + " " + id);
+}
+
+Status FastdfsStyleClient::Delete(const std::string& id) {
+  return Update(id, static_cast<uint8_t>(proto::Cmd::kDeleteFile),
+                proto::EncodeGroupAndName, {}, "delete");
 }
 
 Status FastdfsStyleClient::Append(const std::string& id,
                                   std::string_view data) {
-  auto where = Locate(static_cast<uint8_t>(proto::Cmd::kQueryUpdate), id);
-  if (!where.ok()) return where.status();
-  auto fid = proto::ParseFileId(id);
-  const std::string name = fid->logic.ToString();
-  std::string fixed;
-  PutBE64(&fixed, static_cast<int64_t>(name.size()));
-  PutBE64(&fixed, static_cast<int64_t>(data.size()));
-  fixed += name;
-  auto r = Call(where->host, where->port,
-                static_cast<uint8_t>(proto::Cmd::kAppendFile), fixed, data, 0);
-  if (!r.ok()) return r.status();
-  return r->status == 0 ? Status::OK() : FromReply(r->status, "append " + id);
+  auto fixed = [&](const std::string&, const std::string& name) {
+    std::string f;
+    PutBE64(&f, static_cast<int64_t>(name.size()));
+    PutBE64(&f, static_cast<int64_t>(data.size()));
+    return f + name;
+  };
+  return Update(id, static_cast<uint8_t>(proto::Cmd::kAppendFile), fixed, data,
+                "append");
 }
 
 Status FastdfsStyleClient::SetMetadata(const std::string& id,
                                        std::string_view packed, char op) {
-  auto where = Locate(static_cast<uint8_t>(proto::Cmd::kQueryUpdate), id);
-  if (!where.ok()) return where.status();
-  auto fid = proto::ParseFileId(id);
-  const std::string name = fid->logic.ToString();
-  std::string fixed;
-  PutBE64(&fixed, static_cast<int64_t>(name.size()));
-  PutBE64(&fixed, static_cast<int64_t>(packed.size()));
-  fixed.push_back(op);
-  PutFixedString(&fixed, fid->group, proto::kGroupNameLen);
-  fixed += name;
-  auto r =
-      Call(where->host, where->port,
-           static_cast<uint8_t>(proto::Cmd::kSetMetadata), fixed, packed, 0);
-  if (!r.ok()) return r.status();
-  return r->status == 0 ? Status::OK()
-                        : FromReply(r->status, "set metadata of " + id);
+  auto fixed = [&](const std::string& group, const std::string& name) {
+    std::string f;
+    PutBE64(&f, static_cast<int64_t>(name.size()));
+    PutBE64(&f, static_cast<int64_t>(packed.size()));
+    f.push_back(op);
+    PutFixedString(&f, group, proto::kGroupNameLen);
+    return f + name;
+  };
+  return Update(id, static_cast<uint8_t>(proto::Cmd::kSetMetadata), fixed,
+                packed, "set metadata of");
 }
 
 }  // namespace nimbus::bench

@@ -19,6 +19,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -80,6 +81,13 @@ class FastdfsStyleClient {
                            int64_t max_reply);
   // QUERY_UPDATE / QUERY_FETCH_ONE for `id`: the storage to send it to.
   Result<HostPort> Locate(uint8_t cmd, const std::string& id);
+  // QUERY_UPDATE for `id`, then `cmd` to the storage named, with the fixed
+  // fields `fixed(group, name)` builds and `content`; `what` names the
+  // command in an error.
+  Status Update(const std::string& id, uint8_t cmd,
+                const std::function<std::string(
+                    const std::string& group, const std::string& name)>& fixed,
+                std::string_view content, std::string_view what);
 
   std::vector<HostPort> trackers_;
   std::chrono::milliseconds timeout_;
