@@ -175,11 +175,10 @@ Status FromReply(uint8_t status, std::string_view what) {
 }  // namespace
 
 Result<HostPort> FastdfsStyleClient::Locate(uint8_t cmd,
-                                            const std::string& id) {
-  auto fid = proto::ParseFileId(id);
-  if (!fid.ok()) return fid.status();
+                                            const proto::FileId& fid) {
+  const std::string id = fid.ToString();
   auto r = AskTracker(
-      cmd, proto::EncodeGroupAndName(fid->group, fid->logic.ToString()), 64);
+      cmd, proto::EncodeGroupAndName(fid.group, fid.logic.ToString()), 64);
   if (!r.ok()) return r.status();
   if (r->status != 0) return FromReply(r->status, "tracker query for " + id);
   auto target = proto::DecodeFetchOne(r->body);
@@ -220,9 +219,10 @@ Result<std::string> FastdfsStyleClient::Upload(std::string_view data,
 
 Status FastdfsStyleClient::Download(const std::string& id, std::string* data,
                                     int64_t* size) {
-  auto where = Locate(static_cast<uint8_t>(proto::Cmd::kQueryFetchOne), id);
-  if (!where.ok()) return where.status();
   auto fid = proto::ParseFileId(id);
+  if (!fid.ok()) return fid.status();
+  auto where = Locate(static_cast<uint8_t>(proto::Cmd::kQueryFetchOne), *fid);
+  if (!where.ok()) return where.status();
   proto::DownloadRequest req;
   req.group = fid->group;
   req.name = fid->logic.ToString();
@@ -244,7 +244,7 @@ Status FastdfsStyleClient::Update(
     std::string_view content, std::string_view what) {
   auto fid = proto::ParseFileId(id);
   if (!fid.ok()) return fid.status();
-  auto where = Locate(static_cast<uint8_t>(proto::Cmd::kQueryUpdate), id);
+  auto where = Locate(static_cast<uint8_t>(proto::Cmd::kQueryUpdate), *fid);
   if (!where.ok()) return where.status();
   auto r = Call(where->host, where->port, cmd,
                 fixed(fid->group, fid->logic.ToString()), content, 0);

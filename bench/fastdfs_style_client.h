@@ -28,6 +28,7 @@
 
 #include "common/host_port.h"
 #include "common/result.h"
+#include "proto/file_name.h"
 
 namespace nimbus::bench {
 
@@ -79,8 +80,8 @@ class FastdfsStyleClient {
   // Asks the first tracker that answers.
   Result<Reply> AskTracker(uint8_t cmd, std::string_view body,
                            int64_t max_reply);
-  // QUERY_UPDATE / QUERY_FETCH_ONE for `id`: the storage to send it to.
-  Result<HostPort> Locate(uint8_t cmd, const std::string& id);
+  // QUERY_UPDATE / QUERY_FETCH_ONE for `fid`: the storage to send it to.
+  Result<HostPort> Locate(uint8_t cmd, const proto::FileId& fid);
   // QUERY_UPDATE for `id`, then `cmd` to the storage named, with the fixed
   // fields `fixed(group, name)` builds and `content`; `what` names the
   // command in an error.
